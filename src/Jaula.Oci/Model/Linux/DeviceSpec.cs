@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+
+namespace Jaula.Oci;
+
+/// <summary>A device node that must exist in the container (config-linux.md "Devices").</summary>
+public sealed class DeviceSpec
+{
+    /// <summary>"c" (char), "b" (block), "u" (unbuffered char) or "p" (FIFO).</summary>
+    [JsonPropertyName("type")]
+    public required string Type { get; set; }
+
+    /// <summary>Absolute path inside the container.</summary>
+    [JsonPropertyName("path")]
+    public required string Path { get; set; }
+
+    /// <summary>Required unless <see cref="Type"/> is "p".</summary>
+    [JsonPropertyName("major")]
+    public long? Major { get; set; }
+
+    /// <summary>Required unless <see cref="Type"/> is "p".</summary>
+    [JsonPropertyName("minor")]
+    public long? Minor { get; set; }
+
+    /// <summary>Permission bits, decimal in JSON (438 = 0666).</summary>
+    [JsonPropertyName("fileMode")]
+    public uint? FileMode { get; set; }
+
+    [JsonPropertyName("uid")]
+    public uint? Uid { get; set; }
+
+    [JsonPropertyName("gid")]
+    public uint? Gid { get; set; }
+}

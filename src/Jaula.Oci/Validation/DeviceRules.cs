@@ -1,0 +1,33 @@
+namespace Jaula.Oci;
+
+/// <summary>linux.devices: a known node type, an absolute path, and numbers unless it is a FIFO.</summary>
+internal static class DeviceRules
+{
+    private static readonly string[] Types = ["c", "b", "u", "p"];
+
+    public static void Check(Spec spec, Problems problems) =>
+        Items.Each(spec.Linux?.Devices, "linux.devices", problems, (device, field) => CheckOne(device, field, problems));
+
+    private static void CheckOne(DeviceSpec device, string field, Problems problems)
+    {
+        if (!Types.Contains(device.Type))
+        {
+            problems.Add(FieldPath.Property(field, "type"),
+                $"must be \"c\" (character), \"b\" (block), \"u\" (unbuffered character) or \"p\" (FIFO), found \"{device.Type}\"");
+        }
+        PathRules.RequireAbsolute(device.Path, FieldPath.Property(field, "path"), "the device's path inside the container (e.g. \"/dev/fuse\")", problems);
+        if (device.Type is "c" or "b" or "u")
+        {
+            RequireNumber(device.Major, device.Type, FieldPath.Property(field, "major"), problems);
+            RequireNumber(device.Minor, device.Type, FieldPath.Property(field, "minor"), problems);
+        }
+    }
+
+    private static void RequireNumber(long? number, string type, string field, Problems problems)
+    {
+        if (number is null)
+        {
+            problems.Add(field, $"is required for a device of type \"{type}\" (only FIFOs, type \"p\", have no numbers)");
+        }
+    }
+}
