@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+
+namespace Jaula.Linux;
+
+/// <summary>
+/// An owned file descriptor. Passing it to a P/Invoke keeps it alive for the call, so a concurrent Dispose cannot
+/// close (and the kernel reuse) the number while the syscall still uses it.
+/// </summary>
+public sealed class SafeFd : SafeHandle
+{
+    /// <summary>Needed by the P/Invoke marshaller; holds no descriptor.</summary>
+    public SafeFd()
+        : base(-1, ownsHandle: true)
+    {
+    }
+
+    public override bool IsInvalid => handle < 0;
+
+    /// <summary>The descriptor number (-1 when invalid).</summary>
+    public int Value => (int)handle;
+
+    /// <summary>
+    /// AT_FDCWD for the *at() calls: "relative to the working directory". A fresh instance each time, since a
+    /// disposed SafeHandle cannot be passed again.
+    /// </summary>
+    public static SafeFd AtCwd => Own(Sys.AT_FDCWD);
+
+    /// <summary>Takes ownership of <paramref name="fd"/>: disposing the result closes it.</summary>
+    public static SafeFd Own(int fd)
+    {
+        var safe = new SafeFd();
+        safe.SetHandle(fd);
+        return safe;
+    }
+
+    /// <summary>Gives up ownership: the caller now has to close the returned number.</summary>
+    public int Release()
+    {
+        int fd = Value;
+        SetHandleAsInvalid();
+        return fd;
+    }
+
+    // close(2) is not retried on EINTR: on Linux the descriptor is released even then, and a retry could close a
+    // number another thread has just been given.
+    protected override bool ReleaseHandle() => Sys.CloseFd((int)handle) == 0;
+
+    public override string ToString() => $"fd {Value}";
+}

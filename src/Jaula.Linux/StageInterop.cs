@@ -1,0 +1,122 @@
+using System.Runtime.InteropServices;
+
+namespace Jaula.Linux;
+
+/// <summary>What the C stage needs to clone the init (see native/stage.h).</summary>
+public sealed class InitSpawnRequest
+{
+    /// <summary>CLONE_NEW* namespaces created by clone3 itself.</summary>
+    public int CloneFlags { get; init; }
+
+    /// <summary>CLONE_NEWCGROUP / CLONE_NEWTIME, unshared by the child once the parent has placed it.</summary>
+    public int UnshareFlags { get; init; }
+
+    public required SafeFd SyncFd { get; init; }
+    public SafeFd? FifoFd { get; init; }
+    public required SafeFd ExeFd { get; init; }
+    public int PreserveFds { get; init; }
+    public bool BecomeRoot { get; init; }
+    public IReadOnlyList<(int NsType, SafeFd Fd)> Joins { get; init; } = [];
+    public string? TimeOffsets { get; init; }
+    public required IReadOnlyList<string> Argv { get; init; }
+    public required IReadOnlyList<string> Env { get; init; }
+}
+
+/// <summary>The cloned init: its host pid and a pidfd for race-free signalling and waiting.</summary>
+public sealed record SpawnedInit(int Pid, SafeFd PidFd);
+
+/// <summary>
+/// Calls the C stage, which clones the init and execs `jaula init` in its namespaces. Only the AOT binary links the
+/// stage (libjaulastage.a, DirectPInvoke); under the JIT this throws DllNotFoundException.
+/// </summary>
+public static unsafe partial class InitStage
+{
+    public const int MaxJoins = 8;
+
+    /// <summary>Mirror of struct jaula_spawn_request; keep the layouts in step.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct NativeRequest
+    {
+        public ulong CloneFlags;
+        public ulong UnshareFlags;
+        public int SyncFd;
+        public int FifoFd;
+        public int ExeFd;
+        public int PreserveFds;
+        public int BecomeRoot;
+        public int JoinCount;
+        public fixed int Joins[MaxJoins * 2];
+        public byte* TimeOffsets;
+        public byte** Argv;
+        public byte** Envp;
+    }
+
+    [LibraryImport("libjaulastage", EntryPoint = "jaula_spawn")]
+    private static partial int NativeSpawn(NativeRequest* request, int* pid, int* pidfd);
+
+    public static SpawnedInit Spawn(InitSpawnRequest request)
+    {
+        if (request.Joins.Count > MaxJoins)
+            throw new ArgumentException($"at most {MaxJoins} namespaces can be joined", nameof(request));
+
+        var native = new NativeRequest
+        {
+            CloneFlags = (uint)request.CloneFlags,
+            UnshareFlags = (uint)request.UnshareFlags,
+            SyncFd = request.SyncFd.Value,
+            FifoFd = request.FifoFd?.Value ?? -1,
+            ExeFd = request.ExeFd.Value,
+            PreserveFds = request.PreserveFds,
+            BecomeRoot = request.BecomeRoot ? 1 : 0,
+            JoinCount = request.Joins.Count,
+        };
+        for (int i = 0; i < request.Joins.Count; i++)
+        {
+            native.Joins[2 * i] = request.Joins[i].NsType;
+            native.Joins[2 * i + 1] = request.Joins[i].Fd.Value;
+        }
+
+        using var strings = new NativeStrings();
+        native.TimeOffsets = request.TimeOffsets is null ? null : strings.Add(request.TimeOffsets);
+        native.Argv = strings.AddArray(request.Argv);
+        native.Envp = strings.AddArray(request.Env);
+
+        int pid, pidfd;
+        int rc = NativeSpawn(&native, &pid, &pidfd);
+        GC.KeepAlive(request);
+        if (rc < 0)
+            throw new ErrnoException("clone3", "init", -rc);
+        return new SpawnedInit(pid, SafeFd.Own(pidfd));
+    }
+
+    /// <summary>UTF-8, NUL-terminated copies of strings, freed together.</summary>
+    private sealed class NativeStrings : IDisposable
+    {
+        private readonly List<nint> _strings = [];
+        private readonly List<nint> _arrays = [];
+
+        public byte* Add(string value)
+        {
+            var p = (byte*)Marshal.StringToCoTaskMemUTF8(value);
+            _strings.Add((nint)p);
+            return p;
+        }
+
+        public byte** AddArray(IReadOnlyList<string> values)
+        {
+            var array = (byte**)NativeMemory.AllocZeroed((nuint)(values.Count + 1), (nuint)sizeof(byte*));
+            _arrays.Add((nint)array);
+            for (int i = 0; i < values.Count; i++)
+                array[i] = Add(values[i]);
+            return array;
+        }
+
+        public void Dispose()
+        {
+            foreach (var s in _strings)
+                Marshal.FreeCoTaskMem(s);
+            foreach (var a in _arrays)
+                NativeMemory.Free((void*)a);
+        }
+    }
+}

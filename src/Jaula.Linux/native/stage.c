@@ -1,0 +1,322 @@
+/*
+ * The C stage of jaula; see stage.h for why it exists. Rules for this file:
+ *  - after clone, the child calls only raw system calls and the async-signal-safe functions below: no malloc, no
+ *    stdio, no glibc credential wrappers (they signal the parent's threads, which do not exist in the child);
+ *  - every failure in the child is reported to the parent as an ERROR frame, then the child exits.
+ */
+#include "stage.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* ---- small helpers, safe in the child -------------------------------------------------------------------------- */
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        if (n == 0)
+            return -1; /* the parent went away */
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Appends src to dst (capacity cap, always NUL-terminated). Returns the new length. */
+static size_t append(char *dst, size_t len, size_t cap, const char *src)
+{
+    while (*src && len + 1 < cap)
+        dst[len++] = *src++;
+    dst[len] = '\0';
+    return len;
+}
+
+static size_t append_int(char *dst, size_t len, size_t cap, long value)
+{
+    char digits[24];
+    int n = 0;
+    unsigned long v = value < 0 ? (unsigned long)(-value) : (unsigned long)value;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && n < (int)sizeof(digits));
+    if (value < 0 && len + 1 < cap)
+        dst[len++] = '-';
+    while (n > 0 && len + 1 < cap)
+        dst[len++] = digits[--n];
+    dst[len] = '\0';
+    return len;
+}
+
+/* Sends {"step":step,"path":path,"errno":err} (step and path are constant, JSON-safe strings) and exits. */
+static void __attribute__((noreturn)) fail(int sync_fd, const char *step, const char *path, int err)
+{
+    char payload[256];
+    size_t len = 0;
+    len = append(payload, len, sizeof(payload), "{\"step\":\"");
+    len = append(payload, len, sizeof(payload), step);
+    len = append(payload, len, sizeof(payload), "\",\"path\":\"");
+    len = append(payload, len, sizeof(payload), path);
+    len = append(payload, len, sizeof(payload), "\",\"errno\":");
+    len = append_int(payload, len, sizeof(payload), err);
+    len = append(payload, len, sizeof(payload), "}");
+
+    uint32_t header[2] = {JAULA_FRAME_ERROR, (uint32_t)len};
+    if (write_all(sync_fd, header, sizeof(header)) == 0)
+        write_all(sync_fd, payload, len);
+    _exit(1);
+}
+
+static const char *ns_name(int nstype)
+{
+    switch (nstype) {
+    case CLONE_NEWUSER: return "user";
+    case CLONE_NEWNS: return "mount";
+    case CLONE_NEWPID: return "pid";
+    case CLONE_NEWNET: return "network";
+    case CLONE_NEWIPC: return "ipc";
+    case CLONE_NEWUTS: return "uts";
+    case CLONE_NEWCGROUP: return "cgroup";
+    case CLONE_NEWTIME: return "time";
+    default: return "unknown";
+    }
+}
+
+/* ---- the child ----------------------------------------------------------------------------------------------- */
+
+/* Handlers installed by the .NET runtime must never run here, and the container must not inherit ignored signals. */
+static void reset_signals(void)
+{
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof(dfl));
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP)
+            sigaction(sig, &dfl, NULL); /* fails harmlessly for the signals glibc reserves */
+    }
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* The user namespace first: it owns the others, and joining it grants the capabilities needed to join them. */
+static void join_namespaces(const struct jaula_spawn_request *req)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < req->n_joins; i++) {
+            int nstype = req->joins[i].nstype;
+            if (nstype == CLONE_NEWPID)
+                continue; /* joined by the parent: it only affects children */
+            if ((pass == 0) != (nstype == CLONE_NEWUSER))
+                continue;
+            if (setns(req->joins[i].fd, nstype) < 0)
+                fail(req->sync_fd, "setns", ns_name(nstype), errno);
+        }
+    }
+}
+
+static void wait_for_go(int sync_fd)
+{
+    uint32_t header[2];
+    if (read_all(sync_fd, header, sizeof(header)) < 0)
+        _exit(1); /* the parent died or gave up: nothing to report to */
+    if (header[0] != JAULA_FRAME_GO || header[1] != 0)
+        fail(sync_fd, "sync", "expected GO", EPROTO);
+}
+
+static void become_root(int sync_fd)
+{
+    if (syscall(SYS_setresgid, 0, 0, 0) < 0)
+        fail(sync_fd, "setresgid", "0", errno);
+    if (syscall(SYS_setresuid, 0, 0, 0) < 0)
+        fail(sync_fd, "setresuid", "0", errno);
+    /* Denied when /proc/<pid>/setgroups says "deny" (unprivileged maps); the init sets the groups it needs later. */
+    if (syscall(SYS_setgroups, 0, NULL) < 0 && errno != EPERM)
+        fail(sync_fd, "setgroups", "[]", errno);
+}
+
+static void unshare_late(const struct jaula_spawn_request *req)
+{
+    if ((req->unshare_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+        fail(req->sync_fd, "unshare", "cgroup", errno);
+    if (req->unshare_flags & CLONE_NEWTIME) {
+        /* The offsets must be written before any process enters the namespace; execve then enters it. */
+        if (unshare(CLONE_NEWTIME) < 0)
+            fail(req->sync_fd, "unshare", "time", errno);
+        if (req->timens_offsets && req->timens_offsets[0]) {
+            int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+            if (fd < 0)
+                fail(req->sync_fd, "open", "/proc/self/timens_offsets", errno);
+            if (write_all(fd, req->timens_offsets, strlen(req->timens_offsets)) < 0)
+                fail(req->sync_fd, "write", "/proc/self/timens_offsets", errno);
+            close(fd);
+        }
+    }
+}
+
+/* Moves sync, fifo and exe to base, base+1, base+2 and closes everything above; returns the exe fd. */
+static int lay_out_fds(const struct jaula_spawn_request *req, int *sync_fd)
+{
+    int base = 3 + req->preserve_fds;
+    int high = base + 3;
+    int tmp_sync = fcntl(*sync_fd, F_DUPFD_CLOEXEC, high);
+    if (tmp_sync < 0)
+        fail(*sync_fd, "fcntl", "sync fd", errno);
+    int tmp_fifo = -1;
+    if (req->fifo_fd >= 0 && (tmp_fifo = fcntl(req->fifo_fd, F_DUPFD_CLOEXEC, high)) < 0)
+        fail(*sync_fd, "fcntl", "fifo fd", errno);
+    int tmp_exe = fcntl(req->exe_fd, F_DUPFD_CLOEXEC, high);
+    if (tmp_exe < 0)
+        fail(*sync_fd, "fcntl", "exe fd", errno);
+
+    if (dup3(tmp_sync, base, 0) < 0)
+        fail(tmp_sync, "dup3", "sync fd", errno);
+    *sync_fd = base;
+    if (tmp_fifo >= 0 && dup3(tmp_fifo, base + 1, 0) < 0)
+        fail(base, "dup3", "fifo fd", errno);
+    if (tmp_fifo < 0)
+        close(base + 1);
+    /* The binary is consumed by execveat itself, so it may (and should) be close-on-exec. */
+    if (dup3(tmp_exe, base + 2, O_CLOEXEC) < 0)
+        fail(base, "dup3", "exe fd", errno);
+    if (syscall(SYS_close_range, (unsigned)high, ~0U, 0) < 0)
+        fail(base, "close_range", "fds", errno);
+    return base + 2;
+}
+
+static void __attribute__((noreturn)) child_main(const struct jaula_spawn_request *req)
+{
+    int sync_fd = req->sync_fd;
+    reset_signals();
+    join_namespaces(req);
+    wait_for_go(sync_fd);
+    if (req->become_root)
+        become_root(sync_fd);
+    unshare_late(req);
+    int exe_fd = lay_out_fds(req, &sync_fd);
+    syscall(SYS_execveat, exe_fd, "", req->argv, req->envp, AT_EMPTY_PATH);
+    fail(sync_fd, "execveat", "jaula init", errno);
+}
+
+/* ---- the parent ---------------------------------------------------------------------------------------------- */
+
+static int validate(const struct jaula_spawn_request *req)
+{
+    if (!req || !req->argv || !req->argv[0] || !req->envp)
+        return -EINVAL;
+    if (req->n_joins < 0 || req->n_joins > JAULA_MAX_JOINS)
+        return -EINVAL;
+    if (req->sync_fd < 0 || req->exe_fd < 0 || req->preserve_fds < 0 || req->preserve_fds > 65536)
+        return -EINVAL;
+    for (int i = 0; i < req->n_joins; i++) {
+        if (req->joins[i].fd < 0)
+            return -EINVAL;
+    }
+    return 0;
+}
+
+static pid_t clone_child(uint64_t flags, int *pidfd)
+{
+    struct clone_args args;
+    memset(&args, 0, sizeof(args));
+    args.flags = flags | CLONE_PIDFD;
+    args.pidfd = (uint64_t)(uintptr_t)pidfd;
+    args.exit_signal = SIGCHLD;
+    pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+    if (pid < 0 && (errno == ENOSYS || errno == E2BIG)) {
+        /* clone(2) on x86_64: flags, stack, parent_tid (receives the pidfd), child_tid, tls. */
+        pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | CLONE_PIDFD | SIGCHLD), NULL, pidfd, NULL, 0);
+    }
+    return pid;
+}
+
+/* A pid namespace is entered by the children of the caller, so the parent's thread joins it around clone. */
+static int enter_pid_namespace(const struct jaula_spawn_request *req, int *restore_fd)
+{
+    *restore_fd = -1;
+    for (int i = 0; i < req->n_joins; i++) {
+        if (req->joins[i].nstype != CLONE_NEWPID)
+            continue;
+        *restore_fd = open("/proc/thread-self/ns/pid_for_children", O_RDONLY | O_CLOEXEC);
+        if (*restore_fd < 0)
+            return -errno;
+        if (setns(req->joins[i].fd, CLONE_NEWPID) < 0) {
+            int err = errno;
+            close(*restore_fd);
+            *restore_fd = -1;
+            return -err;
+        }
+    }
+    return 0;
+}
+
+int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t *pidfd_out)
+{
+    int rc = validate(req);
+    if (rc < 0 || !pid_out || !pidfd_out)
+        return rc < 0 ? rc : -EINVAL;
+
+    int restore_pidns;
+    rc = enter_pid_namespace(req, &restore_pidns);
+    if (rc < 0)
+        return rc;
+
+    /* All signals blocked across clone: no runtime handler may run in the child before it resets them. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+
+    int pidfd = -1;
+    pid_t pid = clone_child(req->clone_flags, &pidfd);
+    if (pid == 0)
+        child_main(req);
+    int err = errno;
+
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (restore_pidns >= 0) {
+        setns(restore_pidns, CLONE_NEWPID);
+        close(restore_pidns);
+    }
+    if (pid < 0)
+        return -err;
+    *pid_out = pid;
+    *pidfd_out = pidfd;
+    return 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * The C stage of jaula: the only code that runs between clone() and execve().
+ *
+ * Why C: the parent is a multi-threaded .NET process. A forked copy of it must not run managed code (it can wait
+ * forever for a GC owned by a thread that was not copied), and user and mount namespaces refuse setns() from a
+ * multi-threaded caller. So this stage clones the init, joins namespaces, waits for the parent to write the ID maps
+ * and place it in its cgroup, then execs a fresh `jaula init`, which runs in C# inside the namespaces.
+ *
+ * The layout of struct jaula_spawn_request is mirrored in StageInterop.cs; change both together.
+ */
+#ifndef JAULA_STAGE_H
+#define JAULA_STAGE_H
+
+#include <stdint.h>
+
+#define JAULA_MAX_JOINS 8
+
+/* Frames on the sync socket: a header of two little-endian u32 (type, payload length), then the payload. */
+#define JAULA_FRAME_GO 1    /* parent -> stage: ID maps written, cgroup placed; go on */
+#define JAULA_FRAME_ERROR 4 /* stage/init -> parent: JSON {"step":..,"path":..,"errno":..,"message":..} */
+
+struct jaula_ns_join {
+    int32_t nstype; /* one CLONE_NEW* flag */
+    int32_t fd;     /* an open /proc/<pid>/ns/<kind> (or bind-mounted namespace) file */
+};
+
+struct jaula_spawn_request {
+    uint64_t clone_flags;   /* CLONE_NEW* namespaces created by clone3 itself */
+    uint64_t unshare_flags; /* CLONE_NEWCGROUP / CLONE_NEWTIME: unshared after GO, once the cgroup is placed */
+    int32_t sync_fd;        /* the child's end of the sync socket */
+    int32_t fifo_fd;        /* O_PATH fd of <state>/exec.fifo, or -1 */
+    int32_t exe_fd;         /* the jaula binary, executed with execveat(AT_EMPTY_PATH) */
+    int32_t preserve_fds;   /* fds 3 .. 3+preserve_fds-1 pass to the container untouched */
+    int32_t become_root;    /* in a user namespace: setresuid/setresgid(0) after GO so execve keeps capabilities */
+    int32_t n_joins;
+    struct jaula_ns_join joins[JAULA_MAX_JOINS];
+    const char *timens_offsets; /* text for /proc/self/timens_offsets after unshare(CLONE_NEWTIME), or NULL */
+    const char *const *argv;    /* NULL-terminated */
+    const char *const *envp;    /* NULL-terminated */
+};
+
+/*
+ * Clones the init. In the child, the fds are laid out for `jaula init` as:
+ *   3 .. base-1  the preserved fds (base = 3 + preserve_fds)
+ *   base         the sync socket
+ *   base+1       the exec fifo (O_PATH), when fifo_fd >= 0
+ * and every other fd above 2 is closed.
+ * Returns 0 with *pid_out (and *pidfd_out, or -1) set, or -errno when no child was made.
+ */
+int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t *pidfd_out);
+
+#endif
