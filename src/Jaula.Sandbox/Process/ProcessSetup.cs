@@ -1,0 +1,119 @@
+using System.Globalization;
+using Jaula.Linux;
+using Jaula.Oci;
+using Jaula.Sandbox.Capabilities;
+using Jaula.Sandbox.Rlimits;
+
+namespace Jaula.Sandbox.Process;
+
+/// <summary>
+/// The init's process work after pivot_root, in the order the kernel's rules force: everything that needs privilege
+/// first (hostname, sysctl, oom_score_adj, rlimits, the bounding set), then the user switch with capabilities kept,
+/// then the final capability sets, the working directory and no_new_privs.
+/// </summary>
+public static class ProcessSetup
+{
+    private const uint DefaultUmask = 0x12; // 0022
+
+    public static ExecTarget Prepare(Spec spec)
+    {
+        var process = spec.Process ?? throw new ContainerSetupException("process", "missing: nothing to run");
+        SetIdentity(spec);
+        KernelParameters.Apply(spec.Linux?.Sysctl);
+        SetOomScoreAdj(process.OomScoreAdj);
+        SetRlimits(process.Rlimits);
+
+        var caps = ParseCapabilities(process.Capabilities);
+        var warnings = new List<string>();
+        CapabilityApplier.ApplyBounding(caps);
+        SwitchUser(process.User);
+        CapabilityApplier.Apply(caps, warnings);
+
+        string cwd = process.Cwd ?? "/";
+        Step("process.cwd", () => Sys.Chdir(cwd));
+        string path = ExecutableResolver.Resolve(process.Args![0], process.Env, cwd);
+        Sys.Umask(process.User?.Umask ?? DefaultUmask);
+        if (process.NoNewPrivileges == true)
+            Step("process.noNewPrivileges", Sys.SetNoNewPrivileges);
+        return new ExecTarget(path, process.Args, WithHome(process.Env ?? [], process.User?.Uid ?? 0), warnings);
+    }
+
+    private static CapabilitySet ParseCapabilities(CapabilitiesSpec? c)
+    {
+        try
+        {
+            return CapabilitySet.Parse(c?.Bounding, c?.Effective, c?.Permitted, c?.Inheritable, c?.Ambient);
+        }
+        catch (CapabilityException e)
+        {
+            throw new ContainerSetupException(e.Field, e.Cause, e);
+        }
+    }
+
+    private static void SetIdentity(Spec spec)
+    {
+        if (spec.Hostname is { Length: > 0 } hostname)
+            Step("hostname", () => Sys.Sethostname(hostname));
+        if (spec.Domainname is { Length: > 0 } domainname)
+            Step("domainname", () => Sys.Setdomainname(domainname));
+    }
+
+    private static void SetOomScoreAdj(int? adjust)
+    {
+        if (adjust is not int value)
+            return;
+        try
+        {
+            File.WriteAllText("/proc/self/oom_score_adj", value.ToString(CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ContainerSetupException("process.oomScoreAdj", $"writing /proc/self/oom_score_adj: {e.Message}", e);
+        }
+    }
+
+    private static void SetRlimits(IReadOnlyList<RlimitSpec>? rlimits)
+    {
+        for (int i = 0; i < (rlimits?.Count ?? 0); i++)
+        {
+            var r = rlimits![i];
+            string field = $"process.rlimits[{i}]";
+            if (!RlimitNames.TryParse(r.Type, out int resource))
+                throw new ContainerSetupException(field, $"unknown rlimit type \"{r.Type}\"");
+            RlimitApplier.Apply(resource, r.Soft, r.Hard, field);
+        }
+    }
+
+    /// <summary>Groups first (setgroups needs CAP_SETGID), then gid, then uid; keepcaps carries the permitted set across.</summary>
+    private static void SwitchUser(UserSpec? user)
+    {
+        uint uid = user?.Uid ?? 0, gid = user?.Gid ?? 0;
+        Step("process.user", () =>
+        {
+            Sys.SetKeepCaps(true);
+            Sys.SetGroups(user?.AdditionalGids ?? []);
+            Sys.SetResGid(gid, gid, gid);
+            Sys.SetResUid(uid, uid, uid);
+            Sys.SetKeepCaps(false);
+        });
+    }
+
+    private static IReadOnlyList<string> WithHome(IReadOnlyList<string> env, uint uid)
+    {
+        if (env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)))
+            return env;
+        return [.. env, "HOME=" + PasswdHome.Lookup(uid)];
+    }
+
+    private static void Step(string field, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (ErrnoException e)
+        {
+            throw new ContainerSetupException(field, e.Message, e);
+        }
+    }
+}

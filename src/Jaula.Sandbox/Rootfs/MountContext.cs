@@ -1,0 +1,18 @@
+using Jaula.Linux;
+
+namespace Jaula.Sandbox.Rootfs;
+
+/// <summary>What every mount step needs: the rootfs (by path and by fd), the bundle for relative sources, the namespace facts.</summary>
+public sealed class MountContext(string rootfs, SafeFd rootFd, string bundle, bool inUserNamespace,
+    IReadOnlyList<OwnCgroup> hostCgroups)
+{
+    public string Rootfs { get; } = rootfs;
+    public SafeFd RootFd { get; } = rootFd;
+    public string Bundle { get; } = bundle;
+
+    /// <summary>In a user namespace mknod is refused and a bind mount cannot clear flags locked by the host.</summary>
+    public bool InUserNamespace { get; } = inUserNamespace;
+
+    /// <summary>The init's cgroups with host paths, for mounts of type "cgroup".</summary>
+    public IReadOnlyList<OwnCgroup> HostCgroups { get; } = hostCgroups;
+}

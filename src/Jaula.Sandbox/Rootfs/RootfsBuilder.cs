@@ -1,0 +1,81 @@
+using Jaula.Linux;
+using Jaula.Oci;
+
+namespace Jaula.Sandbox.Rootfs;
+
+/// <summary>
+/// The init's mount work, in runc's order: propagation of "/", the rootfs bind, mounts[], /dev, pivot_root, then
+/// masked and read-only paths and a read-only root.
+/// </summary>
+public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool inUserNamespace, bool noPivot,
+    IReadOnlyList<OwnCgroup> hostCgroups)
+{
+    public void Build()
+    {
+        PrepareRoot();
+        using (var rootFd = Sys.Open(rootfs, OpenFlags.Directory | OpenFlags.Path | OpenFlags.CloExec))
+        {
+            var context = new MountContext(rootfs, rootFd, bundle, inUserNamespace, hostCgroups);
+            var mounts = spec.Mounts ?? [];
+            for (int i = 0; i < mounts.Count; i++)
+                MountApplier.Apply(mounts[i], i, context);
+            bool withPtmx = mounts.Any(m => m.Destination.TrimEnd('/') == "/dev/pts");
+            DevicesBuilder.Create(context, spec.Linux?.Devices, DevicesBuilder.NeedsDefaults(mounts), withPtmx);
+            CreateCwd(rootFd);
+        }
+        Step($"pivot_root into {rootfs}", () =>
+        {
+            if (noPivot)
+                RootPivot.MoveAndChroot(rootfs);
+            else
+                RootPivot.Pivot(rootfs);
+        });
+        if (IsShared(spec.Linux?.RootfsPropagation))
+            Step(null, () => MountApplier.ApplyPropagation("/", PropagationOf(spec.Linux!.RootfsPropagation)));
+        PathMasking.Mask(spec.Linux?.MaskedPaths);
+        PathMasking.MakeReadonly(spec.Linux?.ReadonlyPaths);
+        if (spec.Root?.Readonly == true)
+            Step("remounting / read-only", () => PathMasking.RemountReadonly("/"), "root.readonly");
+    }
+
+    /// <summary>
+    /// Container mounts must not reach the host: "/" becomes rslave (or linux.rootfsPropagation), the parent of the
+    /// rootfs private (pivot_root refuses a shared parent), and the rootfs a mount point of its own.
+    /// </summary>
+    private void PrepareRoot()
+    {
+        var propagation = PropagationOf(spec.Linux?.RootfsPropagation);
+        Step(null, () => Sys.Mount(null, "/", null, propagation | MountFlags.Rec, null), "linux.rootfsPropagation");
+        if (IsShared(spec.Linux?.RootfsPropagation) && MountInfo.Containing(MountInfo.ReadSelf(), rootfs) is { } parent)
+            Step(null, () => Sys.Mount(null, parent.MountPoint, null, MountFlags.Private, null));
+        Step($"binding the rootfs {rootfs}", () => Sys.Mount(rootfs, rootfs, null, MountFlags.Bind | MountFlags.Rec, null), "root.path");
+    }
+
+    private void CreateCwd(SafeFd rootFd)
+    {
+        string cwd = spec.Process?.Cwd ?? "/";
+        Step($"creating the working directory {cwd}", () => SecurePath.MkdirAll(rootFd, cwd).Dispose(), "process.cwd");
+    }
+
+    private static MountFlags PropagationOf(string? rootfsPropagation) => rootfsPropagation switch
+    {
+        "private" or "rprivate" => MountFlags.Private,
+        "shared" or "rshared" => MountFlags.Shared,
+        "unbindable" or "runbindable" => MountFlags.Unbindable,
+        _ => MountFlags.Slave,
+    } | (rootfsPropagation?.StartsWith('r') == true || rootfsPropagation is null ? MountFlags.Rec : 0);
+
+    private static bool IsShared(string? rootfsPropagation) => rootfsPropagation is "shared" or "rshared";
+
+    private static void Step(string? context, Action action, string? field = null)
+    {
+        try
+        {
+            action();
+        }
+        catch (ErrnoException e)
+        {
+            throw new ContainerSetupException(field, context is null ? e.Message : $"{context}: {e.Message}", e);
+        }
+    }
+}
