@@ -1,0 +1,66 @@
+using Jaula.Linux;
+
+namespace Jaula.Runtime;
+
+/// <summary>
+/// runc's exec fifo: the init, fully set up, blocks opening &lt;state&gt;/exec.fifo for writing; `start` opens it for
+/// reading, which releases the init into execve. While the fifo exists the container is "created".
+/// </summary>
+public static class ExecFifo
+{
+    public const string FileName = "exec.fifo";
+
+    public static string PathIn(string containerDir) => Path.Combine(containerDir, FileName);
+
+    /// <summary>Creates the fifo and returns an O_PATH fd that the init inherits (it cannot see the state dir).</summary>
+    public static SafeFd Create(string containerDir)
+    {
+        string path = PathIn(containerDir);
+        uint oldMask = Sys.Umask(0);
+        try
+        {
+            // 0622: the init may have switched to an unprivileged user by the time it opens the fifo for writing.
+            Sys.Mkfifo(path, 0x192 /* 0622 */);
+        }
+        finally
+        {
+            Sys.Umask(oldMask);
+        }
+        return Sys.Open(path, OpenFlags.Path | OpenFlags.CloExec);
+    }
+
+    public static bool Exists(string containerDir) => Sys.TryLstat(PathIn(containerDir), out _);
+
+    /// <summary>
+    /// `start`: opens the fifo without blocking, then waits until the init has opened it and written its byte, or
+    /// until the init dies (its pidfd becomes readable), so a dead init cannot hang `start` forever.
+    /// </summary>
+    public static void Release(string containerDir, SafeFd initPidFd)
+    {
+        string path = PathIn(containerDir);
+        using var fifo = Sys.Open(path, OpenFlags.ReadOnly | OpenFlags.NonBlock | OpenFlags.CloExec);
+        Span<byte> buffer = stackalloc byte[1];
+        Span<PollFd> fds = [new PollFd(fifo.Value, PollFd.In), new PollFd(initPidFd.Value, PollFd.In)];
+        while (true)
+        {
+            Sys.Poll(fds, timeoutMs: -1);
+            // POLLHUP alone means no writer yet (or one came and went): keep waiting unless the init is gone.
+            if ((fds[0].Revents & PollFd.In) != 0 && Sys.ReadNonBlocking(fifo, buffer) > 0)
+                break;
+            if (fds[1].Revents != 0)
+                throw new JaulaException("the container's init exited before it could be started");
+            if ((fds[0].Revents & PollFd.Hup) != 0)
+                Thread.Sleep(1); // a hung-up fifo polls as ready at once; don't spin on it
+        }
+        Sys.Unlink(path);
+    }
+
+    /// <summary>The init's side: blocks until `start` opens the fifo, then signals it with one byte.</summary>
+    public static void WaitForStart(int fifoFd)
+    {
+        // Reopening through /proc/self/fd needs no path into the state dir, which the init cannot see after pivot_root.
+        string reopen = $"/proc/self/fd/{fifoFd}";
+        using var fifo = Sys.Open(reopen, OpenFlags.WriteOnly | OpenFlags.CloExec);
+        Sys.WriteAll(fifo, "0"u8);
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+
+namespace Jaula.Runtime.Init;
+
+/// <summary>A failure in the C stage or the init, as sent to the parent in an Error frame.</summary>
+public sealed class InitError
+{
+    /// <summary>What the init was doing: "setns", "mount", "pivot_root", "exec"...</summary>
+    [JsonPropertyName("step")] public string? Step { get; init; }
+
+    /// <summary>The file or namespace involved.</summary>
+    [JsonPropertyName("path")] public string? Path { get; init; }
+
+    /// <summary>The config field, as a JSON path, when one is to blame.</summary>
+    [JsonPropertyName("field")] public string? Field { get; init; }
+
+    [JsonPropertyName("errno")] public int Errno { get; init; }
+
+    /// <summary>A complete sentence; when absent the parent builds one from the other fields.</summary>
+    [JsonPropertyName("message")] public string? Message { get; init; }
+
+    public string Describe()
+    {
+        string cause = Message ?? $"{Step} {Path}: {(Errno != 0 ? System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(Errno) : "failed")}";
+        return Field is null ? cause : $"{Field}: {cause}";
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+using Jaula.Oci;
+
+namespace Jaula.Runtime.Init;
+
+/// <summary>
+/// Everything the init needs, validated and resolved by the parent, so the init never reads config.json and both
+/// sides act on one model.
+/// </summary>
+public sealed class InitPlan
+{
+    [JsonPropertyName("id")] public required string ContainerId { get; init; }
+    [JsonPropertyName("bundle")] public required string Bundle { get; init; }
+
+    /// <summary>root.path made absolute against the bundle.</summary>
+    [JsonPropertyName("rootfs")] public required string Rootfs { get; init; }
+
+    [JsonPropertyName("spec")] public required Spec Spec { get; init; }
+    [JsonPropertyName("noPivot")] public bool NoPivot { get; init; }
+    [JsonPropertyName("noNewKeyring")] public bool NoNewKeyring { get; init; }
+    [JsonPropertyName("preserveFds")] public int PreserveFds { get; init; }
+
+    /// <summary>True when the init runs in a user namespace (new or joined): mknod is refused there.</summary>
+    [JsonPropertyName("inUserNamespace")] public bool InUserNamespace { get; init; }
+
+    /// <summary>
+    /// The init's cgroups as the host sees them (/proc/&lt;pid&gt;/cgroup read by the parent): inside a cgroup
+    /// namespace the init itself would see only "/".
+    /// </summary>
+    [JsonPropertyName("hostCgroups")] public List<string> HostCgroups { get; init; } = [];
+
+    /// <summary>True when the init has its own mount namespace; without one, nothing may be mounted.</summary>
+    [JsonPropertyName("ownMountNamespace")] public bool OwnMountNamespace { get; init; }
+}

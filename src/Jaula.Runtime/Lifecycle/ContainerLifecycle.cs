@@ -1,0 +1,111 @@
+using Jaula.Linux;
+using Jaula.Oci;
+
+namespace Jaula.Runtime.Lifecycle;
+
+/// <summary>start, kill, delete, state and list, with runtime.md's rules for each status.</summary>
+public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
+    public void Start(string id)
+    {
+        using var _ = store.Lock(id);
+        var container = Container.Load(store, id);
+        switch (container.Status)
+        {
+            case ContainerStatus.Created:
+                break;
+            case ContainerStatus.Stopped:
+                throw new JaulaException("cannot start a container that has stopped");
+            default:
+                throw new JaulaException($"cannot start an already {container.Status.ToText()} container");
+        }
+        using var pidfd = container.OpenInitPidFd()
+            ?? throw new JaulaException("cannot start a container that has stopped");
+        ExecFifo.Release(container.Directory, pidfd);
+        log.Debug($"container {id} started");
+    }
+
+    public void Kill(string id, int signal, bool all)
+    {
+        var container = Container.Load(store, id);
+        using var pidfd = container.OpenInitPidFd();
+        if (pidfd is null)
+            throw new JaulaException("container not running");
+        if (all)
+            SignalAll(container, signal);
+        int errno = Sys.TryPidfdSendSignal(pidfd, signal);
+        if (errno != 0 && !(all && errno == Errno.ESRCH))
+            throw new JaulaException($"kill {Signals.Name(signal)} of pid {container.Record.Pid}: {new ErrnoException("kill", null, errno).Message}");
+    }
+
+    /// <summary>
+    /// Until cgroups land, "all processes" means every process in the container's own pid namespace; a container that
+    /// shares the host's pid namespace has only its init reached.
+    /// </summary>
+    private void SignalAll(Container container, int signal)
+    {
+        if (!container.Record.OwnPidNamespace || container.Record.PidNamespace is not { } ns)
+        {
+            log.Warn($"kill --all: container {container.Id} shares a pid namespace; only its init is signalled");
+            return;
+        }
+        foreach (int pid in ProcFs.ListPids())
+        {
+            if (pid != container.Record.Pid && ProcFs.ReadNamespaceInode(pid, "pid") == ns)
+                Sys.TryKill(pid, signal);
+        }
+    }
+
+    public void Delete(string id, bool force)
+    {
+        using var _ = store.Lock(id);
+        var container = Container.TryLoad(store, id);
+        if (container is null)
+        {
+            // No state.json while we hold the lock: a create that died half-way. Nothing runs; remove the debris.
+            store.Remove(id);
+            return;
+        }
+        var status = container.Status;
+        if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
+            throw new JaulaException($"cannot delete container {id} that is not stopped: {status.ToText()}");
+        if (status != ContainerStatus.Stopped)
+            StopForDelete(container);
+        store.Remove(id);
+        log.Debug($"container {id} deleted");
+    }
+
+    private void StopForDelete(Container container)
+    {
+        using var pidfd = container.OpenInitPidFd();
+        if (pidfd is null)
+            return;
+        SignalAll(container, 9);
+        Sys.TryPidfdSendSignal(pidfd, 9);
+        Span<PollFd> fds = [new PollFd(pidfd.Value, PollFd.In)];
+        if (Sys.Poll(fds, (int)StopTimeout.TotalMilliseconds) == 0)
+            throw new JaulaException($"the container's init (pid {container.Record.Pid}) did not exit within {StopTimeout.TotalSeconds} s of SIGKILL");
+    }
+
+    public ContainerState State(string id) => Container.Load(store, id).ToState();
+
+    public IReadOnlyList<ContainerState> List()
+    {
+        var states = new List<ContainerState>();
+        foreach (string id in store.ListIds())
+        {
+            try
+            {
+                if (Container.TryLoad(store, id) is { } container)
+                    states.Add(container.ToState());
+            }
+            catch (JaulaException e)
+            {
+                log.Warn($"list: skipping {id}: {e.Message}");
+            }
+        }
+        return states;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Jaula.Runtime.Lifecycle;
+
+/// <summary>The flags of `create` (and `run`).</summary>
+public sealed record CreateOptions(string Id, string Bundle)
+{
+    public string? PidFile { get; init; }
+    public string? ConsoleSocket { get; init; }
+    public bool NoPivot { get; init; }
+    public bool NoNewKeyring { get; init; }
+    public int PreserveFds { get; init; }
+}

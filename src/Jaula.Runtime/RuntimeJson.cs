@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+using Jaula.Runtime.Init;
+
+namespace Jaula.Runtime;
+
+/// <summary>Source-generated JSON for the runtime's own documents (no reflection under NativeAOT).</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ContainerRecord))]
+[JsonSerializable(typeof(InitPlan))]
+[JsonSerializable(typeof(InitError))]
+public partial class RuntimeJson : JsonSerializerContext;

@@ -1,0 +1,20 @@
+namespace Jaula.Runtime.Sync;
+
+/// <summary>Message kinds on the sync socket between the parent, the C stage and the init. Values match native/stage.h.</summary>
+public enum FrameType : uint
+{
+    /// <summary>Parent to C stage: ID maps written, cgroup placed; continue.</summary>
+    Go = 1,
+
+    /// <summary>Parent to init: the validated <see cref="InitPlan"/> as JSON.</summary>
+    Plan = 2,
+
+    /// <summary>Init to parent: set up and waiting on the exec fifo.</summary>
+    Ready = 3,
+
+    /// <summary>C stage or init to parent: an <see cref="InitError"/> as JSON; the sender exits after it.</summary>
+    Error = 4,
+
+    /// <summary>Init to parent: UTF-8 text of something skipped; the parent logs it and keeps waiting.</summary>
+    Warning = 5,
+}
