@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Jaula.Runtime;
+using Jaula.Runtime.Lifecycle;
+
+namespace Jaula.Cli.Commands;
+
+/// <summary>The flags `create` and `run` share, and both argument forms: `create [-b B] id` and the spec's `create id B`.</summary>
+public sealed class CreateFlags
+{
+    public readonly Argument<string> Id = new("container-id") { Description = "the container's id" };
+    public readonly Argument<string?> BundleArgument = new("bundle") { Description = "bundle directory (the OCI spec's form)", Arity = ArgumentArity.ZeroOrOne };
+    public readonly Option<string?> Bundle = new("--bundle", "-b") { Description = "bundle directory (default: the current directory)" };
+    public readonly Option<string?> PidFile = new("--pid-file") { Description = "write the init's host pid to this file" };
+    public readonly Option<string?> ConsoleSocket = new("--console-socket") { Description = "AF_UNIX socket to receive the pty master (not supported yet)" };
+    public readonly Option<bool> NoPivot = new("--no-pivot") { Description = "use MS_MOVE and chroot instead of pivot_root (for ramdisk roots)" };
+    public readonly Option<bool> NoNewKeyring = new("--no-new-keyring") { Description = "keep the caller's session keyring" };
+    public readonly Option<int> PreserveFds = new("--preserve-fds") { Description = "pass this many fds after stdio (3, 4, ...) to the process" };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Id);
+        command.Arguments.Add(BundleArgument);
+        command.Options.Add(Bundle);
+        command.Options.Add(PidFile);
+        command.Options.Add(ConsoleSocket);
+        command.Options.Add(NoPivot);
+        command.Options.Add(NoNewKeyring);
+        command.Options.Add(PreserveFds);
+    }
+
+    public CreateOptions Read(ParseResult result)
+    {
+        string id = result.GetValue(Id)!;
+        string? positional = result.GetValue(BundleArgument), flag = result.GetValue(Bundle);
+        if (positional is not null && flag is not null && positional != flag)
+            throw new JaulaException($"two bundles given: --bundle {flag} and {positional}");
+        int preserve = result.GetValue(PreserveFds);
+        if (preserve < 0)
+            throw new JaulaException("--preserve-fds must not be negative");
+        return new CreateOptions(id, positional ?? flag ?? Directory.GetCurrentDirectory())
+        {
+            PidFile = result.GetValue(PidFile),
+            ConsoleSocket = result.GetValue(ConsoleSocket),
+            NoPivot = result.GetValue(NoPivot),
+            NoNewKeyring = result.GetValue(NoNewKeyring),
+            PreserveFds = preserve,
+        };
+    }
+
+    /// <summary>Global flags whose features this build lacks fail loudly instead of being ignored.</summary>
+    public static void RejectUnsupportedGlobals(ParseResult result)
+    {
+        if (result.GetValue(GlobalOptions.SystemdCgroup))
+            throw new JaulaException("--systemd-cgroup: the systemd cgroup driver is not supported yet by this jaula build");
+        string rootless = result.GetValue(GlobalOptions.Rootless)!;
+        bool unprivileged = Linux.Sys.GetEuid() != 0;
+        if (rootless == "true" || (rootless == "auto" && unprivileged))
+            throw new JaulaException("--rootless: rootless containers are not supported yet by this jaula build (run as root)");
+    }
+}

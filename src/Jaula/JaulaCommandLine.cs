@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Jaula.Cli.Commands;
+
+namespace Jaula.Cli;
+
+/// <summary>The command tree: runc's verbs and global flags.</summary>
+public static class JaulaCommandLine
+{
+    
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("jaula: an OCI container runtime (runc-compatible command line)");
+        foreach (var builtIn in root.Options.OfType<VersionOption>().ToList())
+            root.Options.Remove(builtIn); // ours prints runc's three lines
+        GlobalOptions.AddTo(root);
+        root.Subcommands.Add(CreateCommand.Build());
+        root.Subcommands.Add(StartCommand.Build());
+        root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(StateCommand.Build());
+        root.Subcommands.Add(KillCommand.Build());
+        root.Subcommands.Add(DeleteCommand.Build());
+        root.Subcommands.Add(ListCommand.Build());
+        root.Subcommands.Add(SpecCommand.Build());
+        foreach (var command in NotYetCommands.Build())
+            root.Subcommands.Add(command);
+        root.Subcommands.Add(HelpCommand.Build(root));
+        root.SetAction(result =>
+        {
+            if (result.GetValue(GlobalOptions.Version))
+            {
+                Console.Out.Write(VersionText());
+                return 0;
+            }
+            Console.Error.WriteLine("jaula: no command given; see `jaula --help`");
+            return 1;
+        });
+        return root;
+    }
+
+    public static string VersionText() =>
+        $"jaula version {BuildInfo.Version}\ncommit: {BuildInfo.Commit}\nspec: {Jaula.Oci.OciSpecVersion.Current}\n";
+}
