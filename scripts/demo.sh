@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds jaula and runs a busybox container end to end: spec -> run -> output from inside. Run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+bash scripts/build.sh
+
+work=$(mktemp -d /tmp/jaula-demo.XXXXXX)
+root=$(mktemp -d /tmp/jaula-demo-state.XXXXXX)
+trap 'artifacts/publish/jaula --root "$root" delete --force demo >/dev/null 2>&1 || true; rm -rf "$work" "$root"' EXIT
+
+bash spec-fixtures/make-busybox-rootfs.sh "$work/rootfs" >/dev/null
+artifacts/publish/jaula spec --bundle "$work"
+# The default process is an interactive `sh`; have it say hello from inside instead.
+sed -i 's|^      "sh"$|      "sh", "-c", "echo hello from inside jaula: pid $$, host $(hostname), user $(id -un); grep -E \\"^(CapEff\|NoNewPrivs)\\" /proc/self/status"|' "$work/config.json"
+grep -q 'hello from inside' "$work/config.json" || { echo "demo: could not set the process args" >&2; exit 1; }
+
+artifacts/publish/jaula --root "$root" run --bundle "$work" demo

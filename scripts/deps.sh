@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what building and testing jaula needs on a fresh Debian 12 machine with the .NET SDK (run as root).
+set -euo pipefail
+
+need=()
+command -v gcc >/dev/null || need+=(gcc libc6-dev)
+command -v ar >/dev/null || need+=(binutils)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+command -v git >/dev/null || need+=(git)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "deps: installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "deps: the .NET SDK (dotnet) is not on PATH; this machine kind ships it" >&2
+  exit 1
+fi

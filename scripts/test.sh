@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The whole test suite: unit tests (JIT) and integration tests that drive the published AOT binary as root.
+# Ends with one line "tests: N passed, N failed, N skipped"; exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh || exit 1
+bash scripts/build.sh || exit 1
+
+results=$(mktemp -d /tmp/jaula-test-results.XXXXXX)
+status=0
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  echo "== $name"
+  dotnet test "$project" -nologo -v quiet --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=normal" || status=1
+done
+
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(get passed))); failed=$((failed + $(get failed)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+rm -rf "$results"
+[ "$passed" -gt 0 ] || status=1
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $status
