@@ -52,6 +52,7 @@ public static class Errno
     public const int ENOTCONN = 107;
     public const int ETIMEDOUT = 110;
     public const int ECONNREFUSED = 111;
+    public const int EDQUOT = 122;
 
     private static readonly Dictionary<int, string> Names = new()
     {

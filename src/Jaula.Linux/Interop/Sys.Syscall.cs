@@ -16,6 +16,7 @@ public static partial class Sys
         public const long Capget = 125;
         public const long Capset = 126;
         public const long PivotRoot = 155;
+        public const long Keyctl = 250;
         public const long PidfdSendSignal = 424;
         public const long OpenTree = 428;
         public const long MoveMount = 429;

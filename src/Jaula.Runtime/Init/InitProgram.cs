@@ -64,7 +64,7 @@ public static class InitProgram
         Sys.Umask(0); // device nodes and directories get exactly the modes asked for; the process umask comes last
         var cgroups = OwnCgroup.Parse(plan.HostCgroups);
         new RootfsBuilder(plan.Spec, plan.Rootfs, plan.Bundle, plan.InUserNamespace, plan.NoPivot, cgroups).Build();
-        return ProcessSetup.Prepare(plan.Spec);
+        return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
     }
 
     private static void Report(SyncChannel channel, Exception e)

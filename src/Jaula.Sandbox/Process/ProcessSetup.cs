@@ -15,16 +15,18 @@ public static class ProcessSetup
 {
     private const uint DefaultUmask = 0x12; // 0022
 
-    public static ExecTarget Prepare(Spec spec)
+    /// <param name="sessionKeyring">The name of a new session keyring to join (runc's "_ses.&lt;id&gt;"), or null to keep the caller's.</param>
+    public static ExecTarget Prepare(Spec spec, string? sessionKeyring)
     {
         var process = spec.Process ?? throw new ContainerSetupException("process", "missing: nothing to run");
+        var warnings = new List<string>();
         SetIdentity(spec);
+        JoinKeyring(sessionKeyring, warnings);
         KernelParameters.Apply(spec.Linux?.Sysctl);
         SetOomScoreAdj(process.OomScoreAdj);
         SetRlimits(process.Rlimits);
 
         var caps = ParseCapabilities(process.Capabilities);
-        var warnings = new List<string>();
         CapabilityApplier.ApplyBounding(caps);
         SwitchUser(process.User);
         CapabilityApplier.Apply(caps, warnings);
@@ -56,6 +58,21 @@ public static class ProcessSetup
             Step("hostname", () => Sys.Sethostname(hostname));
         if (spec.Domainname is { Length: > 0 } domainname)
             Step("domainname", () => Sys.Setdomainname(domainname));
+    }
+
+    /// <summary>Keyrings are not namespaced; where the kernel refuses one (quota, no keys support) the container still runs.</summary>
+    private static void JoinKeyring(string? name, List<string> warnings)
+    {
+        if (name is null)
+            return;
+        try
+        {
+            Sys.JoinSessionKeyring(name);
+        }
+        catch (ErrnoException e) when (e.Errno is Errno.ENOSYS or Errno.EDQUOT or Errno.EACCES)
+        {
+            warnings.Add($"no session keyring of its own for the container: {e.Message}");
+        }
     }
 
     private static void SetOomScoreAdj(int? adjust)
