@@ -16,7 +16,11 @@ public static class PidFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException) { }
             throw new JaulaException($"--pid-file {full}: {e.Message}", e);
         }
     }
