@@ -52,6 +52,9 @@ public static partial class Sys
         [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         internal static partial int Rename(string from, string to);
 
+        [LibraryImport("libc", EntryPoint = "renameat2", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+        internal static partial int RenameAt2(int fromDir, string from, int toDir, string to, uint flags);
+
         [LibraryImport("libc", EntryPoint = "umask")]
         internal static partial uint Umask(uint mask);
 
@@ -195,6 +198,12 @@ public static partial class Sys
     public static void Rmdir(string path) => ThrowIfFailed(Libc.Rmdir(path), "rmdir", path);
 
     public static void Rename(string from, string to) => ThrowIfFailed(Libc.Rename(from, to), "rename", $"{from} to {to}");
+
+    private const uint RENAME_NOREPLACE = 1;
+
+    /// <summary>rename(2) that fails with EEXIST instead of replacing the target (an empty directory would be replaced).</summary>
+    public static void RenameNoReplace(string from, string to) =>
+        ThrowIfFailed(Libc.RenameAt2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE), "renameat2", $"{from} to {to}");
 
     /// <summary>umask(2): sets the mask and returns the previous one. Process-wide.</summary>
     public static uint Umask(uint mask) => Libc.Umask(mask);

@@ -68,6 +68,19 @@ public static partial class Sys
     }
 
     /// <summary>Writes until every byte is out (pipes and sockets may take less per call).</summary>
+    /// <summary>
+    /// Writes a small text file in one write(2), as /proc and /sys files want (a uid_map is taken only whole);
+    /// failures carry the errno text and the path.
+    /// </summary>
+    public static void WriteFile(string path, string text)
+    {
+        using var fd = Open(path, OpenFlags.WriteOnly | OpenFlags.CloExec);
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        int written = Write(fd, bytes);
+        if (written != bytes.Length)
+            throw new ErrnoException("write", path, Errno.EIO);
+    }
+
     public static void WriteAll(SafeFd fd, ReadOnlySpan<byte> buffer)
     {
         while (!buffer.IsEmpty)

@@ -105,6 +105,16 @@ public static partial class Sys
         return (ulong)buffer[StatfsFlagsIndex];
     }
 
+    /// <summary>f_type of statfs(2): the filesystem's magic number (e.g. <see cref="PROC_SUPER_MAGIC"/>).</summary>
+    public static unsafe long StatfsType(string path)
+    {
+        long* buffer = stackalloc long[StatfsLongs + 1];
+        ThrowIfFailed(Libc.Statfs(path, buffer), "statfs", path);
+        return buffer[0];
+    }
+
+    public const long PROC_SUPER_MAGIC = 0x9fa0;
+
     /// <summary>The per-mount flags of the mount holding <paramref name="path"/>, translated to MS_* values.</summary>
     public static MountFlags StatfsMountFlags(string path) => MountFlagsOf(StatfsFlags(path));
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef CLONE_PIDFD
@@ -248,6 +249,10 @@ static int validate(const struct jaula_spawn_request *req)
     for (int i = 0; i < req->n_joins; i++) {
         if (req->joins[i].fd < 0)
             return -EINVAL;
+        for (int j = 0; j < i; j++) {
+            if (req->joins[j].nstype == req->joins[i].nstype)
+                return -EINVAL; /* one namespace of each kind */
+        }
     }
     return 0;
 }
@@ -311,8 +316,19 @@ int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t
 
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (restore_pidns >= 0) {
-        setns(restore_pidns, CLONE_NEWPID);
+        /* Staying in the container's pid namespace would put this thread's later children there: undo or give up. */
+        int restored = setns(restore_pidns, CLONE_NEWPID);
+        int restore_err = errno;
         close(restore_pidns);
+        if (restored < 0) {
+            if (pid > 0) {
+                kill(pid, SIGKILL);
+                while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                    ;
+                close(pidfd);
+            }
+            return -restore_err;
+        }
     }
     if (pid < 0)
         return -err;

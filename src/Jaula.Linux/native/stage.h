@@ -17,7 +17,7 @@
 
 /* Frames on the sync socket: a header of two little-endian u32 (type, payload length), then the payload. */
 #define JAULA_FRAME_GO 1    /* parent -> stage: ID maps written, cgroup placed; go on */
-#define JAULA_FRAME_ERROR 4 /* stage/init -> parent: JSON {"step":..,"path":..,"errno":..,"message":..} */
+#define JAULA_FRAME_ERROR 4 /* stage/init -> parent: JSON {"step","path","errno"} from the stage; the init adds "field", "message" */
 
 struct jaula_ns_join {
     int32_t nstype; /* one CLONE_NEW* flag */
