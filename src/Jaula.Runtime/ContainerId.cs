@@ -4,11 +4,12 @@ namespace Jaula.Runtime;
 
 /// <summary>
 /// Container ids become directory names under the state root, so only a safe charset is accepted
-/// (runc's: letters, digits, '_', '+', '-', '.'), never "." or "..", and at most 1024 characters.
+/// (runc's: letters, digits, '_', '+', '-', '.'), never "." or "..", and at most 200 characters: a directory name
+/// may have 255 bytes, and the state store decorates the id while reserving it.
 /// </summary>
 public static partial class ContainerId
 {
-    public const int MaxLength = 1024;
+    public const int MaxLength = 200;
 
     [GeneratedRegex("^[A-Za-z0-9_+.-]+$")]
     private static partial Regex SafeCharset();

@@ -23,20 +23,43 @@ public sealed class StateStore
         return Path.Combine(Root, id);
     }
 
-    /// <summary>Creates the container's directory, locked; fails with runc's text when the id is taken.</summary>
-    public ContainerLock Reserve(string id)
+    /// <summary>
+    /// Creates the container's directory, locked; fails with runc's text when the id is taken. The directory is made
+    /// under a name no id can have ('~' is outside the charset), locked, and only then renamed into place, so a
+    /// concurrent `delete` never finds it unlocked and empty (it would take it for debris and remove it). It carries
+    /// <paramref name="initial"/> (the "creating" record) from the first moment it is visible.
+    /// </summary>
+    public ContainerLock Reserve(ContainerRecord initial)
     {
+        string id = initial.Id;
         string dir = DirectoryOf(id);
         EnsureRoot();
+        string staging = Path.Combine(Root, $"~{id}~{Environment.ProcessId}");
+        Sys.Mkdir(staging, 0x1C0 /* 0700 */);
+        ContainerLock held;
         try
         {
-            Sys.Mkdir(dir, 0x1C0 /* 0700 */);
+            held = ContainerLock.Acquire(staging);
         }
-        catch (ErrnoException e) when (e.Errno == Errno.EEXIST)
+        catch
         {
-            throw new JaulaException($"container with id exists: {id}");
+            Sys.Rmdir(staging);
+            throw;
         }
-        return ContainerLock.Acquire(dir);
+        try
+        {
+            WriteRecord(staging, initial);
+            Sys.RenameNoReplace(staging, dir);
+            return held.MovedTo(dir);
+        }
+        catch (Exception e)
+        {
+            held.Dispose();
+            Directory.Delete(staging, recursive: true);
+            if (e is ErrnoException { Errno: Errno.EEXIST or Errno.ENOTEMPTY })
+                throw new JaulaException($"container with id exists: {id}");
+            throw;
+        }
     }
 
     /// <summary>Locks an existing container's directory; throws <see cref="ContainerNotFoundException"/> when absent.</summary>
@@ -78,9 +101,10 @@ public sealed class StateStore
         }
     }
 
-    public void Save(ContainerRecord record)
+    public void Save(ContainerRecord record) => WriteRecord(DirectoryOf(record.Id), record);
+
+    private static void WriteRecord(string dir, ContainerRecord record)
     {
-        string dir = DirectoryOf(record.Id);
         string temp = Path.Combine(dir, StateFile + ".tmp");
         File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(record, RuntimeJson.Default.ContainerRecord));
         File.Move(temp, Path.Combine(dir, StateFile), overwrite: true);
@@ -124,6 +148,9 @@ public sealed class ContainerLock : IDisposable
     }
 
     public string Directory { get; }
+
+    /// <summary>The same lock after its directory was renamed (the flock follows the open directory).</summary>
+    public ContainerLock MovedTo(string directory) => new(directory, _fd);
 
     public static ContainerLock Acquire(string directory)
     {

@@ -30,9 +30,12 @@ public sealed class CommandContext
         {
             return body(context);
         }
-        catch (Exception e) when (e is JaulaException or ErrnoException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
-            context.Log.Error(id is null ? $"{verb}: {e.Message}" : $"{verb} {id}: {e.Message}");
+            // Expected failures carry a full sentence; anything else is a bug of ours, said as such but still one line.
+            bool expected = e is JaulaException or ErrnoException or IOException or UnauthorizedAccessException;
+            string message = expected ? e.Message : $"internal error ({e.GetType().Name}): {e.Message}";
+            context.Log.Error(id is null ? $"{verb}: {message}" : $"{verb} {id}: {message}");
             return 1;
         }
     }

@@ -63,7 +63,10 @@ public static class InitProgram
     {
         Sys.Umask(0); // device nodes and directories get exactly the modes asked for; the process umask comes last
         var cgroups = OwnCgroup.Parse(plan.HostCgroups);
-        new RootfsBuilder(plan.Spec, plan.Rootfs, plan.Bundle, plan.InUserNamespace, plan.NoPivot, cgroups).Build();
+        var rootfs = new RootfsBuilder(plan.Spec, plan.Rootfs, plan.Bundle, plan.InUserNamespace, plan.NoPivot, cgroups);
+        rootfs.Build();
+        ProcessSetup.ApplyKernelSettings(plan.Spec);
+        rootfs.Finish();
         return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
     }
 

@@ -29,13 +29,15 @@ public sealed class Container
         TryLoad(store, id) ?? throw new JaulaException("the container is still being created");
 
     /// <summary>
-    /// Stopped when the init is gone, a zombie, or its pid now belongs to another process (the start time differs);
-    /// created while the exec fifo exists; running otherwise.
+    /// Creating until `create` records the init's pid; stopped when the init is gone, a zombie, or its pid now belongs
+    /// to another process (the start time differs); created while the exec fifo exists; running otherwise.
     /// </summary>
     public ContainerStatus Status
     {
         get
         {
+            if (Record.Pid == 0)
+                return ContainerStatus.Creating;
             if (!InitIsAlive())
                 return ContainerStatus.Stopped;
             return ExecFifo.Exists(Directory) ? ContainerStatus.Created : ContainerStatus.Running;
@@ -44,6 +46,8 @@ public sealed class Container
 
     public bool InitIsAlive()
     {
+        if (Record.Pid == 0)
+            return false;
         var stat = ProcFs.ReadStat(Record.Pid);
         return stat is { } s && s.StartTime == Record.PidStartTime && s.State is not ('Z' or 'X');
     }
@@ -51,6 +55,8 @@ public sealed class Container
     /// <summary>A pidfd for the init, checked against the recorded start time so a reused pid is never signalled.</summary>
     public SafeFd? OpenInitPidFd()
     {
+        if (Record.Pid == 0)
+            return null;
         SafeFd pidfd;
         try
         {
@@ -74,7 +80,7 @@ public sealed class Container
             OciVersion = OciSpecVersion.Current,
             Id = Record.Id,
             Status = status.ToText(),
-            Pid = status == ContainerStatus.Stopped ? 0 : Record.Pid,
+            Pid = status is ContainerStatus.Created or ContainerStatus.Running or ContainerStatus.Paused ? Record.Pid : 0,
             Bundle = Record.Bundle,
             Rootfs = Record.Rootfs,
             Created = Record.Created,

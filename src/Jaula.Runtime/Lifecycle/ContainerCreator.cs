@@ -25,13 +25,16 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         if (!namespaces.OwnMount)
             throw JaulaException.ForField("linux.namespaces", "a mount namespace is required (add {\"type\": \"mount\"})");
 
-        using var containerLock = store.Reserve(options.Id);
-        var placement = cgroups?.Invoke(spec) ?? new NoCgroups();
+        // Pid 0 says "creating" to `state` until the init is ready.
+        using var containerLock = store.Reserve(Record(options.Id, bundle, rootfs, spec, pid: 0, pidStartTime: 0, namespaces.NewPid));
+        ICgroupPlacement? placement = null;
         SpawnedInit? init = null;
         try
         {
+            placement = cgroups?.Invoke(spec) ?? new NoCgroups();
             init = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement);
-            var record = Record(options.Id, bundle, rootfs, spec, init.Pid, namespaces.NewPid);
+            var stat = ProcFs.ReadStat(init.Pid) ?? throw new JaulaException($"the container's init (pid {init.Pid}) vanished during create");
+            var record = Record(options.Id, bundle, rootfs, spec, init.Pid, stat.StartTime, namespaces.NewPid);
             store.Save(record);
             if (options.PidFile is not null)
                 PidFile.Write(options.PidFile, init.Pid);
@@ -60,13 +63,12 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     private static string ResolveRootfs(Spec spec, string bundle)
     {
         string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
-        if (!Sys.TryLstat(rootfs, out var st))
+        if (!Sys.TryStat(rootfs, out var st))
             throw JaulaException.ForField("root.path", $"{rootfs}: no such file or directory");
-        if (st.IsSymlink)
-            rootfs = Path.GetFullPath(Sys.ReadLink(rootfs), Path.GetDirectoryName(rootfs)!);
-        if (!Directory.Exists(rootfs))
+        if (!st.IsDirectory)
             throw JaulaException.ForField("root.path", $"{rootfs}: not a directory");
-        return rootfs;
+        // The init pivots into this path, so it must name the directory itself, not a link to it.
+        return new DirectoryInfo(rootfs).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? rootfs;
     }
 
     private SpawnedInit Launch(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
@@ -125,10 +127,44 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             AwaitReady(channel, init);
             return init;
         }
+        catch (Exception e) when (e is not JaulaException)
+        {
+            // Writing the maps or GO fails once the child is gone; the child's own ERROR frame says why it went.
+            Kill(init);
+            if (TryReadError(channel) is { } error)
+                throw new JaulaException(error.Describe(), e);
+            throw;
+        }
         catch
         {
             Kill(init);
             throw;
+        }
+    }
+
+    /// <summary>An ERROR frame the (now dead) child left on the socket; reading cannot block once it is reaped.</summary>
+    private static InitError? TryReadError(SyncChannel channel)
+    {
+        try
+        {
+            var frame = channel.Receive();
+            return frame?.Type == FrameType.Error ? DecodeError(frame) : null;
+        }
+        catch (Exception e) when (e is ErrnoException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    private static InitError? DecodeError(Frame frame)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(frame.Payload, RuntimeJson.Default.InitError);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 
@@ -180,45 +216,52 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             case FrameType.Ready:
                 return;
             case FrameType.Error:
-                var error = JsonSerializer.Deserialize(frame.Payload, RuntimeJson.Default.InitError);
-                throw new JaulaException(error?.Describe() ?? "the container's init failed without saying why");
+                throw new JaulaException(DecodeError(frame)?.Describe()
+                    ?? $"the container's init failed and its error report ({frame.Payload.Length} bytes) was unreadable");
             case null:
                 int status = Sys.WaitForExit(init.Pid);
-                throw new JaulaException($"the container's init exited with status {status} before it was ready");
+                throw new JaulaException($"the container's init exited with status {status} before it was ready (its stderr, if any, is above)");
             default:
                 throw new JaulaException($"the container's init sent an unexpected {frame.Type} message");
         }
     }
 
-    private ContainerRecord Record(string id, string bundle, string rootfs, Spec spec, int pid, bool ownPidNamespace)
+    private static ContainerRecord Record(string id, string bundle, string rootfs, Spec spec, int pid, ulong pidStartTime,
+        bool ownPidNamespace)
     {
-        var stat = ProcFs.ReadStat(pid) ?? throw new JaulaException($"the container's init (pid {pid}) vanished during create");
         return new ContainerRecord
         {
             Id = id,
             Bundle = bundle,
             Rootfs = rootfs,
             Pid = pid,
-            PidStartTime = stat.StartTime,
-            PidNamespace = ProcFs.ReadNamespaceInode(pid, "pid"),
+            PidStartTime = pidStartTime,
+            PidNamespace = pid == 0 ? null : ProcFs.ReadNamespaceInode(pid, "pid"),
             OwnPidNamespace = ownPidNamespace,
             Created = Timestamps.Rfc3339Now(),
             Annotations = spec.Annotations,
         };
     }
 
+    /// <summary>Kills and reaps the init; safe when it is already dead or already reaped.</summary>
     private static void Kill(SpawnedInit init)
     {
-        Sys.TryPidfdSendSignal(init.PidFd, 9);
-        Sys.WaitForExit(init.Pid);
-        init.PidFd.Dispose();
+        Sys.TryPidfdSendSignal(init.PidFd, Signals.SIGKILL);
+        try
+        {
+            Sys.WaitForExit(init.Pid);
+        }
+        catch (ErrnoException e) when (e.Errno == Errno.ECHILD) { }
     }
 
-    private void Abort(SpawnedInit? init, ICgroupPlacement placement, string id)
+    private void Abort(SpawnedInit? init, ICgroupPlacement? placement, string id)
     {
-        if (init is not null && Sys.TryReap(init.Pid, out _) is false)
+        if (init is not null)
+        {
             Kill(init);
-        placement.Remove();
+            init.PidFd.Dispose();
+        }
+        placement?.Remove();
         store.Remove(id);
     }
 }

@@ -12,17 +12,17 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
     {
         using var _ = store.Lock(id);
         var container = Container.Load(store, id);
-        switch (container.Status)
+        var status = container.Status;
+        using var pidfd = status == ContainerStatus.Created ? container.OpenInitPidFd() : null;
+        if (pidfd is null)
         {
-            case ContainerStatus.Created:
-                break;
-            case ContainerStatus.Stopped:
-                throw new JaulaException("cannot start a container that has stopped");
-            default:
-                throw new JaulaException($"cannot start an already {container.Status.ToText()} container");
+            throw new JaulaException(status switch
+            {
+                ContainerStatus.Running or ContainerStatus.Paused => $"cannot start an already {status.ToText()} container",
+                ContainerStatus.Creating => "cannot start a container that is still being created",
+                _ => "cannot start a container that has stopped",
+            });
         }
-        using var pidfd = container.OpenInitPidFd()
-            ?? throw new JaulaException("cannot start a container that has stopped");
         ExecFifo.Release(container.Directory, pidfd);
         log.Debug($"container {id} started");
     }
@@ -53,8 +53,16 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
         }
         foreach (int pid in ProcFs.ListPids())
         {
-            if (pid != container.Record.Pid && ProcFs.ReadNamespaceInode(pid, "pid") == ns)
-                Sys.TryKill(pid, signal);
+            if (pid == container.Record.Pid || ProcFs.ReadNamespaceInode(pid, "pid") != ns)
+                continue;
+            // Checked again through a pidfd: the pid may have been reused since the scan.
+            try
+            {
+                using var pidfd = Sys.PidfdOpen(pid);
+                if (ProcFs.ReadNamespaceInode(pid, "pid") == ns)
+                    Sys.TryPidfdSendSignal(pidfd, signal);
+            }
+            catch (ErrnoException e) when (e.Errno == Errno.ESRCH) { }
         }
     }
 
@@ -62,9 +70,9 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
     {
         using var _ = store.Lock(id);
         var container = Container.TryLoad(store, id);
-        if (container is null)
+        if (container is null || container.Status == ContainerStatus.Creating)
         {
-            // No state.json while we hold the lock: a create that died half-way. Nothing runs; remove the debris.
+            // Still "creating" while we hold the lock: a create that died half-way. Nothing runs; remove the debris.
             store.Remove(id);
             return;
         }

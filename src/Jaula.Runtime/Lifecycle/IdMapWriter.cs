@@ -1,4 +1,5 @@
 using System.Text;
+using Jaula.Linux;
 using Jaula.Oci;
 
 namespace Jaula.Runtime.Lifecycle;
@@ -30,12 +31,11 @@ public static class IdMapWriter
         string path = $"/proc/{pid}/{file}";
         try
         {
-            // One write(2): the kernel accepts a map only as a single write.
-            File.WriteAllText(path, Format(mappings));
+            Sys.WriteFile(path, Format(mappings));
         }
-        catch (IOException e)
+        catch (ErrnoException e)
         {
-            throw JaulaException.ForField(field, $"writing {path}: {e.Message} (ranges must not overlap and the host ids must exist)", e);
+            throw JaulaException.ForField(field, $"{e.Message} (ranges must not overlap and each must have a size of at least 1)", e);
         }
     }
 }

@@ -47,6 +47,13 @@ public sealed class NamespacePlan
             else
                 clone |= flag;
         }
+        if ((clone & CloneFlags.NewUser) != 0 && joins.Any(j => j.Item1 != CloneFlags.NewUser))
+        {
+            // The stage creates the user namespace with clone3, before it joins; a namespace owned by the host's user
+            // namespace cannot be joined from inside a new one. runc joins first and unshares the user namespace after.
+            throw JaulaException.ForField("linux.namespaces",
+                "joining a namespace by path together with a new user namespace is not supported yet by this jaula build");
+        }
         return new NamespacePlan { CreateFlags = clone, UnshareFlags = late, Joins = joins };
     }
 }

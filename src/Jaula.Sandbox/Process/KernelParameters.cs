@@ -1,3 +1,5 @@
+using Jaula.Linux;
+
 namespace Jaula.Sandbox.Process;
 
 /// <summary>linux.sysctl: each key is written under /proc/sys, inside the container's namespaces.</summary>
@@ -13,11 +15,15 @@ public static class KernelParameters
             string path = "/proc/sys/" + key.Replace('.', '/');
             try
             {
-                File.WriteAllText(path, value);
+                Sys.WriteFile(path, value);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (ErrnoException e) when (e.Errno == Errno.ENOENT)
             {
-                throw new ContainerSetupException(field, $"writing {path}: {e.Message} (is the sysctl namespaced, and its namespace private?)", e);
+                throw new ContainerSetupException(field, $"unknown sysctl: this kernel has no {path}", e);
+            }
+            catch (ErrnoException e)
+            {
+                throw new ContainerSetupException(field, $"{e.Message} (only namespaced sysctls can be set, and their namespace must be the container's own)", e);
             }
         }
     }

@@ -8,7 +8,7 @@ namespace Jaula.Sandbox.Process;
 
 /// <summary>
 /// The init's process work after pivot_root, in the order the kernel's rules force: everything that needs privilege
-/// first (hostname, sysctl, oom_score_adj, rlimits, the bounding set), then the user switch with capabilities kept,
+/// first (<see cref="ApplyKernelSettings"/>, then the keyring, oom_score_adj, rlimits, the bounding set), then the user switch with capabilities kept,
 /// then the final capability sets, the working directory and no_new_privs.
 /// </summary>
 public static class ProcessSetup
@@ -20,9 +20,9 @@ public static class ProcessSetup
     {
         var process = spec.Process ?? throw new ContainerSetupException("process", "missing: nothing to run");
         var warnings = new List<string>();
-        SetIdentity(spec);
         JoinKeyring(sessionKeyring, warnings);
-        KernelParameters.Apply(spec.Linux?.Sysctl);
+        if (process.OomScoreAdj is not null)
+            RequireProcfs("process.oomScoreAdj");
         SetOomScoreAdj(process.OomScoreAdj);
         SetRlimits(process.Rlimits);
 
@@ -52,6 +52,33 @@ public static class ProcessSetup
         }
     }
 
+    /// <summary>Without a procfs on /proc these writes would land in the image's own files instead of the kernel.</summary>
+    private static void RequireProcfs(string field)
+    {
+        bool isProc;
+        try
+        {
+            isProc = Sys.StatfsType("/proc") == Sys.PROC_SUPER_MAGIC;
+        }
+        catch (ErrnoException)
+        {
+            isProc = false;
+        }
+        if (!isProc)
+            throw new ContainerSetupException(field, "needs procfs mounted on /proc in the container (add a mount of type \"proc\")");
+    }
+
+    /// <summary>
+    /// hostname, domainname and linux.sysctl: done right after pivot_root, before /proc/sys is made read-only.
+    /// </summary>
+    public static void ApplyKernelSettings(Spec spec)
+    {
+        SetIdentity(spec);
+        if (spec.Linux?.Sysctl is { Count: > 0 })
+            RequireProcfs("linux.sysctl");
+        KernelParameters.Apply(spec.Linux?.Sysctl);
+    }
+
     private static void SetIdentity(Spec spec)
     {
         if (spec.Hostname is { Length: > 0 } hostname)
@@ -79,14 +106,7 @@ public static class ProcessSetup
     {
         if (adjust is not int value)
             return;
-        try
-        {
-            File.WriteAllText("/proc/self/oom_score_adj", value.ToString(CultureInfo.InvariantCulture));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ContainerSetupException("process.oomScoreAdj", $"writing /proc/self/oom_score_adj: {e.Message}", e);
-        }
+        Step("process.oomScoreAdj", () => Sys.WriteFile("/proc/self/oom_score_adj", value.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static void SetRlimits(IReadOnlyList<RlimitSpec>? rlimits)

@@ -1,5 +1,6 @@
 using Jaula.Linux;
 using Jaula.Oci;
+using Jaula.Sandbox.Mounts;
 
 namespace Jaula.Sandbox.Rootfs;
 
@@ -23,7 +24,7 @@ public static class DevicesBuilder
 
     /// <summary>True unless /dev comes from a bind mount (then the host's nodes are already there).</summary>
     public static bool NeedsDefaults(IReadOnlyList<MountSpec>? mounts) =>
-        !(mounts ?? []).Any(m => m.Destination.TrimEnd('/') == "/dev" && (m.Type == "bind" || (m.Options ?? []).Any(o => o is "bind" or "rbind")));
+        !(mounts ?? []).Any(m => m.Destination.TrimEnd('/') == "/dev" && (m.Type == "bind" || MountOptions.Parse(m.Options).IsBind));
 
     public static void Create(MountContext context, IReadOnlyList<DeviceSpec>? configured, bool withDefaults, bool withPtmx)
     {
@@ -62,7 +63,7 @@ public static class DevicesBuilder
             "c" or "u" => S_IFCHR,
             "b" => S_IFBLK,
             "p" => S_IFIFO,
-            _ => throw new ContainerSetupException(null, $"device {device.Path}: unknown type \"{device.Type}\" (use c, b, u or p)"),
+            _ => throw new ErrnoException("mknod", $"{device.Path} (unknown type \"{device.Type}\"; use c, b, u or p)", Errno.EINVAL),
         };
         uint mode = (device.FileMode ?? 0x1B6) & 0xFFF;
         using var dir = SecurePath.MkdirAll(context.RootFd, Path.GetDirectoryName(device.Path) ?? "/dev");

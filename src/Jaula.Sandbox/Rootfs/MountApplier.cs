@@ -8,7 +8,7 @@ namespace Jaula.Sandbox.Rootfs;
 public static class MountApplier
 {
     /// <summary>Flags a bind mount inherits from its source that a remount must keep: in a user namespace the kernel refuses to clear them.</summary>
-    private const MountFlags LockedFlags = MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec
+    public const MountFlags InheritedFlags = MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec
         | MountFlags.NoAtime | MountFlags.NoDirAtime | MountFlags.RelAtime;
 
     private const MountFlags PropagationFlags = MountFlags.Private | MountFlags.Slave | MountFlags.Shared | MountFlags.Unbindable;
@@ -77,7 +77,7 @@ public static class MountApplier
         using var target = SecurePath.TryOpen(context.RootFd, destination)
             ?? throw new ErrnoException("openat2", destination, Errno.ENOENT);
         string path = SecurePath.ProcPath(target);
-        var locked = context.InUserNamespace ? Sys.StatfsMountFlags(path) & LockedFlags : 0;
+        var locked = context.InUserNamespace ? Sys.StatfsMountFlags(path) & InheritedFlags : 0;
         Sys.Mount(null, path, null, MountFlags.Bind | MountFlags.Remount | flags | locked, null);
     }
 

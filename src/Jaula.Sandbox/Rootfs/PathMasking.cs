@@ -2,30 +2,32 @@ using Jaula.Linux;
 
 namespace Jaula.Sandbox.Rootfs;
 
-/// <summary>linux.maskedPaths and linux.readonlyPaths, applied after pivot_root (paths are the container's).</summary>
+/// <summary>
+/// linux.maskedPaths and linux.readonlyPaths, applied after pivot_root. The image controls these paths' symlinks, so
+/// each is opened through <see cref="SecurePath"/> (no escape, no /proc magic links) and mounted on by fd.
+/// </summary>
 public static class PathMasking
 {
-    private const MountFlags KeptFlags = MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec
-        | MountFlags.NoAtime | MountFlags.NoDirAtime | MountFlags.RelAtime;
-
     /// <summary>Files are covered by /dev/null, directories by an empty read-only tmpfs; absent paths are skipped.</summary>
     public static void Mask(IReadOnlyList<string>? paths)
     {
+        using var root = OpenRoot();
         for (int i = 0; i < (paths?.Count ?? 0); i++)
         {
-            string path = paths![i];
-            if (!Sys.TryLstat(path, out var st))
-                continue;
             try
             {
-                if (st.IsDirectory)
+                using var target = SecurePath.TryOpen(root, paths![i]);
+                if (target is null)
+                    continue;
+                string path = SecurePath.ProcPath(target);
+                if (Sys.Fstat(target).IsDirectory)
                     Sys.Mount("tmpfs", path, "tmpfs", MountFlags.ReadOnly, null);
                 else
                     Sys.Mount("/dev/null", path, null, MountFlags.Bind, null);
             }
             catch (ErrnoException e)
             {
-                throw new ContainerSetupException($"linux.maskedPaths[{i}]", e.Message, e);
+                throw new ContainerSetupException($"linux.maskedPaths[{i}]", $"{paths![i]}: {e.Message}", e);
             }
         }
     }
@@ -33,19 +35,25 @@ public static class PathMasking
     /// <summary>A bind of the path onto itself, remounted read-only with the flags it already had.</summary>
     public static void MakeReadonly(IReadOnlyList<string>? paths)
     {
+        using var root = OpenRoot();
         for (int i = 0; i < (paths?.Count ?? 0); i++)
         {
-            string path = paths![i];
-            if (!Sys.TryLstat(path, out _))
-                continue;
             try
             {
-                Sys.Mount(path, path, null, MountFlags.Bind | MountFlags.Rec, null);
-                RemountReadonly(path);
+                using (var target = SecurePath.TryOpen(root, paths![i]))
+                {
+                    if (target is null)
+                        continue;
+                    string path = SecurePath.ProcPath(target);
+                    Sys.Mount(path, path, null, MountFlags.Bind | MountFlags.Rec, null);
+                }
+                // Reopened: the first fd names the file under the new bind.
+                using var bound = SecurePath.TryOpen(root, paths[i])!;
+                RemountReadonly(SecurePath.ProcPath(bound));
             }
             catch (ErrnoException e)
             {
-                throw new ContainerSetupException($"linux.readonlyPaths[{i}]", e.Message, e);
+                throw new ContainerSetupException($"linux.readonlyPaths[{i}]", $"{paths![i]}: {e.Message}", e);
             }
         }
     }
@@ -53,7 +61,9 @@ public static class PathMasking
     /// <summary>root.readonly uses this on "/".</summary>
     public static void RemountReadonly(string path)
     {
-        var kept = Sys.StatfsMountFlags(path) & KeptFlags;
+        var kept = Sys.StatfsMountFlags(path) & MountApplier.InheritedFlags;
         Sys.Mount(null, path, null, MountFlags.Bind | MountFlags.Remount | MountFlags.ReadOnly | kept, null);
     }
+
+    private static SafeFd OpenRoot() => Sys.Open("/", OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec);
 }

@@ -4,8 +4,9 @@ using Jaula.Oci;
 namespace Jaula.Sandbox.Rootfs;
 
 /// <summary>
-/// The init's mount work, in runc's order: propagation of "/", the rootfs bind, mounts[], /dev, pivot_root, then
-/// masked and read-only paths and a read-only root.
+/// The init's mount work, in runc's order: <see cref="Build"/> does propagation of "/", the rootfs bind, mounts[],
+/// /dev and pivot_root; <see cref="Finish"/> the masked and read-only paths and a read-only root, after the init has
+/// written what must go in first (sysctls live under /proc/sys, which is usually read-only in the end).
 /// </summary>
 public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool inUserNamespace, bool noPivot,
     IReadOnlyList<OwnCgroup> hostCgroups)
@@ -32,6 +33,10 @@ public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool 
         });
         if (IsShared(spec.Linux?.RootfsPropagation))
             Step(null, () => MountApplier.ApplyPropagation("/", PropagationOf(spec.Linux!.RootfsPropagation)));
+    }
+
+    public void Finish()
+    {
         PathMasking.Mask(spec.Linux?.MaskedPaths);
         PathMasking.MakeReadonly(spec.Linux?.ReadonlyPaths);
         if (spec.Root?.Readonly == true)
@@ -46,9 +51,20 @@ public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool 
     {
         var propagation = PropagationOf(spec.Linux?.RootfsPropagation);
         Step(null, () => Sys.Mount(null, "/", null, propagation | MountFlags.Rec, null), "linux.rootfsPropagation");
-        if (IsShared(spec.Linux?.RootfsPropagation) && MountInfo.Containing(MountInfo.ReadSelf(), rootfs) is { } parent)
+        // Always, as runc does: a non-recursive rootfsPropagation can leave the parent shared.
+        if (MountInfo.Containing(MountInfo.ReadSelf(), rootfs) is { } parent)
             Step(null, () => Sys.Mount(null, parent.MountPoint, null, MountFlags.Private, null));
-        Step($"binding the rootfs {rootfs}", () => Sys.Mount(rootfs, rootfs, null, MountFlags.Bind | MountFlags.Rec, null), "root.path");
+        try
+        {
+            Sys.Mount(rootfs, rootfs, null, MountFlags.Bind | MountFlags.Rec, null);
+        }
+        catch (ErrnoException e)
+        {
+            string hint = inUserNamespace && e.Errno == Errno.EACCES
+                ? " (the container's root is an unprivileged host user: the rootfs and every directory above it must be searchable by it)"
+                : "";
+            throw new ContainerSetupException("root.path", $"binding the rootfs {rootfs}: {e.Message}{hint}", e);
+        }
     }
 
     private void CreateCwd(SafeFd rootFd)

@@ -52,7 +52,17 @@ public static class SecurePath
                     Sys.MkdirAt(current, parts[i], mode);
                 }
                 catch (ErrnoException e) when (e.Errno == Errno.EEXIST) { }
-                next = Sys.OpenAt2(root, prefix, PathFlags | OpenFlags.Directory, InRoot);
+                errno = Sys.TryOpenAt2(root, prefix, PathFlags | OpenFlags.Directory, InRoot, 0, out next);
+                if (errno == Errno.ENOENT)
+                {
+                    current.Dispose();
+                    throw new ErrnoException("openat2", $"/{prefix} (a symlink to a missing directory; it resolves inside the rootfs, not on the host)", errno);
+                }
+                if (errno != 0)
+                {
+                    current.Dispose();
+                    throw new ErrnoException("openat2", "/" + prefix, errno);
+                }
             }
             else if (errno != 0)
             {

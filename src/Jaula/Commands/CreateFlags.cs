@@ -16,6 +16,8 @@ public sealed class CreateFlags
     public readonly Option<bool> NoNewKeyring = new("--no-new-keyring") { Description = "keep the caller's session keyring" };
     public readonly Option<int> PreserveFds = new("--preserve-fds") { Description = "pass this many fds after stdio (3, 4, ...) to the process" };
 
+    private const int RlimitNofile = 7;
+
     public void AddTo(Command command)
     {
         command.Arguments.Add(Id);
@@ -37,6 +39,10 @@ public sealed class CreateFlags
         int preserve = result.GetValue(PreserveFds);
         if (preserve < 0)
             throw new JaulaException("--preserve-fds must not be negative");
+        // The init needs three more fds above the preserved ones (sync socket, exec fifo, its own binary).
+        ulong limit = Linux.Sys.GetRlimit(RlimitNofile).Soft;
+        if ((ulong)preserve + 6 > limit)
+            throw new JaulaException($"--preserve-fds {preserve}: too many for the open-file limit {limit} (RLIMIT_NOFILE)");
         return new CreateOptions(id, positional ?? flag ?? Directory.GetCurrentDirectory())
         {
             PidFile = result.GetValue(PidFile),
