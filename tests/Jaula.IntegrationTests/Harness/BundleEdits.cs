@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+
+namespace Jaula.IntegrationTests.Harness;
+
+/// <summary>Config edits several test classes make; each returns the index of the entry it wrote, for error messages.</summary>
+public static class BundleEdits
+{
+    /// <summary>Appends a mounts[] entry.</summary>
+    public static int AddMount(this Bundle bundle, string destination, string source, string type, params string[] options)
+    {
+        JsonArray mounts = bundle.Config["mounts"]!.AsArray();
+        mounts.Add((JsonNode)new JsonObject
+        {
+            ["destination"] = destination,
+            ["type"] = type,
+            ["source"] = source,
+            ["options"] = new JsonArray(options.Select(o => (JsonNode?)JsonValue.Create(o)).ToArray()),
+        });
+        return mounts.Count - 1;
+    }
+
+    /// <summary>
+    /// Sets the linux.namespaces entry of <paramref name="type"/>: a new namespace, or with <paramref name="path"/> one
+    /// to join. Replaces an existing entry of that type in place, else appends.
+    /// </summary>
+    public static int SetNamespace(this Bundle bundle, string type, string? path = null)
+    {
+        JsonArray namespaces = bundle.Linux["namespaces"]!.AsArray();
+        var entry = new JsonObject { ["type"] = type };
+        if (path is not null)
+        {
+            entry["path"] = path;
+        }
+        int index = namespaces.Select(n => (string?)n!["type"]).ToList().IndexOf(type);
+        if (index < 0)
+        {
+            namespaces.Add((JsonNode)entry);
+            return namespaces.Count - 1;
+        }
+        namespaces[index] = entry;
+        return index;
+    }
+
+    /// <summary>Sets linux.uidMappings or linux.gidMappings (<paramref name="field"/>) to these ranges.</summary>
+    public static void SetIdMappings(this Bundle bundle, string field, params (uint ContainerId, uint HostId, uint Size)[] ranges)
+    {
+        bundle.Linux[field] = new JsonArray(ranges.Select(r => (JsonNode?)new JsonObject
+        {
+            ["containerID"] = r.ContainerId,
+            ["hostID"] = r.HostId,
+            ["size"] = r.Size,
+        }).ToArray());
+    }
+}
