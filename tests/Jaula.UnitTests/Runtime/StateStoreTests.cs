@@ -1,0 +1,66 @@
+using FluentAssertions;
+using Jaula.Runtime;
+using Jaula.Runtime.Lifecycle;
+using Xunit;
+
+namespace Jaula.UnitTests.Runtime;
+
+/// <summary>The state store against a temp root: reservation, the "creating" record, debris, listing.</summary>
+public sealed class StateStoreTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("jaula-unit-store-").FullName;
+
+    private static ContainerRecord Creating(string id) => new()
+    {
+        Id = id, Bundle = "/b", Rootfs = "/b/rootfs", Pid = 0, PidStartTime = 0, Created = Timestamps.Rfc3339Now(),
+    };
+
+    [Fact]
+    public void A_reserved_id_carries_its_creating_record_and_leaves_no_staging_directory()
+    {
+        var store = new StateStore(_root);
+        using (store.Reserve(Creating("c1")))
+        {
+            store.TryLoad("c1")!.Pid.Should().Be(0);
+            Container.Load(store, "c1").Status.Should().Be(ContainerStatus.Creating);
+        }
+        Directory.EnumerateFileSystemEntries(_root).Select(Path.GetFileName).Should().Equal("c1");
+        store.ListIds().Should().Equal("c1");
+    }
+
+    [Fact]
+    public void The_second_reservation_of_an_id_fails_with_runc_s_text_and_the_first_survives()
+    {
+        var store = new StateStore(_root);
+        using var first = store.Reserve(Creating("c1"));
+
+        var second = () => store.Reserve(Creating("c1"));
+
+        second.Should().Throw<JaulaException>().WithMessage("container with id exists: c1");
+        Directory.EnumerateFileSystemEntries(_root).Select(Path.GetFileName).Should().Equal("c1");
+        store.TryLoad("c1").Should().NotBeNull();
+    }
+
+    [Fact]
+    public void Delete_removes_a_creating_container_whose_create_is_gone()
+    {
+        var store = new StateStore(_root);
+        store.Reserve(Creating("c1")).Dispose(); // the lock is free: its create died
+
+        new ContainerLifecycle(store, NullRuntimeLog.Instance).Delete("c1", force: false);
+
+        store.Exists("c1").Should().BeFalse();
+    }
+
+    [Fact]
+    public void Operations_on_an_unknown_id_say_container_does_not_exist()
+    {
+        var lifecycle = new ContainerLifecycle(new StateStore(_root), NullRuntimeLog.Instance);
+
+        lifecycle.Invoking(l => l.State("nope")).Should().Throw<ContainerNotFoundException>().WithMessage("container does not exist");
+        lifecycle.Invoking(l => l.Delete("nope", force: true)).Should().Throw<ContainerNotFoundException>();
+        lifecycle.Invoking(l => l.Start("nope")).Should().Throw<ContainerNotFoundException>();
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+}
