@@ -76,7 +76,7 @@ public static unsafe partial class InitStage
             native.Joins[2 * i + 1] = request.Joins[i].Fd.Value;
         }
 
-        using var strings = new NativeStrings();
+        using var strings = new NativeStringArrays();
         native.TimeOffsets = request.TimeOffsets is null ? null : strings.Add(request.TimeOffsets);
         native.Argv = strings.AddArray(request.Argv);
         native.Envp = strings.AddArray(request.Env);
@@ -87,36 +87,5 @@ public static unsafe partial class InitStage
         if (rc < 0)
             throw new ErrnoException("clone3", "init", -rc);
         return new SpawnedInit(pid, SafeFd.Own(pidfd));
-    }
-
-    /// <summary>UTF-8, NUL-terminated copies of strings, freed together.</summary>
-    private sealed class NativeStrings : IDisposable
-    {
-        private readonly List<nint> _strings = [];
-        private readonly List<nint> _arrays = [];
-
-        public byte* Add(string value)
-        {
-            var p = (byte*)Marshal.StringToCoTaskMemUTF8(value);
-            _strings.Add((nint)p);
-            return p;
-        }
-
-        public byte** AddArray(IReadOnlyList<string> values)
-        {
-            var array = (byte**)NativeMemory.AllocZeroed((nuint)(values.Count + 1), (nuint)sizeof(byte*));
-            _arrays.Add((nint)array);
-            for (int i = 0; i < values.Count; i++)
-                array[i] = Add(values[i]);
-            return array;
-        }
-
-        public void Dispose()
-        {
-            foreach (var s in _strings)
-                Marshal.FreeCoTaskMem(s);
-            foreach (var a in _arrays)
-                NativeMemory.Free((void*)a);
-        }
     }
 }
