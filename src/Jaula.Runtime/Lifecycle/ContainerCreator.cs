@@ -78,30 +78,17 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         var (parentEnd, childEnd) = Sys.SocketPair();
         using var channel = new SyncChannel(parentEnd);
         using var exe = Sys.Open("/proc/self/exe", OpenFlags.ReadOnly | OpenFlags.CloExec);
-        var joins = OpenJoins(namespaces);
         SpawnedInit init;
+        var joins = OpenJoins(namespaces);
         try
         {
-            init = InitStage.Spawn(new InitSpawnRequest
-            {
-                CloneFlags = namespaces.CreateFlags,
-                UnshareFlags = namespaces.UnshareFlags,
-                SyncFd = childEnd,
-                FifoFd = fifo,
-                ExeFd = exe,
-                PreserveFds = options.PreserveFds,
-                BecomeRoot = namespaces.InUserNamespace,
-                Joins = joins.Select(j => (j.NsType, j.Fd)).ToList(),
-                TimeOffsets = TimeOffsetsText(spec),
-                Argv = ["jaula", "init", (3 + options.PreserveFds).ToString(CultureInfo.InvariantCulture)],
-                Env = ["JAULA_INIT=1"],
-            });
+            init = Spawn(options, spec, namespaces, childEnd, fifo, exe, joins);
         }
         finally
         {
             childEnd.Dispose();
-            foreach (var j in joins)
-                j.Fd.Dispose();
+            foreach (var (_, fd) in joins)
+                fd.Dispose();
         }
 
         try
@@ -110,19 +97,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 IdMapWriter.Write(init.Pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings);
             placement.Place(init.Pid);
             channel.Send(FrameType.Go);
-            var plan = new InitPlan
-            {
-                ContainerId = options.Id,
-                Bundle = bundle,
-                Rootfs = rootfs,
-                Spec = spec,
-                NoPivot = options.NoPivot,
-                NoNewKeyring = options.NoNewKeyring,
-                PreserveFds = options.PreserveFds,
-                InUserNamespace = namespaces.InUserNamespace,
-                OwnMountNamespace = namespaces.OwnMount,
-                HostCgroups = [.. File.ReadAllLines($"/proc/{init.Pid}/cgroup")],
-            };
+            var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid);
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
             AwaitReady(channel, init);
             return init;
@@ -167,6 +142,39 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             return null;
         }
     }
+
+    /// <summary>The init runs as `jaula init &lt;sync fd&gt;`; the stage puts the sync fd right after the preserved ones.</summary>
+    private static SpawnedInit Spawn(CreateOptions options, Spec spec, NamespacePlan namespaces, SafeFd childEnd, SafeFd fifo,
+        SafeFd exe, List<(int NsType, SafeFd Fd)> joins) =>
+        InitStage.Spawn(new InitSpawnRequest
+        {
+            CloneFlags = namespaces.CreateFlags,
+            UnshareFlags = namespaces.UnshareFlags,
+            SyncFd = childEnd,
+            FifoFd = fifo,
+            ExeFd = exe,
+            PreserveFds = options.PreserveFds,
+            BecomeRoot = namespaces.InUserNamespace,
+            Joins = joins,
+            TimeOffsets = TimeOffsetsText(spec),
+            Argv = ["jaula", "init", (3 + options.PreserveFds).ToString(CultureInfo.InvariantCulture)],
+            Env = ["JAULA_INIT=1"],
+        });
+
+    private static InitPlan Plan(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid) =>
+        new()
+        {
+            ContainerId = options.Id,
+            Bundle = bundle,
+            Rootfs = rootfs,
+            Spec = spec,
+            NoPivot = options.NoPivot,
+            NoNewKeyring = options.NoNewKeyring,
+            PreserveFds = options.PreserveFds,
+            InUserNamespace = namespaces.InUserNamespace,
+            OwnMountNamespace = namespaces.OwnMount,
+            HostCgroups = [.. File.ReadAllLines($"/proc/{pid}/cgroup")],
+        };
 
     private static List<(int NsType, SafeFd Fd)> OpenJoins(NamespacePlan namespaces)
     {
