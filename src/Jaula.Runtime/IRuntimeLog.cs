@@ -3,7 +3,6 @@ namespace Jaula.Runtime;
 /// <summary>Where the lifecycle reports warnings and --debug detail; the CLI decides the format and the sink.</summary>
 public interface IRuntimeLog
 {
-    bool DebugEnabled { get; }
     void Debug(string message);
     void Warn(string message);
 }
@@ -11,7 +10,6 @@ public interface IRuntimeLog
 public sealed class NullRuntimeLog : IRuntimeLog
 {
     public static readonly NullRuntimeLog Instance = new();
-    public bool DebugEnabled => false;
     public void Debug(string message) { }
     public void Warn(string message) { }
 }

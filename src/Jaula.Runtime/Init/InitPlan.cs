@@ -28,7 +28,4 @@ public sealed class InitPlan
     /// namespace the init itself would see only "/".
     /// </summary>
     [JsonPropertyName("hostCgroups")] public List<string> HostCgroups { get; init; } = [];
-
-    /// <summary>True when the init has its own mount namespace; without one, nothing may be mounted.</summary>
-    [JsonPropertyName("ownMountNamespace")] public bool OwnMountNamespace { get; init; }
 }

@@ -172,7 +172,6 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             NoNewKeyring = options.NoNewKeyring,
             PreserveFds = options.PreserveFds,
             InUserNamespace = namespaces.InUserNamespace,
-            OwnMountNamespace = namespaces.OwnMount,
             HostCgroups = [.. File.ReadAllLines($"/proc/{pid}/cgroup")],
         };
 

@@ -70,13 +70,13 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
     {
         using var _ = store.Lock(id);
         var container = Container.TryLoad(store, id);
-        if (container is null || container.Status == ContainerStatus.Creating)
+        var status = container?.Status ?? ContainerStatus.Creating;
+        if (container is null || status == ContainerStatus.Creating)
         {
             // Still "creating" while we hold the lock: a create that died half-way. Nothing runs; remove the debris.
             store.Remove(id);
             return;
         }
-        var status = container.Status;
         if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
             throw new JaulaException($"cannot delete container {id} that is not stopped: {status.ToText()}");
         if (status != ContainerStatus.Stopped)

@@ -18,7 +18,7 @@ public static class CgroupMount
 
     public static void Apply(MountSpec mount, MountOptions options, MountContext context)
     {
-        var hostMounts = MountInfo.ReadSelf().Where(m => m.FsType is "cgroup" or "cgroup2").ToList();
+        var hostMounts = context.HostMounts.Where(m => m.FsType is "cgroup" or "cgroup2").ToList();
         var own = context.HostCgroups;
         var flags = options.Flags & CarriedFlags;
         bool readOnly = (options.Flags & MountFlags.ReadOnly) != 0;

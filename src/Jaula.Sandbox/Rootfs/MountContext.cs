@@ -2,11 +2,10 @@ using Jaula.Linux;
 
 namespace Jaula.Sandbox.Rootfs;
 
-/// <summary>What every mount step needs: the rootfs (by path and by fd), the bundle for relative sources, the namespace facts.</summary>
-public sealed class MountContext(string rootfs, SafeFd rootFd, string bundle, bool inUserNamespace,
-    IReadOnlyList<OwnCgroup> hostCgroups)
+/// <summary>What every mount step needs: the rootfs fd, the bundle for relative sources, the namespace facts.</summary>
+public sealed class MountContext(SafeFd rootFd, string bundle, bool inUserNamespace, IReadOnlyList<OwnCgroup> hostCgroups,
+    IReadOnlyList<MountInfo> hostMounts)
 {
-    public string Rootfs { get; } = rootfs;
     public SafeFd RootFd { get; } = rootFd;
     public string Bundle { get; } = bundle;
 
@@ -15,4 +14,7 @@ public sealed class MountContext(string rootfs, SafeFd rootFd, string bundle, bo
 
     /// <summary>The init's cgroups with host paths, for mounts of type "cgroup".</summary>
     public IReadOnlyList<OwnCgroup> HostCgroups { get; } = hostCgroups;
+
+    /// <summary>/proc/self/mountinfo as the init found it, read once before any container mount.</summary>
+    public IReadOnlyList<MountInfo> HostMounts { get; } = hostMounts;
 }

@@ -13,10 +13,11 @@ public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool 
 {
     public void Build()
     {
-        PrepareRoot();
+        var hostMounts = MountInfo.ReadSelf();
+        PrepareRoot(hostMounts);
         using (var rootFd = Sys.Open(rootfs, OpenFlags.Directory | OpenFlags.Path | OpenFlags.CloExec))
         {
-            var context = new MountContext(rootfs, rootFd, bundle, inUserNamespace, hostCgroups);
+            var context = new MountContext(rootFd, bundle, inUserNamespace, hostCgroups, hostMounts);
             var mounts = spec.Mounts ?? [];
             for (int i = 0; i < mounts.Count; i++)
                 MountApplier.Apply(mounts[i], i, context);
@@ -47,12 +48,12 @@ public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool 
     /// Container mounts must not reach the host: "/" becomes rslave (or linux.rootfsPropagation), the parent of the
     /// rootfs private (pivot_root refuses a shared parent), and the rootfs a mount point of its own.
     /// </summary>
-    private void PrepareRoot()
+    private void PrepareRoot(IReadOnlyList<MountInfo> hostMounts)
     {
         var propagation = PropagationOf(spec.Linux?.RootfsPropagation);
         Step(null, () => Sys.Mount(null, "/", null, propagation | MountFlags.Rec, null), "linux.rootfsPropagation");
         // Always, as runc does: a non-recursive rootfsPropagation can leave the parent shared.
-        if (MountInfo.Containing(MountInfo.ReadSelf(), rootfs) is { } parent)
+        if (MountInfo.Containing(hostMounts, rootfs) is { } parent)
             Step(null, () => Sys.Mount(null, parent.MountPoint, null, MountFlags.Private, null));
         try
         {
