@@ -28,18 +28,19 @@ public static class LeakCheck
 
         foreach ((int pid, string? pidNamespace) in jaula.InitPids)
         {
-            if (!Reaper.WaitUntilGone(pid, s_grace))
+            if (Reaper.WaitUntilGone(pid, s_grace))
             {
-                leaks.Add($"container init pid {pid} still alive after delete --force; killed it");
-                KillIfStillIn(pid, pidNamespace);
+                // The kernel kills a pid namespace's other members when its init dies, and the namespace's inode
+                // number may then be reused by another test's container: looking it up now could hit a stranger.
+                continue;
             }
-            if (pidNamespace is not null)
+            leaks.Add($"container init pid {pid} still alive after delete --force; killed it");
+            // While the init lives it pins its namespace, so the inode still names this container's processes.
+            List<int> survivors = pidNamespace is null ? [] : ProcessesIn(pidNamespace).Where(p => p != pid).ToList();
+            leaks.AddRange(survivors.Select(s => $"process {s} still in the container's {pidNamespace}; killed it"));
+            foreach (int survivor in survivors.Prepend(pid))
             {
-                foreach (int survivor in ProcessesIn(pidNamespace))
-                {
-                    leaks.Add($"process {survivor} still in the container's {pidNamespace}; killed it");
-                    KillIfStillIn(survivor, pidNamespace);
-                }
+                KillIfStillIn(survivor, pidNamespace);
             }
         }
         Reaper.ReapAdoptedZombies();
