@@ -1,13 +1,12 @@
 using System.CommandLine;
 using Jaula.Cli.Commands;
+using Jaula.Cli.Docs;
 
 namespace Jaula.Cli;
 
 /// <summary>The command tree: runc's verbs and global flags.</summary>
 public static class JaulaCommandLine
 {
-    
-
     public static RootCommand Build()
     {
         var root = new RootCommand("jaula: an OCI container runtime (runc-compatible command line)");
@@ -22,9 +21,13 @@ public static class JaulaCommandLine
         root.Subcommands.Add(DeleteCommand.Build());
         root.Subcommands.Add(ListCommand.Build());
         root.Subcommands.Add(SpecCommand.Build());
+        root.Subcommands.Add(CheckCommand.Build());
         foreach (var command in NotYetCommands.Build())
             root.Subcommands.Add(command);
         root.Subcommands.Add(HelpCommand.Build(root));
+        Command generate = GenerateCommand.Build(root);
+        generate.Hidden = true;
+        root.Subcommands.Add(generate);
         root.SetAction(result =>
         {
             if (result.GetValue(GlobalOptions.Version))
