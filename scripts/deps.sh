@@ -7,6 +7,10 @@ command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v ar >/dev/null || need+=(binutils)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 command -v git >/dev/null || need+=(git)
+# The packaging tests render the man pages and load the zsh completion.
+command -v man >/dev/null || need+=(man-db)
+command -v groff >/dev/null || need+=(groff-base)
+command -v zsh >/dev/null || need+=(zsh)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"

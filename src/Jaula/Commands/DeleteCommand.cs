@@ -7,7 +7,7 @@ public static class DeleteCommand
 {
     public static Command Build()
     {
-        var id = new Argument<string>("container-id");
+        var id = new Argument<string>("container-id") { Description = "the container's id" };
         var force = new Option<bool>("--force", "-f") { Description = "kill a running container first" };
         var command = new Command("delete", "remove a stopped container (or a created one)");
         command.Arguments.Add(id);

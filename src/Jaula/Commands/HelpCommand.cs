@@ -7,7 +7,7 @@ public static class HelpCommand
 {
     public static Command Build(RootCommand root)
     {
-        var topic = new Argument<string?>("command") { Arity = ArgumentArity.ZeroOrOne };
+        var topic = new Argument<string?>("command") { Arity = ArgumentArity.ZeroOrOne, Description = "the command to describe" };
         var command = new Command("help", "show help for jaula or one command");
         command.Arguments.Add(topic);
         command.SetAction(result =>

@@ -9,7 +9,7 @@ public static class KillCommand
 {
     public static Command Build()
     {
-        var id = new Argument<string>("container-id");
+        var id = new Argument<string>("container-id") { Description = "the container's id" };
         var signal = new Argument<string>("signal") { Description = "number or name, with or without SIG", DefaultValueFactory = _ => "TERM" };
         var all = new Option<bool>("--all", "-a") { Description = "signal every process of the container" };
         var command = new Command("kill", "send a signal to the container's init (default SIGTERM)");

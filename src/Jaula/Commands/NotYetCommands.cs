@@ -23,7 +23,7 @@ public static class NotYetCommands
 
     private static Command Build(string name, string description)
     {
-        var rest = new Argument<string[]>("arguments") { Arity = ArgumentArity.ZeroOrMore };
+        var rest = new Argument<string[]>("arguments") { Arity = ArgumentArity.ZeroOrMore, Description = "the container id and the command's own arguments" };
         var command = new Command(name, description + " (not supported yet)") { TreatUnmatchedTokensAsErrors = false };
         command.Arguments.Add(rest);
         command.SetAction(result => CommandContext.Execute(result, name, null,

@@ -7,7 +7,7 @@ public static class StartCommand
 {
     public static Command Build()
     {
-        var id = new Argument<string>("container-id");
+        var id = new Argument<string>("container-id") { Description = "the container's id" };
         var command = new Command("start", "run the user process of a created container");
         command.Arguments.Add(id);
         command.SetAction(result => CommandContext.Execute(result, "start", result.GetValue(id), context =>

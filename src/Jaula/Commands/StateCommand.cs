@@ -9,7 +9,7 @@ public static class StateCommand
 {
     public static Command Build()
     {
-        var id = new Argument<string>("container-id");
+        var id = new Argument<string>("container-id") { Description = "the container's id" };
         var command = new Command("state", "print the container's state as JSON");
         command.Arguments.Add(id);
         command.SetAction(result => CommandContext.Execute(result, "state", result.GetValue(id), context =>
