@@ -26,7 +26,7 @@ public static class ExecutableResolver
             if (Sys.TryStat(candidate, out var st) && st.IsRegular && Sys.Access(candidate, X_OK))
                 return candidate;
         }
-        throw new ContainerSetupException("process.args[0]", $"\"{name}\": executable file not found in $PATH ({searchPath})");
+        throw new ContainerSetupException("process.args[0]", $"\"{name}\": executable file not found in $PATH ({searchPath}); install it in the rootfs or give its absolute path");
     }
 
     private static void Check(string name, string path)

@@ -42,7 +42,7 @@ public static class RlimitApplier
             ? "which this process does not hold (a user namespace's does not count)"
             : "which this host does not grant";
         return $"hard limit {Text(hard)} is above the host's hard limit {Text(currentHard)}, and raising it needs "
-            + $"{CapabilityNames.Name(CAP_SYS_RESOURCE)}, {lacking}";
+            + $"{CapabilityNames.Name(CAP_SYS_RESOURCE)}, {lacking}; ask for at most {Text(currentHard)}";
     }
 
     private static ulong? ReadNrOpen()

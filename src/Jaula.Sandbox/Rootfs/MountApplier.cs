@@ -43,7 +43,7 @@ public static class MountApplier
             throw new ContainerSetupException(field, $"a bind mount on {mount.Destination} needs a source");
         string source = Path.GetFullPath(mount.Source, context.Bundle);
         if (!Sys.TryLstat(source, out _))
-            throw new ContainerSetupException(field, $"bind source {source}: no such file or directory");
+            throw new ContainerSetupException(field, $"bind source {source}: no such file or directory; create it on the host or correct the source");
         var sourceStatus = Sys.Stat(source);
         using (var target = sourceStatus.IsDirectory
             ? SecurePath.MkdirAll(context.RootFd, mount.Destination)

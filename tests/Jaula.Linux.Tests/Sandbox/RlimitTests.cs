@@ -62,7 +62,7 @@ public class RlimitTests
 
         act.Should().Throw<ContainerSetupException>().WithMessage(
             $"process.rlimits[2]: RLIMIT_NOFILE hard limit {wanted} is above the host's hard limit {hard}, and raising it " +
-            "needs CAP_SYS_RESOURCE, which this host does not grant");
+            $"needs CAP_SYS_RESOURCE, which this host does not grant; ask for at most {hard}");
         Sys.GetRlimit(7).Should().Be((soft, hard));
     }
 }

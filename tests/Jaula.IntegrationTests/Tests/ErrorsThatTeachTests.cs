@@ -1,0 +1,47 @@
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using Jaula.IntegrationTests.Harness;
+using Xunit;
+
+namespace Jaula.IntegrationTests.Tests;
+
+/// <summary>
+/// The mistakes users make most, each answered with one line that names the container, the config field as a JSON
+/// path, the cause, and what to do — and nothing left behind (the harness checks that).
+/// </summary>
+public sealed class ErrorsThatTeachTests(StateRoot stateRoot) : ContainerTest(stateRoot)
+{
+    [Fact]
+    public void An_rlimit_above_the_hosts_hard_limit_names_the_limit_and_the_most_it_may_ask()
+    {
+        string id = NewId();
+        Bundle bundle = NewBundle(b => b.Process["rlimits"] = new JsonArray(
+            new JsonObject { ["type"] = "RLIMIT_NOFILE", ["hard"] = 1048576, ["soft"] = 1048576 }), "true");
+
+        Jaula.Create(id, bundle).ShouldFailWith(
+            $"create {id}: process.rlimits[0]: RLIMIT_NOFILE hard limit 1048576 is above the host's hard limit 20000",
+            "CAP_SYS_RESOURCE", "ask for at most 20000");
+    }
+
+    [Fact]
+    public void An_executable_missing_from_the_rootfs_names_the_search_path_and_the_fix()
+    {
+        string id = NewId();
+
+        Jaula.Create(id, NewBundle("nosuchtool")).ShouldFailWith(
+            $"create {id}: process.args[0]: \"nosuchtool\": executable file not found in $PATH (/usr/local/sbin:",
+            "install it in the rootfs or give its absolute path");
+    }
+
+    [Fact]
+    public void A_missing_mount_source_names_the_mount_entry_and_the_path()
+    {
+        string id = NewId();
+        int index = -1;
+        Bundle bundle = NewBundle(b => index = b.AddMount("/data", "/nonexistent/jaula-src", "bind", "bind"), "true");
+
+        Jaula.Create(id, bundle).ShouldFailWith(
+            $"create {id}: mounts[{index}]: bind source /nonexistent/jaula-src: no such file or directory",
+            "create it on the host or correct the source");
+    }
+}
