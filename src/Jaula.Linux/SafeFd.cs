@@ -14,6 +14,11 @@ public sealed class SafeFd : SafeHandle
     {
     }
 
+    private SafeFd(bool ownsHandle)
+        : base(-1, ownsHandle)
+    {
+    }
+
     public override bool IsInvalid => handle < 0;
 
     /// <summary>The descriptor number (-1 when invalid).</summary>
@@ -29,6 +34,14 @@ public sealed class SafeFd : SafeHandle
     public static SafeFd Own(int fd)
     {
         var safe = new SafeFd();
+        safe.SetHandle(fd);
+        return safe;
+    }
+
+    /// <summary>Wraps a descriptor someone else owns (stdio): disposing the result leaves it open.</summary>
+    public static SafeFd Borrow(int fd)
+    {
+        var safe = new SafeFd(ownsHandle: false);
         safe.SetHandle(fd);
         return safe;
     }

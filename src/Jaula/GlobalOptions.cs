@@ -46,15 +46,12 @@ public static class GlobalOptions
         Rootless.AcceptOnlyFromAmong("true", "false", "auto");
     }
 
+    public static Option[] All => [Root, Log, LogFormat, Debug, SystemdCgroup, Rootless, Version];
+
     public static void AddTo(RootCommand root)
     {
-        root.Options.Add(Root);
-        root.Options.Add(Log);
-        root.Options.Add(LogFormat);
-        root.Options.Add(Debug);
-        root.Options.Add(SystemdCgroup);
-        root.Options.Add(Rootless);
-        root.Options.Add(Version);
+        foreach (Option option in All)
+            root.Options.Add(option);
     }
 
     public static CliLog CreateLog(ParseResult result) =>

@@ -22,6 +22,7 @@ public static class JaulaCommandLine
         root.Subcommands.Add(ListCommand.Build());
         root.Subcommands.Add(SpecCommand.Build());
         root.Subcommands.Add(CheckCommand.Build());
+        root.Subcommands.Add(ExecCommand.Build());
         foreach (var command in NotYetCommands.Build())
             root.Subcommands.Add(command);
         root.Subcommands.Add(HelpCommand.Build(root));

@@ -5,4 +5,4 @@ using Jaula.Runtime.Init;
 if (args is ["init", var fd] && Environment.GetEnvironmentVariable("JAULA_INIT") == "1" && int.TryParse(fd, out int syncFd))
     return InitProgram.Run(syncFd);
 
-return JaulaCommandLine.Build().Parse(args).Invoke();
+return JaulaCommandLine.Build().Parse(ExecArgv.Normalize(args)).Invoke();

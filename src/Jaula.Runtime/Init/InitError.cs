@@ -19,6 +19,19 @@ public sealed class InitError
     /// <summary>A complete sentence; when absent the parent builds one from the other fields.</summary>
     [JsonPropertyName("message")] public string? Message { get; init; }
 
+    /// <summary>The report in an ERROR frame, or null when it cannot be read.</summary>
+    public static InitError? TryDecode(byte[] payload)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize(payload, RuntimeJson.Default.InitError);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
     public string Describe()
     {
         string cause = Message ?? $"{Step} {Path}: {(Errno != 0 ? System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(Errno) : "failed")}";

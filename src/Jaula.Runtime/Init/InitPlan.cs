@@ -20,6 +20,9 @@ public sealed class InitPlan
     [JsonPropertyName("noNewKeyring")] public bool NoNewKeyring { get; init; }
     [JsonPropertyName("preserveFds")] public int PreserveFds { get; init; }
 
+    /// <summary>An `exec` into a running container: no rootfs to build, no fifo to wait on; spec.process is the new process.</summary>
+    [JsonPropertyName("exec")] public bool Exec { get; init; }
+
     /// <summary>True when the init runs in a user namespace (new or joined): mknod is refused there.</summary>
     [JsonPropertyName("inUserNamespace")] public bool InUserNamespace { get; init; }
 

@@ -4,6 +4,7 @@ using Jaula.Runtime.Sync;
 using Jaula.Sandbox;
 using Jaula.Sandbox.Process;
 using Jaula.Sandbox.Rootfs;
+using Jaula.Sandbox.Terminal;
 
 namespace Jaula.Runtime.Init;
 
@@ -22,7 +23,10 @@ public static class InitProgram
         InitPlan plan;
         try
         {
-            plan = ReceivePlan(channel);
+            plan = ReceivePlan(channel, out SafeFd? mountNamespace);
+            if (plan.Exec)
+                return ExecProgram.Run(channel, plan, mountNamespace);
+            mountNamespace?.Dispose();
             target = Prepare(plan);
             foreach (string warning in target.Warnings)
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
@@ -50,9 +54,10 @@ public static class InitProgram
         }
     }
 
-    private static InitPlan ReceivePlan(SyncChannel channel)
+    /// <param name="mountNamespace">For exec: the container's mount namespace, sent along with the plan.</param>
+    private static InitPlan ReceivePlan(SyncChannel channel, out SafeFd? mountNamespace)
     {
-        var frame = channel.Receive() ?? throw new InvalidDataException("the parent closed the sync socket before sending the plan");
+        var frame = channel.Receive(out mountNamespace) ?? throw new InvalidDataException("the parent closed the sync socket before sending the plan");
         if (frame.Type != FrameType.Plan)
             throw new InvalidDataException($"expected the plan, got a {frame.Type} message");
         return JsonSerializer.Deserialize(frame.Payload, RuntimeJson.Default.InitPlan)
@@ -70,7 +75,7 @@ public static class InitProgram
         return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
     }
 
-    private static void Report(SyncChannel channel, Exception e)
+    internal static void Report(SyncChannel channel, Exception e)
     {
         var error = e switch
         {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Jaula.Linux;
 
 namespace Jaula.Runtime.Lifecycle;
@@ -9,8 +8,6 @@ namespace Jaula.Runtime.Lifecycle;
 /// </summary>
 public sealed class ContainerRunner(StateStore store, IRuntimeLog log)
 {
-    private static readonly int[] ForwardedSignals = [1, 2, 3, 10, 12, 15, 28]; // HUP INT QUIT USR1 USR2 TERM WINCH
-
     public int Run(CreateOptions options, bool detach)
     {
         var created = new ContainerCreator(store, log).Create(options);
@@ -28,24 +25,9 @@ public sealed class ContainerRunner(StateStore store, IRuntimeLog log)
             return 0;
 
         int status;
-        using (Forward(created.Init))
+        using (new SignalForwarder(created.Init.PidFd))
             status = Sys.WaitForExit(created.Init.Pid);
         lifecycle.Delete(options.Id, force: true); // the init is gone; this removes its state and any stray processes
         return status;
-    }
-
-    private static IDisposable Forward(SpawnedInit init)
-    {
-        var registrations = ForwardedSignals.Select(signal => PosixSignalRegistration.Create((PosixSignal)signal, context =>
-        {
-            context.Cancel = true;
-            Sys.TryPidfdSendSignal(init.PidFd, signal);
-        })).ToList();
-        return new Registrations(registrations);
-    }
-
-    private sealed class Registrations(List<PosixSignalRegistration> items) : IDisposable
-    {
-        public void Dispose() => items.ForEach(r => r.Dispose());
     }
 }

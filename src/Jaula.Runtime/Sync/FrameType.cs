@@ -17,4 +17,7 @@ public enum FrameType : uint
 
     /// <summary>Init to parent: UTF-8 text of something skipped; the parent logs it and keeps waiting.</summary>
     Warning = 5,
+
+    /// <summary>Init to parent: the pty master of a process with a terminal, as an SCM_RIGHTS descriptor.</summary>
+    Console = 6,
 }

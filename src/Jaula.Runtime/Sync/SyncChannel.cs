@@ -28,11 +28,48 @@ public sealed class SyncChannel : IDisposable
             Sys.WriteAll(Socket, payload);
     }
 
+    /// <summary>Sends a frame with a descriptor attached to its first byte (SCM_RIGHTS).</summary>
+    public void Send(FrameType type, ReadOnlySpan<byte> payload, SafeFd fdToSend)
+    {
+        Span<byte> header = stackalloc byte[HeaderSize];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)type);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)payload.Length);
+        bool added = false;
+        fdToSend.DangerousAddRef(ref added);
+        try
+        {
+            Sys.SendWithFd(Socket, header, (int)fdToSend.DangerousGetHandle());
+        }
+        finally
+        {
+            if (added)
+                fdToSend.DangerousRelease();
+        }
+        if (!payload.IsEmpty)
+            Sys.WriteAll(Socket, payload);
+    }
+
     /// <summary>Reads one frame; null when the peer closed the socket before a header.</summary>
     public Frame? Receive()
     {
+        var frame = Receive(out SafeFd? fd);
+        if (fd is not null)
+            throw Unexpected(fd);
+        return frame;
+    }
+
+    /// <summary>Reads one frame and the descriptor that came with it, if any.</summary>
+    public Frame? Receive(out SafeFd? fd)
+    {
         Span<byte> header = stackalloc byte[HeaderSize];
-        if (!ReadExactly(header, allowEof: true))
+        int first = Sys.ReceiveWithFd(Socket, header, out fd);
+        if (first == 0)
+        {
+            fd?.Dispose();
+            fd = null;
+            return null;
+        }
+        if (!ReadExactly(header[first..], allowEof: false))
             return null;
         var type = (FrameType)BinaryPrimitives.ReadUInt32LittleEndian(header);
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
@@ -58,6 +95,12 @@ public sealed class SyncChannel : IDisposable
             done += n;
         }
         return true;
+    }
+
+    private static InvalidDataException Unexpected(SafeFd fd)
+    {
+        fd.Dispose();
+        return new InvalidDataException("a descriptor arrived on the sync socket where none was expected");
     }
 
     public void Dispose() => Socket.Dispose();

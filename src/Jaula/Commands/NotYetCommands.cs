@@ -8,7 +8,6 @@ public static class NotYetCommands
 {
     private static readonly (string Name, string Description)[] Verbs =
     [
-        ("exec", "run a process in a running container"),
         ("pause", "freeze every process of a container"),
         ("resume", "thaw a paused container"),
         ("ps", "list a container's processes"),

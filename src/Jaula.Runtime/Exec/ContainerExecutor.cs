@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Text.Json;
+using Jaula.Linux;
+using Jaula.Oci;
+using Jaula.Runtime.Init;
+using Jaula.Runtime.Lifecycle;
+using Jaula.Runtime.Sync;
+using Jaula.Sandbox;
+using Jaula.Sandbox.Terminal;
+
+namespace Jaula.Runtime.Exec;
+
+/// <summary>
+/// The parent side of `exec`: check the container can take a process, clone through the C stage into every namespace
+/// of its init, put the child into the init's cgroups, hand it the process plan, and then either return (detached) or
+/// wait for it like a shell, forwarding signals.
+/// </summary>
+public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
+{
+    /// <summary>
+    /// /proc/&lt;pid&gt;/ns names in the order the stage must join them: user first, for the rights it gives. Not the
+    /// mount namespace: jaula is a dynamic executable whose loader must come from the host's filesystem, so the init
+    /// joins it itself once running (see ExecProgram).
+    /// </summary>
+    private static readonly (string Name, int Flag)[] Namespaces =
+    [
+        ("user", CloneFlags.NewUser), ("pid", CloneFlags.NewPid), ("net", CloneFlags.NewNet),
+        ("ipc", CloneFlags.NewIpc), ("uts", CloneFlags.NewUts), ("cgroup", CloneFlags.NewCgroup), ("time", CloneFlags.NewTime),
+    ];
+
+    public int Exec(ExecRequest request)
+    {
+        ContainerId.Validate(request.Id);
+        var container = Container.Load(store, request.Id);
+        CheckStatus(container, request);
+        Spec spec = LoadSpec(container.Record.Bundle);
+        spec.Process = ExecProcessBuilder.Build(spec.Process ?? new ProcessSpec { Cwd = "/" }, request);
+        bool tty = spec.Process.Terminal == true;
+        if (tty && request.Detach && request.ConsoleSocket is null)
+            throw JaulaException.ForField("process.terminal", "a detached exec with a terminal needs --console-socket to hand the pty to");
+        if (!tty && request.ConsoleSocket is not null)
+            throw new JaulaException("--console-socket is only for a process with a terminal (use --tty)");
+
+        using SafeFd initPidFd = container.OpenInitPidFd() ?? throw new JaulaException("cannot exec in a stopped container");
+        var (child, consoleMaster) = Launch(container, spec, request);
+        using (child.PidFd)
+        using (consoleMaster)
+        {
+            if (consoleMaster is not null && request.ConsoleSocket is not null)
+                SendToConsoleSocket(request.ConsoleSocket, consoleMaster, child);
+            if (request.PidFile is not null)
+                PidFile.Write(request.PidFile, child.Pid);
+            log.Debug($"exec in {request.Id}: pid {child.Pid}");
+            if (request.Detach)
+                return 0;
+            var foreground = consoleMaster is not null && request.ConsoleSocket is null ? new ForegroundTerminal(consoleMaster) : null;
+            using var forwarder = new SignalForwarder(child.PidFd, signal =>
+            {
+                if (signal == Signals.SIGWINCH)
+                    foreground?.Resize();
+            });
+            foreground?.Run();
+            return Sys.WaitForExit(child.Pid);
+        }
+    }
+
+    /// <summary>The engine must get the pty or the process is useless: on failure it is killed, not left orphaned.</summary>
+    private static void SendToConsoleSocket(string socket, SafeFd master, SpawnedInit child)
+    {
+        try
+        {
+            ConsoleSocket.SendMaster(socket, master);
+        }
+        catch (ContainerSetupException e)
+        {
+            Sys.TryPidfdSendSignal(child.PidFd, Signals.SIGKILL);
+            Sys.WaitForExit(child.Pid);
+            throw new JaulaException($"{e.Field}: {e.Cause}", e);
+        }
+    }
+
+    private static void CheckStatus(Container container, ExecRequest request)
+    {
+        switch (container.Status)
+        {
+            case ContainerStatus.Running:
+                return;
+            case ContainerStatus.Paused when request.IgnorePaused:
+                return;
+            case ContainerStatus.Paused:
+                throw new JaulaException("cannot exec in a paused container (resume it, or pass --ignore-paused)");
+            case ContainerStatus.Created:
+                throw new JaulaException("cannot exec in a created container: start it first");
+            default:
+                throw new JaulaException("cannot exec in a stopped container");
+        }
+    }
+
+    private static Spec LoadSpec(string bundle)
+    {
+        try
+        {
+            return SpecLoader.Load(bundle);
+        }
+        catch (SpecException e)
+        {
+            throw new JaulaException($"the container's config changed since create and no longer loads: {e.Message}", e);
+        }
+    }
+
+    private (SpawnedInit Child, SafeFd? ConsoleMaster) Launch(Container container, Spec spec, ExecRequest request)
+    {
+        int initPid = container.Record.Pid;
+        var joins = OpenJoins(initPid);
+        using SafeFd mountNamespace = OpenMountNamespace(initPid, joins);
+        var (parentEnd, childEnd) = Sys.SocketPair();
+        using var channel = new SyncChannel(parentEnd);
+        SpawnedInit child;
+        try
+        {
+            // The ns files were opened by pid: only if the init still is the recorded one do they belong to it.
+            if (!container.InitIsAlive())
+                throw new JaulaException("cannot exec in a stopped container");
+            using var exe = Sys.Open("/proc/self/exe", OpenFlags.ReadOnly | OpenFlags.CloExec);
+            child = InitStage.Spawn(new InitSpawnRequest
+            {
+                SyncFd = childEnd,
+                ExeFd = exe,
+                PreserveFds = request.PreserveFds,
+                BecomeRoot = joins.Any(j => j.NsType == CloneFlags.NewUser),
+                Joins = joins,
+                Argv = ["jaula", "init", (3 + request.PreserveFds).ToString(CultureInfo.InvariantCulture)],
+                Env = ["JAULA_INIT=1"],
+            });
+        }
+        finally
+        {
+            childEnd.Dispose();
+            foreach (var (_, fd) in joins)
+                fd.Dispose();
+        }
+
+        try
+        {
+            CgroupJoin.Join(child.Pid, initPid, request.Cgroup);
+            channel.Send(FrameType.Go);
+            var plan = new InitPlan
+            {
+                ContainerId = container.Id,
+                Bundle = container.Record.Bundle,
+                Rootfs = container.Record.Rootfs,
+                Spec = spec,
+                Exec = true,
+                PreserveFds = request.PreserveFds,
+                InUserNamespace = joins.Any(j => j.NsType == CloneFlags.NewUser),
+            };
+            channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan), mountNamespace);
+            SafeFd? master = AwaitExec(channel, child);
+            return (child, master);
+        }
+        catch
+        {
+            Sys.TryPidfdSendSignal(child.PidFd, Signals.SIGKILL);
+            try
+            {
+                Sys.WaitForExit(child.Pid);
+            }
+            catch (ErrnoException e) when (e.Errno == Errno.ECHILD) { }
+            child.PidFd.Dispose();
+            throw;
+        }
+    }
+
+    private static SafeFd OpenMountNamespace(int initPid, List<(int NsType, SafeFd Fd)> joins)
+    {
+        try
+        {
+            return Sys.Open($"/proc/{initPid.ToString(CultureInfo.InvariantCulture)}/ns/mnt", OpenFlags.ReadOnly | OpenFlags.CloExec);
+        }
+        catch (ErrnoException e)
+        {
+            foreach (var (_, fd) in joins)
+                fd.Dispose();
+            throw new JaulaException($"cannot open the container's mount namespace: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The namespaces of the init that differ from ours; the others the child shares already.</summary>
+    private static List<(int NsType, SafeFd Fd)> OpenJoins(int initPid)
+    {
+        var joins = new List<(int, SafeFd)>();
+        try
+        {
+            foreach (var (name, flag) in Namespaces)
+            {
+                ulong? theirs = ProcFs.ReadNamespaceInode(initPid, name);
+                if (theirs is null || theirs == ProcFs.ReadNamespaceInode(Environment.ProcessId, name))
+                    continue;
+                joins.Add((flag, Sys.Open($"/proc/{initPid.ToString(CultureInfo.InvariantCulture)}/ns/{name}", OpenFlags.ReadOnly | OpenFlags.CloExec)));
+            }
+            return joins;
+        }
+        catch (ErrnoException e)
+        {
+            foreach (var (_, fd) in joins)
+                fd.Dispose();
+            throw new JaulaException($"cannot open the container's namespaces: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Warnings, then the pty master (with a terminal), then end of file: the sync socket is close-on-exec, so EOF
+    /// means the process was exec'd. An ERROR frame says why it was not.
+    /// </summary>
+    private SafeFd? AwaitExec(SyncChannel channel, SpawnedInit child)
+    {
+        SafeFd? master = null;
+        try
+        {
+            while (true)
+            {
+                var frame = channel.Receive(out SafeFd? fd);
+                switch (frame?.Type)
+                {
+                    case null:
+                        return master;
+                    case FrameType.Warning:
+                        log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
+                        break;
+                    case FrameType.Console when fd is not null && master is null:
+                        master = fd;
+                        break;
+                    case FrameType.Error:
+                        throw new JaulaException(InitError.TryDecode(frame.Payload)?.Describe()
+                            ?? "the exec'd process failed and its error report was unreadable");
+                    default:
+                        fd?.Dispose();
+                        throw new JaulaException($"the exec'd process sent an unexpected {frame.Type} message");
+                }
+            }
+        }
+        catch
+        {
+            master?.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using Jaula.Linux;
+using Jaula.Runtime.Sync;
+using Jaula.Sandbox.Process;
+using Jaula.Sandbox.Terminal;
+
+namespace Jaula.Runtime.Init;
+
+/// <summary>
+/// `jaula init` for `exec`: the C stage has joined every namespace of the container but the mount namespace, and the
+/// parent has put us in its cgroups. The mount namespace comes with the plan: this thread leaves the filesystem
+/// attributes it shares with the runtime's other threads (unshare CLONE_FS) and joins it alone — as Go programs do —
+/// so / becomes the container's root for the thread that later calls execve, and execve takes the whole process
+/// along. Then the process: a terminal if asked, the same steps as the init's (rlimits, capabilities, user, cwd,
+/// no_new_privs), and execve. The sync socket is close-on-exec, so the parent reads end-of-file once the exec
+/// succeeded, or an ERROR frame if it did not. Capabilities and no_new_privs are per thread: they too are set on
+/// this thread, the one that execs.
+/// </summary>
+public static class ExecProgram
+{
+    public static int Run(SyncChannel channel, InitPlan plan, SafeFd? mountNamespace)
+    {
+        ExecTarget target;
+        try
+        {
+            Sys.SetCloexec(channel.Socket.Value, true);
+            JoinMountNamespace(mountNamespace);
+            if (plan.Spec.Process?.Terminal == true)
+                SendPty(channel, plan);
+            target = ProcessSetup.Prepare(plan.Spec, sessionKeyring: null);
+            foreach (string warning in target.Warnings)
+                channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
+            Sys.CloseRange((uint)(3 + plan.PreserveFds), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
+        }
+        catch (Exception e)
+        {
+            InitProgram.Report(channel, e);
+            return 1;
+        }
+        try
+        {
+            Sys.Execve(target.Path, target.Argv, target.Env);
+            return 127;
+        }
+        catch (Exception e)
+        {
+            InitProgram.Report(channel, e);
+            return e is ErrnoException { Errno: Errno.ENOENT } ? 127 : 126;
+        }
+    }
+
+    private static void JoinMountNamespace(SafeFd? mountNamespace)
+    {
+        if (mountNamespace is null)
+            throw new InvalidDataException("the exec plan came without the container's mount namespace");
+        using (mountNamespace)
+        {
+            Sys.Unshare(CloneFlags.Fs);
+            Sys.SetNs(mountNamespace, CloneFlags.NewNs);
+        }
+    }
+
+    private static void SendPty(SyncChannel channel, InitPlan plan)
+    {
+        var (master, peer) = PtyAttacher.Attach(plan.Spec.Process!.ConsoleSize);
+        using (master)
+        using (peer)
+            channel.Send(FrameType.Console, [], master);
+    }
+}
