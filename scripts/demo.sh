@@ -14,5 +14,6 @@ artifacts/publish/jaula spec --bundle "$work"
 # The default process is an interactive `sh`; have it say hello from inside instead.
 sed -i 's|^\t\t\t"sh"$|\t\t\t"sh", "-c", "echo hello from inside jaula: pid $$, host $(hostname), user $(id -un); grep -E \\"^(CapEff\|NoNewPrivs)\\" /proc/self/status"|' "$work/config.json"
 grep -q 'hello from inside' "$work/config.json" || { echo "demo: could not set the process args" >&2; exit 1; }
+sed -i 's|"terminal": true|"terminal": false|' "$work/config.json" # plain output, no pty
 
 artifacts/publish/jaula --root "$root" run --bundle "$work" demo

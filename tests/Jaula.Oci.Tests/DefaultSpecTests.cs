@@ -33,12 +33,12 @@ public class DefaultSpecTests
     }
 
     [Fact]
-    public void Privileged_default_is_runcs_starter_config_without_a_terminal()
+    public void Privileged_default_is_runcs_starter_config_with_a_terminal()
     {
         var spec = DefaultSpec.CreatePrivileged();
 
         spec.OciVersion.Should().Be("1.3.0");
-        spec.Process!.Terminal.Should().BeFalse();
+        spec.Process!.Terminal.Should().BeTrue();
         spec.Process.Args.Should().Equal("sh");
         spec.Process.Env.Should().Equal("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm");
         spec.Process.Capabilities!.Bounding.Should().Equal("CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE");

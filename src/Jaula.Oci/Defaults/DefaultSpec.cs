@@ -68,7 +68,7 @@ public static class DefaultSpec
 
     private static ProcessSpec DefaultProcess() => new()
     {
-        Terminal = false,
+        Terminal = true, // runc's starter config: an interactive shell on a pty
         User = new UserSpec { Uid = 0, Gid = 0 },
         Args = ["sh"],
         Env = [ProcessPath, "TERM=xterm"],

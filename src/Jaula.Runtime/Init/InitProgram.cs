@@ -27,7 +27,7 @@ public static class InitProgram
             if (plan.Exec)
                 return ExecProgram.Run(channel, plan, mountNamespace);
             mountNamespace?.Dispose();
-            target = Prepare(plan);
+            target = Prepare(plan, channel);
             foreach (string warning in target.Warnings)
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
             channel.Send(FrameType.Ready);
@@ -64,15 +64,29 @@ public static class InitProgram
             ?? throw new InvalidDataException("empty plan");
     }
 
-    private static ExecTarget Prepare(InitPlan plan)
+    private static ExecTarget Prepare(InitPlan plan, SyncChannel channel)
     {
         Sys.Umask(0); // device nodes and directories get exactly the modes asked for; the process umask comes last
         var cgroups = OwnCgroup.Parse(plan.HostCgroups);
         var rootfs = new RootfsBuilder(plan.Spec, plan.Rootfs, plan.Bundle, plan.InUserNamespace, plan.NoPivot, cgroups);
         rootfs.Build();
+        if (plan.Spec.Process?.Terminal == true)
+            AttachTerminal(plan, channel);
         ProcessSetup.ApplyKernelSettings(plan.Spec);
         rootfs.Finish();
         return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
+    }
+
+    /// <summary>After pivot_root (the pty comes from the container's devpts), before the root may turn read-only.</summary>
+    private static void AttachTerminal(InitPlan plan, SyncChannel channel)
+    {
+        var (master, peer) = PtyAttacher.Attach(plan.Spec.Process!.ConsoleSize);
+        using (master)
+        using (peer)
+        {
+            ConsoleMount.Bind(peer);
+            channel.Send(FrameType.Console, [], master);
+        }
     }
 
     internal static void Report(SyncChannel channel, Exception e)

@@ -29,20 +29,23 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         using var containerLock = store.Reserve(Record(options.Id, bundle, rootfs, spec, pid: 0, pidStartTime: 0, namespaces.NewPid));
         ICgroupPlacement? placement = null;
         SpawnedInit? init = null;
+        SafeFd? consoleMaster = null;
         try
         {
             placement = cgroups?.Invoke(spec) ?? new NoCgroups();
-            init = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement);
+            (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement);
+            consoleMaster = HandOverConsole(options, consoleMaster);
             var stat = ProcFs.ReadStat(init.Pid) ?? throw new JaulaException($"the container's init (pid {init.Pid}) vanished during create");
             var record = Record(options.Id, bundle, rootfs, spec, init.Pid, stat.StartTime, namespaces.NewPid);
             store.Save(record);
             if (options.PidFile is not null)
                 PidFile.Write(options.PidFile, init.Pid);
             log.Debug($"container {options.Id} created, init pid {init.Pid}");
-            return new CreatedContainer(record, init);
+            return new CreatedContainer(record, init, consoleMaster);
         }
         catch
         {
+            consoleMaster?.Dispose();
             Abort(init, placement, options.Id);
             throw;
         }
@@ -71,7 +74,26 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         return new DirectoryInfo(rootfs).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? rootfs;
     }
 
-    private SpawnedInit Launch(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
+    /// <summary>The pty master goes to the console socket; for a foreground `run` it stays with us to proxy.</summary>
+    private static SafeFd? HandOverConsole(CreateOptions options, SafeFd? master)
+    {
+        if (master is null || options.ConsoleSocket is null)
+            return master;
+        using (master)
+        {
+            try
+            {
+                Sandbox.Terminal.ConsoleSocket.SendMaster(options.ConsoleSocket, master);
+            }
+            catch (Sandbox.ContainerSetupException e)
+            {
+                throw JaulaException.ForField(e.Field ?? "--console-socket", e.Cause, e);
+            }
+        }
+        return null;
+    }
+
+    private (SpawnedInit Init, SafeFd? ConsoleMaster) Launch(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
         string containerDir, ICgroupPlacement placement)
     {
         using var fifo = ExecFifo.Create(containerDir);
@@ -99,8 +121,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             channel.Send(FrameType.Go);
             var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid);
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
-            AwaitReady(channel, init);
-            return init;
+            return (init, AwaitReady(channel, init));
         }
         catch (Exception e) when (e is not JaulaException)
         {
@@ -210,14 +231,35 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             $"{kv.Key} {(kv.Value.Secs ?? 0).ToString(CultureInfo.InvariantCulture)} {(kv.Value.Nanosecs ?? 0).ToString(CultureInfo.InvariantCulture)}\n"));
     }
 
-    private void AwaitReady(SyncChannel channel, SpawnedInit init)
+    /// <summary>Warnings and, with a terminal, the pty master may come before READY; returns the master.</summary>
+    private SafeFd? AwaitReady(SyncChannel channel, SpawnedInit init)
     {
-        var frame = channel.Receive();
-        while (frame?.Type == FrameType.Warning)
+        SafeFd? master = null;
+        try
         {
-            log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
-            frame = channel.Receive();
+            var frame = channel.Receive(out SafeFd? fd);
+            while (frame?.Type is FrameType.Warning or FrameType.Console)
+            {
+                if (frame.Type == FrameType.Console && fd is not null && master is null)
+                    (master, fd) = (fd, null);
+                else if (frame.Type == FrameType.Warning)
+                    log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
+                fd?.Dispose();
+                frame = channel.Receive(out fd);
+            }
+            fd?.Dispose();
+            ThrowUnlessReady(frame, init);
+            return master;
         }
+        catch
+        {
+            master?.Dispose();
+            throw;
+        }
+    }
+
+    private static void ThrowUnlessReady(Frame? frame, SpawnedInit init)
+    {
         switch (frame?.Type)
         {
             case FrameType.Ready:
@@ -274,4 +316,4 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
 }
 
 /// <summary>A container whose init is our child (until this process exits): `run` waits on it.</summary>
-public sealed record CreatedContainer(ContainerRecord Record, SpawnedInit Init);
+public sealed record CreatedContainer(ContainerRecord Record, SpawnedInit Init, SafeFd? ConsoleMaster = null);

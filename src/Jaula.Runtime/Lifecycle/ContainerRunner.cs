@@ -1,4 +1,5 @@
 using Jaula.Linux;
+using Jaula.Sandbox.Terminal;
 
 namespace Jaula.Runtime.Lifecycle;
 
@@ -22,11 +23,23 @@ public sealed class ContainerRunner(StateStore store, IRuntimeLog log)
             throw;
         }
         if (detach)
+        {
+            created.ConsoleMaster?.Dispose();
             return 0;
+        }
 
         int status;
-        using (new SignalForwarder(created.Init.PidFd))
+        var terminal = created.ConsoleMaster is { } master ? new ForegroundTerminal(master) : null;
+        using (created.ConsoleMaster)
+        using (new SignalForwarder(created.Init.PidFd, signal =>
+        {
+            if (signal == Signals.SIGWINCH)
+                terminal?.Resize();
+        }))
+        {
+            terminal?.Run();
             status = Sys.WaitForExit(created.Init.Pid);
+        }
         lifecycle.Delete(options.Id, force: true); // the init is gone; this removes its state and any stray processes
         return status;
     }

@@ -8,4 +8,7 @@ public sealed record CreateOptions(string Id, string Bundle)
     public bool NoPivot { get; init; }
     public bool NoNewKeyring { get; init; }
     public int PreserveFds { get; init; }
+
+    /// <summary>A foreground `run`: a terminal without a console socket is then proxied to our own stdio.</summary>
+    public bool Foreground { get; init; }
 }

@@ -10,10 +10,7 @@ public static class UnsupportedFeatures
 {
     public static void Reject(Spec spec, CreateOptions options, IRuntimeLog log)
     {
-        if (options.ConsoleSocket is not null)
-            throw new JaulaException("--console-socket: not supported yet by this jaula build (terminals)");
-        if (spec.Process?.Terminal == true)
-            throw NotYet("process.terminal", "terminals", "set it to false");
+        TerminalRules.Check(spec, options);
         if (spec.Linux?.Seccomp is not null)
             throw NotYet("linux.seccomp", "seccomp filters");
         if (!string.IsNullOrEmpty(spec.Process?.ApparmorProfile))

@@ -11,7 +11,7 @@ public sealed class CreateFlags
     public readonly Argument<string?> BundleArgument = new("bundle") { Description = "bundle directory (the OCI spec's form)", Arity = ArgumentArity.ZeroOrOne };
     public readonly Option<string?> Bundle = new("--bundle", "-b") { Description = "bundle directory (default: the current directory)" };
     public readonly Option<string?> PidFile = new("--pid-file") { Description = "write the init's host pid to this file" };
-    public readonly Option<string?> ConsoleSocket = new("--console-socket") { Description = "AF_UNIX socket to receive the pty master (not supported yet)" };
+    public readonly Option<string?> ConsoleSocket = new("--console-socket") { Description = "AF_UNIX socket to receive the pty master (with process.terminal)" };
     public readonly Option<bool> NoPivot = new("--no-pivot") { Description = "use MS_MOVE and chroot instead of pivot_root (for ramdisk roots)" };
     public readonly Option<bool> NoNewKeyring = new("--no-new-keyring") { Description = "keep the caller's session keyring" };
     public readonly Option<int> PreserveFds = new("--preserve-fds") { Description = "pass this many fds after stdio (3, 4, ...) to the process" };

@@ -15,7 +15,8 @@ public static class RunCommand
         command.SetAction(result => CommandContext.Execute(result, "run", result.GetValue(flags.Id), context =>
         {
             CreateFlags.RejectUnsupportedGlobals(result);
-            return new ContainerRunner(context.Store, context.Log).Run(flags.Read(result), result.GetValue(detach));
+            bool detached = result.GetValue(detach);
+            return new ContainerRunner(context.Store, context.Log).Run(flags.Read(result) with { Foreground = !detached }, detached);
         }));
         return command;
     }

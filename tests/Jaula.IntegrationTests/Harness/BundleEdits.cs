@@ -51,4 +51,17 @@ public static class BundleEdits
             ["size"] = r.Size,
         }).ToArray());
     }
+
+    /// <summary>
+    /// A new user namespace where container ids 0..size-1 map to host ids from <paramref name="hostBase"/>. The rootfs
+    /// copy becomes theirs, and the bundle dir (a 0700 temp dir) must let them through to it, as with runc.
+    /// </summary>
+    public static void MapRootTo(this Bundle bundle, uint hostBase, uint size = 65536)
+    {
+        bundle.SetNamespace("user");
+        bundle.SetIdMappings("uidMappings", (0, hostBase, size));
+        bundle.SetIdMappings("gidMappings", (0, hostBase, size));
+        Shell.Run("/bin/chown", "-R", $"{hostBase}:{hostBase}", bundle.RootfsDir);
+        File.SetUnixFileMode(bundle.Dir, (UnixFileMode)Convert.ToInt32("755", 8));
+    }
 }

@@ -74,6 +74,16 @@ public static partial class Reaper
         {
             throw new InvalidOperationException($"prctl(PR_SET_CHILD_SUBREAPER) failed: errno {Marshal.GetLastPInvokeError()}");
         }
+        // An engine reaps as orphans die (a shim on SIGCHLD). It matters: a pid namespace's init cannot finish dying
+        // while a zombie of that namespace waits for a parent outside it, such as a detached exec's process adopted here.
+        new Thread(() =>
+        {
+            while (true)
+            {
+                ReapAdoptedZombies();
+                Thread.Sleep(50);
+            }
+        }) { IsBackground = true, Name = "adopted zombie reaper" }.Start();
         return true;
     }
 

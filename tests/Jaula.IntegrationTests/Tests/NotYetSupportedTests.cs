@@ -10,7 +10,6 @@ public sealed class NotYetSupportedTests(StateRoot stateRoot) : ContainerTest(st
 {
     public static TheoryData<string, string> Fields => new()
     {
-        { "process.terminal", """{"process":{"terminal":true}}""" },
         { "linux.seccomp", """{"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW"}}}""" },
         { "hooks", """{"hooks":{"prestart":[{"path":"/bin/true"}]}}""" },
         { "linux.resources", """{"linux":{"resources":{"memory":{"limit":104857600}}}}""" },
@@ -25,15 +24,6 @@ public sealed class NotYetSupportedTests(StateRoot stateRoot) : ContainerTest(st
         using var bundle = NewBundle(b => Merge(b.Config, JsonNode.Parse(patch)!.AsObject()), "true");
 
         Jaula.Create(id, bundle).ShouldFailWith(id, field, "not supported yet");
-    }
-
-    [Fact]
-    public void The_console_socket_flag_is_refused()
-    {
-        string id = NewId();
-        using var bundle = NewBundle("true");
-
-        Jaula.Create(id, bundle, "--console-socket", "/tmp/jaula-it-no-socket").ShouldFailWith(id, "--console-socket", "not supported yet");
     }
 
     private static void Merge(JsonObject target, JsonObject patch)

@@ -14,7 +14,7 @@ public sealed class UserNamespaceTests(StateRoot stateRoot) : ContainerTest(stat
     [Fact]
     public void Root_inside_is_the_mapped_host_range()
     {
-        CommandResult result = RunScript("id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map", b => MapRootTo(b, HostBase));
+        CommandResult result = RunScript("id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map", b => b.MapRootTo(HostBase));
 
         Lines(result.ShouldSucceed()).Should().Equal("0", "0", $"0 {HostBase} {RangeSize}", $"0 {HostBase} {RangeSize}");
     }
@@ -26,7 +26,7 @@ public sealed class UserNamespaceTests(StateRoot stateRoot) : ContainerTest(stat
 
         RunScript("echo hi > /data/made-inside", b =>
         {
-            MapRootTo(b, HostBase);
+            b.MapRootTo(HostBase);
             b.AddMount("/data", host.Path, "bind", "rbind", "rw");
         }).ShouldSucceed();
 
@@ -38,7 +38,7 @@ public sealed class UserNamespaceTests(StateRoot stateRoot) : ContainerTest(stat
     {
         CommandResult result = RunScript("cat /proc/self/uid_map", b =>
         {
-            MapRootTo(b, HostBase);
+            b.MapRootTo(HostBase);
             b.SetIdMappings("uidMappings", (0, HostBase, 1000), (1000, 2 * HostBase, 1000));
         });
 
@@ -51,26 +51,13 @@ public sealed class UserNamespaceTests(StateRoot stateRoot) : ContainerTest(stat
         string id = NewId();
         Bundle bundle = NewBundle(b =>
         {
-            MapRootTo(b, HostBase);
+            b.MapRootTo(HostBase);
             b.SetIdMappings("uidMappings", (0, HostBase, 1000), (500, 2 * HostBase, 1000));
         }, "true");
 
         Jaula.Create(id, bundle).ShouldFailWith(id, "linux.uidMappings");
 
         Jaula.StateRaw(id).ShouldFailWith("container does not exist");
-    }
-
-    /// <summary>
-    /// Container ids 0..65535 map to host ids from <paramref name="hostBase"/>. The rootfs copy becomes theirs, and the
-    /// bundle dir (a 0700 temp dir) must let them through to it, as with runc.
-    /// </summary>
-    private static void MapRootTo(Bundle bundle, uint hostBase)
-    {
-        bundle.SetNamespace("user");
-        bundle.SetIdMappings("uidMappings", (0, hostBase, RangeSize));
-        bundle.SetIdMappings("gidMappings", (0, hostBase, RangeSize));
-        Shell.Run("/bin/chown", "-R", $"{hostBase}:{hostBase}", bundle.RootfsDir);
-        File.SetUnixFileMode(bundle.Dir, (UnixFileMode)Convert.ToInt32("755", 8));
     }
 
     /// <summary>Lines with runs of blanks collapsed: uid_map pads its columns.</summary>

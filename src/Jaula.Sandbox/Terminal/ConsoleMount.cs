@@ -1,0 +1,25 @@
+using Jaula.Linux;
+using Jaula.Sandbox.Rootfs;
+
+namespace Jaula.Sandbox.Terminal;
+
+/// <summary>
+/// The container's /dev/console is its pty peer, bound by descriptor (the peer came from TIOCGPTPEER, the target is
+/// opened inside the root without following links), so no path in the image can redirect the bind (CVE-2025-52565).
+/// </summary>
+public static class ConsoleMount
+{
+    public static void Bind(SafeFd peer)
+    {
+        try
+        {
+            using SafeFd root = Sys.Open("/", OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec);
+            using SafeFd target = SecurePath.OpenOrCreateFile(root, "/dev/console");
+            Sys.Mount(SecurePath.ProcPath(peer), SecurePath.ProcPath(target), null, MountFlags.Bind, null);
+        }
+        catch (ErrnoException e)
+        {
+            throw new ContainerSetupException("process.terminal", $"cannot bind the pty on /dev/console: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,236 @@
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using Jaula.IntegrationTests.Harness;
+using Xunit;
+
+namespace Jaula.IntegrationTests.Tests;
+
+/// <summary>`jaula exec`: a new process inside a running container, as engines drive it.</summary>
+public sealed class ExecTests(StateRoot stateRoot) : ContainerTest(stateRoot)
+{
+    private (string Id, int Pid, Bundle Bundle) StartSleeper(Action<Bundle>? tweak = null)
+    {
+        string id = NewId();
+        Bundle bundle = NewBundle(tweak ?? (_ => { }), "sleep", "600");
+        Jaula.RunDetached(id, bundle).ShouldSucceed();
+        return (id, Jaula.State(id).Pid, bundle);
+    }
+
+    private static string NamespaceOf(int pid, string ns) => new FileInfo($"/proc/{pid}/ns/{ns}").LinkTarget!;
+
+    [Fact]
+    public void Exec_runs_in_every_namespace_and_cgroup_of_the_init()
+    {
+        var (id, pid, _) = StartSleeper();
+        string[] kinds = ["mnt", "pid", "net", "ipc", "uts"];
+
+        string output = Jaula.Invoke(["exec", id, "sh", "-c", string.Join("; ", kinds.Select(k => $"readlink /proc/self/ns/{k}")) + "; cat /proc/self/cgroup"])
+            .ShouldSucceed().Stdout;
+
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Take(kinds.Length).Should().Equal(kinds.Select(k => NamespaceOf(pid, k)));
+        lines.Skip(kinds.Length).Should().Equal(File.ReadAllLines($"/proc/{pid}/cgroup"), "the exec'd process joins the init's cgroups");
+    }
+
+    [Fact]
+    public void Everything_after_the_id_is_the_command_verbatim()
+    {
+        var (id, _, _) = StartSleeper();
+
+        Jaula.Invoke("exec", id, "sh", "-c", "echo $((6*7))").ShouldSucceed().Stdout.Should().Be("42\n");
+        Jaula.Invoke("exec", id, "ps", "-ef").ShouldSucceed().Stdout.Should().Contain("sleep 600").And.Contain("ps -ef");
+        Jaula.Invoke("exec", id, "--", "echo", "--help").ShouldSucceed().Stdout.Should().Be("--help\n");
+    }
+
+    [Theory]
+    [InlineData("exit 0", 0)]
+    [InlineData("exit 7", 7)]
+    [InlineData("kill -9 $$", 137)]
+    public void Foreground_exec_returns_the_process_status(string script, int expected)
+    {
+        var (id, _, _) = StartSleeper();
+
+        Jaula.Invoke("exec", id, "sh", "-c", script).ExitCode.Should().Be(expected);
+    }
+
+    [Fact]
+    public void User_env_and_cwd_flags_override_the_containers_process()
+    {
+        var (id, _, _) = StartSleeper();
+
+        string output = Jaula.Invoke("exec", "-u", "1000:1001", "-g", "5", "-e", "FOO=bar", "-e", "PATH=/bin", "--cwd", "/tmp", id,
+            "sh", "-c", "id -u; id -g; id -G; echo $FOO $PATH; pwd").ShouldSucceed().Stdout;
+
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal("1000", "1001", "1001 5", "bar /bin", "/tmp");
+    }
+
+    [Fact]
+    public void A_process_json_replaces_the_flags()
+    {
+        var (id, _, bundle) = StartSleeper();
+        string processFile = Path.Join(bundle.Dir, "process.json");
+        File.WriteAllText(processFile, new JsonObject
+        {
+            ["args"] = new JsonArray("sh", "-c", "echo $GREETING; pwd; id -u; grep CapEff /proc/self/status"),
+            ["env"] = new JsonArray("PATH=/bin:/usr/bin", "GREETING=hi"),
+            ["cwd"] = "/etc",
+            ["user"] = new JsonObject { ["uid"] = 0, ["gid"] = 0 },
+            ["capabilities"] = new JsonObject { ["bounding"] = new JsonArray("CAP_KILL"), ["effective"] = new JsonArray("CAP_KILL"), ["permitted"] = new JsonArray("CAP_KILL") },
+        }.ToJsonString());
+
+        string output = Jaula.Invoke("exec", "--process", processFile, id).ShouldSucceed().Stdout;
+
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal("hi", "/etc", "0", "CapEff:\t0000000000000020");
+    }
+
+    [Fact]
+    public void Detached_exec_returns_at_once_and_writes_the_pid_file()
+    {
+        var (id, initPid, bundle) = StartSleeper();
+        string pidFile = Path.Join(bundle.Dir, "exec.pid");
+
+        Jaula.Invoke("exec", "-d", "--pid-file", pidFile, id, "sleep", "321").ShouldSucceed();
+
+        int pid = int.Parse(File.ReadAllText(pidFile));
+        NamespaceOf(pid, "pid").Should().Be(NamespaceOf(initPid, "pid"));
+        File.ReadAllText($"/proc/{pid}/cmdline").Should().Be("sleep\0321\0");
+    }
+
+    [Fact]
+    public void Exec_into_a_container_with_a_user_namespace_works()
+    {
+        var (id, pid, _) = StartSleeper(b => b.MapRootTo(100000));
+
+        string output = Jaula.Invoke("exec", id, "sh", "-c", "readlink /proc/self/ns/user; id -u; cat /proc/self/uid_map").ShouldSucceed().Stdout;
+
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().Be(NamespaceOf(pid, "user"));
+        lines[1].Should().Be("0");
+        lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries).Should().Equal("0", "100000", "65536");
+    }
+
+    [Fact]
+    public void Exec_errors_name_the_container_and_the_cause()
+    {
+        string created = NewId();
+        Jaula.Create(created, NewBundle("true")).ShouldSucceed();
+        Jaula.Invoke("exec", created, "true").ShouldFailWith($"exec {created}", "created container");
+
+        var (id, _, _) = StartSleeper();
+        Jaula.Invoke("exec", id, "nosuchtool").ShouldFailWith($"exec {id}", "process.args[0]", "nosuchtool", "not found");
+        Jaula.Invoke("exec", id).ShouldFailWith("exec needs a command");
+        Jaula.Invoke("exec", "-u", "root", id, "true").ShouldFailWith("--user", "\"root\"");
+
+        string stopped = NewId();
+        Jaula.RunDetached(stopped, NewBundle("true")).ShouldSucceed();
+        Jaula.Kill(stopped, "KILL");
+        WaitUntil(() => Jaula.State(stopped).Status == "stopped");
+        Jaula.Invoke("exec", stopped, "true").ShouldFailWith("cannot exec in a stopped container");
+
+        Jaula.Invoke("exec", "it-nosuch-container", "true").ShouldFailWith("container does not exist");
+    }
+
+    [Fact]
+    public void Exec_with_a_terminal_hands_the_pty_master_to_the_console_socket()
+    {
+        var (id, _, _) = StartSleeper();
+        using var receiver = new ConsoleSocketReceiver();
+        using RunningCommand exec = Jaula.Launch("exec", "-t", "--console-socket", receiver.Path, id, "sh");
+
+        var (master, name) = receiver.Receive(TimeSpan.FromSeconds(20));
+        using (master)
+        {
+            name.Should().Be("/dev/ptmx");
+            master.Write("tty; echo $((6*7)); exit 3\n"u8);
+            master.Flush();
+            string seen = ReadUntilClosed(master);
+            seen.Should().MatchRegex(@"/dev/pts/\d+").And.Contain("42");
+        }
+        exec.Wait(TimeSpan.FromSeconds(20)).ExitCode.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task A_container_terminal_is_its_console_and_goes_to_the_console_socket()
+    {
+        string id = NewId();
+        using var receiver = new ConsoleSocketReceiver();
+        Bundle bundle = NewBundle(b => b.Process["terminal"] = true, "sh", "-c", "tty; ls -l /dev/console; read line; echo got $line");
+        Task<(FileStream, string)> receiving = Task.Run(() => receiver.Receive(TimeSpan.FromSeconds(20)));
+
+        Jaula.Create(id, bundle, "--console-socket", receiver.Path).ShouldSucceed();
+        var (master, _) = await receiving;
+        using (master)
+        {
+            Jaula.Start(id).ShouldSucceed();
+            master.Write("hello\n"u8);
+            master.Flush();
+            string seen = ReadUntilClosed(master);
+            seen.Should().MatchRegex(@"/dev/pts/0").And.MatchRegex(@"c[-rwx]+ .* 136, +0 .*/dev/console").And.Contain("got hello");
+        }
+    }
+
+    [Fact]
+    public void A_terminal_without_a_console_socket_is_refused_for_create_and_detached_exec()
+    {
+        string id = NewId();
+        Jaula.Create(id, NewBundle(b => b.Process["terminal"] = true, "true"))
+            .ShouldFailWith($"create {id}", "process.terminal", "--console-socket");
+
+        var (running, _, _) = StartSleeper();
+        Jaula.Invoke("exec", "-t", "-d", running, "true").ShouldFailWith("process.terminal", "--console-socket");
+    }
+
+    [Fact]
+    public void A_console_socket_without_a_terminal_is_refused()
+    {
+        string id = NewId();
+
+        Jaula.Create(id, NewBundle("true"), "--console-socket", "/tmp/jaula-it-no-socket")
+            .ShouldFailWith($"create {id}", "--console-socket", "process.terminal");
+    }
+
+    [Fact]
+    public void A_foreground_run_with_a_terminal_proxies_it_to_its_own_stdio()
+    {
+        string id = NewId();
+        Bundle bundle = NewBundle(b => b.Process["terminal"] = true, "sh", "-c", "tty; exit 5");
+
+        using RunningCommand script = RunningCommand.Start("script", ["-qec", $"{Jaula.Binary} --root {Jaula.Root} run --bundle {bundle.Dir} {id}", "/dev/null"]);
+        CommandResult result = script.Wait(TimeSpan.FromSeconds(30));
+
+        result.ExitCode.Should().Be(5, "{0}", result);
+        result.Stdout.Should().MatchRegex(@"/dev/pts/\d+");
+    }
+
+    /// <summary>All the pty gives until the process side closes (EIO) or 10 s pass.</summary>
+    private static string ReadUntilClosed(FileStream master)
+    {
+        var text = new System.Text.StringBuilder();
+        var reading = Task.Run(() =>
+        {
+            var buffer = new byte[4096];
+            try
+            {
+                int n;
+                while ((n = master.Read(buffer)) > 0)
+                    lock (text)
+                        text.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, n));
+            }
+            catch (IOException) { } // EIO: every peer is closed
+        });
+        reading.Wait(TimeSpan.FromSeconds(10));
+        lock (text)
+            return text.ToString();
+    }
+
+    private static void WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("condition not met in 10 s");
+            Thread.Sleep(20);
+        }
+    }
+}
