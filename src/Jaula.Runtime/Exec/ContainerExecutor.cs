@@ -50,9 +50,12 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 SendToConsoleSocket(request.ConsoleSocket, consoleMaster, child);
             if (request.PidFile is not null)
                 PidFile.Write(request.PidFile, child.Pid);
+            if (request.PidfdSocket is not null)
+                PidfdSocket.Send(request.PidfdSocket, child.Pid);
             log.Debug($"exec in {request.Id}: pid {child.Pid}");
             if (request.Detach)
                 return 0;
+            Sys.SetChildSubreaper(); // what the process leaves behind is ours to reap, not the engine's
             var foreground = consoleMaster is not null && request.ConsoleSocket is null ? new ForegroundTerminal(consoleMaster) : null;
             using var forwarder = new SignalForwarder(child.PidFd, signal =>
             {

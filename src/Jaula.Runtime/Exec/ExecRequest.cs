@@ -28,6 +28,7 @@ public sealed class ExecRequest
     public string? ProcessLabel { get; init; }
     public int PreserveFds { get; init; }
     public bool IgnorePaused { get; init; }
+    public string? PidfdSocket { get; init; }
 
     /// <summary>--cgroup: a sub-cgroup of the container's to put the process in (cgroup v2 only in runc).</summary>
     public string? Cgroup { get; init; }

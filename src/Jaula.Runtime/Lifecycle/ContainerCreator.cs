@@ -20,6 +20,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         string bundle = Path.GetFullPath(options.Bundle);
         Spec spec = LoadSpec(bundle);
         UnsupportedFeatures.Reject(spec, options, log);
+        options = SocketActivation.Apply(options, spec);
         string rootfs = ResolveRootfs(spec, bundle);
         var namespaces = NamespacePlan.From(spec);
         if (!namespaces.OwnMount)
@@ -40,6 +41,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             store.Save(record);
             if (options.PidFile is not null)
                 PidFile.Write(options.PidFile, init.Pid);
+            if (options.PidfdSocket is not null)
+                PidfdSocket.Send(options.PidfdSocket, init.Pid);
             log.Debug($"container {options.Id} created, init pid {init.Pid}");
             return new CreatedContainer(record, init, consoleMaster);
         }

@@ -11,6 +11,8 @@ public sealed class ContainerRunner(StateStore store, IRuntimeLog log)
 {
     public int Run(CreateOptions options, bool detach)
     {
+        if (!detach)
+            Sys.SetChildSubreaper(); // as runc: processes the container leaves behind are reaped here, not by the engine
         var created = new ContainerCreator(store, log).Create(options);
         var lifecycle = new ContainerLifecycle(store, log);
         try

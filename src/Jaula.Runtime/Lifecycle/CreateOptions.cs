@@ -11,4 +11,7 @@ public sealed record CreateOptions(string Id, string Bundle)
 
     /// <summary>A foreground `run`: a terminal without a console socket is then proxied to our own stdio.</summary>
     public bool Foreground { get; init; }
+
+    /// <summary>--pidfd-socket: where a pidfd of the init goes once it exists.</summary>
+    public string? PidfdSocket { get; init; }
 }

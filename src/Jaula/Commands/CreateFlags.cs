@@ -15,6 +15,7 @@ public sealed class CreateFlags
     public readonly Option<bool> NoPivot = new("--no-pivot") { Description = "use MS_MOVE and chroot instead of pivot_root (for ramdisk roots)" };
     public readonly Option<bool> NoNewKeyring = new("--no-new-keyring") { Description = "keep the caller's session keyring" };
     public readonly Option<int> PreserveFds = new("--preserve-fds") { Description = "pass this many fds after stdio (3, 4, ...) to the process" };
+    public readonly Option<string?> PidfdSocket = new("--pidfd-socket") { Description = "AF_UNIX socket to receive a pidfd of the init" };
 
     private const int RlimitNofile = 7;
 
@@ -28,6 +29,7 @@ public sealed class CreateFlags
         command.Options.Add(NoPivot);
         command.Options.Add(NoNewKeyring);
         command.Options.Add(PreserveFds);
+        command.Options.Add(PidfdSocket);
     }
 
     public CreateOptions Read(ParseResult result)
@@ -50,6 +52,7 @@ public sealed class CreateFlags
             NoPivot = result.GetValue(NoPivot),
             NoNewKeyring = result.GetValue(NoNewKeyring),
             PreserveFds = preserve,
+            PidfdSocket = result.GetValue(PidfdSocket),
         };
     }
 

@@ -23,10 +23,11 @@ public static class ExecCommand
     public static readonly Option<int> PreserveFds = new("--preserve-fds") { Description = "pass this many fds after stdio (3, 4, ...) to the process" };
     public static readonly Option<bool> IgnorePaused = new("--ignore-paused") { Description = "exec even into a paused container" };
     public static readonly Option<string?> Cgroup = new("--cgroup") { Description = "a sub-cgroup of the container's to run the process in" };
+    public static readonly Option<string?> PidfdSocket = new("--pidfd-socket") { Description = "AF_UNIX socket to receive a pidfd of the process" };
 
     /// <summary>Every flag, for the argv normaliser: which ones take a value.</summary>
     public static readonly Option[] All =
-        [Process, Tty, ConsoleSocket, Detach, PidFile, Env, Cwd, User, AdditionalGids, Cap, NoNewPrivs, Apparmor, ProcessLabel, PreserveFds, IgnorePaused, Cgroup];
+        [Process, Tty, ConsoleSocket, Detach, PidFile, Env, Cwd, User, AdditionalGids, Cap, NoNewPrivs, Apparmor, ProcessLabel, PreserveFds, IgnorePaused, Cgroup, PidfdSocket];
 
     public static Command Build()
     {
@@ -61,6 +62,7 @@ public static class ExecCommand
                 PreserveFds = result.GetValue(PreserveFds) is var n && n >= 0 ? n : throw new JaulaException("--preserve-fds must not be negative"),
                 IgnorePaused = result.GetValue(IgnorePaused),
                 Cgroup = result.GetValue(Cgroup),
+                PidfdSocket = result.GetValue(PidfdSocket),
             };
             return new ContainerExecutor(context.Store, context.Log).Exec(request);
         }));

@@ -26,6 +26,9 @@ public sealed class RunningCommand : IDisposable
 
     public bool IsDisposed => _disposed;
 
+    /// <summary>The command's own pid (the stdio shell execs it in place).</summary>
+    public int Pid => _process.Id;
+
     public static RunningCommand Start(string fileName, IReadOnlyList<string> args, string? workingDirectory = null)
     {
         string outputDir = Directory.CreateTempSubdirectory("jaula-it-cmd-").FullName;

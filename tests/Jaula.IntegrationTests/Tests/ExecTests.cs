@@ -202,6 +202,50 @@ public sealed class ExecTests(StateRoot stateRoot) : ContainerTest(stateRoot)
         result.Stdout.Should().MatchRegex(@"/dev/pts/\d+");
     }
 
+    [Fact]
+    public async Task Pidfd_sockets_receive_a_pidfd_of_the_init_and_of_an_exec()
+    {
+        string id = NewId();
+        using var forRun = new ConsoleSocketReceiver();
+        Task<(FileStream, string)> receiving = Task.Run(() => forRun.Receive(TimeSpan.FromSeconds(20)));
+        Jaula.RunDetached(id, NewBundle("sleep", "600"), "--pidfd-socket", forRun.Path).ShouldSucceed();
+        var (initPidfd, name) = await receiving;
+        using (initPidfd)
+        {
+            name.Should().Be("pidfd");
+            PidOfPidfd(initPidfd).Should().Be(Jaula.State(id).Pid);
+        }
+
+        using var forExec = new ConsoleSocketReceiver();
+        receiving = Task.Run(() => forExec.Receive(TimeSpan.FromSeconds(20)));
+        string pidFile = Path.Join(forExec.Path + ".pid");
+        Jaula.Invoke("exec", "-d", "--pid-file", pidFile, "--pidfd-socket", forExec.Path, id, "sleep", "300").ShouldSucceed();
+        var (execPidfd, _) = await receiving;
+        using (execPidfd)
+            PidOfPidfd(execPidfd).Should().Be(int.Parse(File.ReadAllText(pidFile)));
+        File.Delete(pidFile);
+    }
+
+    [Fact]
+    public void Socket_activation_fds_are_passed_on_with_LISTEN_FDS_and_LISTEN_PID()
+    {
+        string id = NewId();
+        Bundle bundle = NewBundle("sh", "-c", "echo $LISTEN_FDS $LISTEN_PID; cat <&3");
+        string socketFile = Path.Join(bundle.Dir, "activation");
+        File.WriteAllText(socketFile, "from fd 3\n");
+
+        using RunningCommand run = RunningCommand.Start("sh", ["-c",
+            $"exec 3<{socketFile}; LISTEN_FDS=1 exec {Jaula.Binary} --root {Jaula.Root} run --bundle {bundle.Dir} {id}"]);
+        Jaula.Track(id);
+        CommandResult result = run.Wait(TimeSpan.FromSeconds(30));
+
+        result.ShouldSucceed().Stdout.Should().Be("1 1\nfrom fd 3\n");
+    }
+
+    private static int PidOfPidfd(FileStream pidfd) =>
+        int.Parse(File.ReadAllLines($"/proc/self/fdinfo/{pidfd.SafeFileHandle.DangerousGetHandle()}")
+            .Single(l => l.StartsWith("Pid:", StringComparison.Ordinal))[4..].Trim());
+
     /// <summary>All the pty gives until the process side closes (EIO) or 10 s pass.</summary>
     private static string ReadUntilClosed(FileStream master)
     {

@@ -16,6 +16,22 @@ public sealed class RunTests(StateRoot stateRoot) : ContainerTest(stateRoot)
     }
 
     [Fact]
+    public void A_signal_sent_to_a_foreground_run_reaches_the_container_process()
+    {
+        string id = NewId();
+        // The shell ignores nothing: SIGTERM ends it with 143 unless it traps it, which shows the signal arrived.
+        RunningCommand run = Jaula.LaunchRun(id, NewBundle("sh", "-c", "trap 'echo got TERM; exit 42' TERM; while :; do sleep 0.1; done"));
+        Jaula.WaitForStatus(id, "running");
+        Thread.Sleep(200); // let the shell install its trap
+
+        Shell.Run("/bin/kill", "-TERM", run.Pid.ToString());
+
+        CommandResult result = run.Wait();
+        result.ExitCode.Should().Be(42, "{0}", result);
+        result.Stdout.Should().Be("got TERM\n");
+    }
+
+    [Fact]
     public void Foreground_run_exits_128_plus_the_signal_that_killed_the_process()
     {
         string id = NewId();
