@@ -11,12 +11,16 @@ namespace Jaula.Runtime.Exec;
 /// </summary>
 public static class CgroupJoin
 {
+    /// <param name="subCgroup">exec --cgroup: a cgroup below the container's, relative, without "..".</param>
     public static void Join(int pid, int initPid, string? subCgroup)
     {
+        if (subCgroup is not null && (subCgroup.StartsWith('/') || subCgroup.Split('/').Contains("..")))
+            throw JaulaException.ForField("--cgroup", $"\"{subCgroup}\" must be a relative path below the container's cgroup");
         var ours = ReadCgroups(Environment.ProcessId);
         foreach (var (controllers, path) in ReadCgroups(initPid))
         {
-            if (ours.TryGetValue(controllers, out string? ourPath) && ourPath == path && subCgroup is null)
+            // A cgroup the container shares with us is not the container's to subdivide either.
+            if (ours.TryGetValue(controllers, out string? ourPath) && ourPath == path)
                 continue;
             string? mount = MountPointOf(controllers);
             if (mount is null)
