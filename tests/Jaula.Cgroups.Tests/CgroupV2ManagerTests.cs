@@ -62,7 +62,7 @@ public class CgroupV2ManagerTests
         FakeCgroupTree.Writes(d, "cpu.idle").Should().Equal("1");
         FakeCgroupTree.Writes(d, "cpuset.cpus").Should().Equal("0");
         FakeCgroupTree.Writes(d, "pids.max").Should().Equal("max");
-        FakeCgroupTree.Writes(d, "io.weight").Should().Equal("default 5051");
+        FakeCgroupTree.Writes(d, "io.weight").Should().Equal("default 4950");
         FakeCgroupTree.Writes(d, "io.max").Should().Equal("8:0 rbps=1000", "8:0 wiops=7");
         FakeCgroupTree.Writes(d, "hugetlb.2MB.max").Should().Equal("2097152");
         FakeCgroupTree.Writes(d, "hugetlb.2MB.rsvd.max").Should().Equal("2097152");
