@@ -12,26 +12,42 @@ public static class CgroupDirectories
     /// <summary>How long rmdir is retried while the cgroup's last processes are still exiting.</summary>
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>mkdir -p of <paramref name="dir"/> below <paramref name="root"/>; returns what it created, top-down.</summary>
+    /// <summary>How often a path is walked again when a parent vanished under us.</summary>
+    private const int CreateAttempts = 5;
+
+    /// <summary>
+    /// mkdir -p of <paramref name="dir"/> below <paramref name="root"/>; returns what it created, top-down. Another
+    /// container's delete may remove a shared empty parent between two of our mkdirs (ENOENT): walk again.
+    /// </summary>
     public static List<string> Create(string root, string dir)
     {
         var created = new List<string>();
-        string current = root.TrimEnd('/');
-        foreach (string part in dir[current.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
+        for (int attempt = 1; ; attempt++)
         {
-            current = $"{current}/{part}";
+            string current = root.TrimEnd('/');
             try
             {
-                Sys.Mkdir(current, 0755);
-                created.Add(current);
+                foreach (string part in dir[current.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    current = $"{current}/{part}";
+                    try
+                    {
+                        Sys.Mkdir(current, 0755);
+                        created.Add(current);
+                    }
+                    catch (ErrnoException e) when (e.Errno == Errno.EEXIST) { }
+                }
+                return created;
             }
-            catch (ErrnoException e) when (e.Errno == Errno.EEXIST) { }
+            catch (ErrnoException e) when (e.Errno == Errno.ENOENT && attempt < CreateAttempts)
+            {
+                created.RemoveAll(d => !Directory.Exists(d));
+            }
             catch (ErrnoException e)
             {
                 throw new CgroupException($"create cgroup {current}: {Marshal.GetPInvokeErrorMessage(e.Errno)}", e);
             }
         }
-        return created;
     }
 
     /// <summary>

@@ -127,6 +127,11 @@ public sealed class CgroupV1Manager(IReadOnlyList<HierarchyPath> hierarchies, Hi
     public ulong OomKillCount() =>
         DirOf("memory") is { } memory ? CgroupFile.ReadKeyed(memory, "memory.oom_control").GetValueOrDefault("oom_kill") : 0;
 
+    public IOomWatch WatchOom() =>
+        DirOf("memory") is { } memory && CgroupFile.Exists(memory, "cgroup.event_control")
+            ? new V1OomWatch(memory)
+            : new CounterOomWatch(OomKillCount);
+
     public void Destroy()
     {
         var errors = new List<string>();

@@ -95,6 +95,8 @@ public sealed class CgroupV2Manager(HierarchyPath path, IEnumerable<string>? cre
 
     public ulong OomKillCount() => CgroupFile.ReadKeyed(path.Dir, "memory.events").GetValueOrDefault("oom_kill");
 
+    public IOomWatch WatchOom() => new CounterOomWatch(OomKillCount);
+
     public void Destroy()
     {
         CgroupDirectories.RemoveTree(path.Dir);

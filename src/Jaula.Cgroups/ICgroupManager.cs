@@ -37,6 +37,9 @@ public interface ICgroupManager
     /// <summary>How many processes the OOM killer has killed in this cgroup.</summary>
     ulong OomKillCount();
 
+    /// <summary>Starts counting OOM events (for `events`).</summary>
+    IOomWatch WatchOom();
+
     /// <summary>Removes the container's cgroups (and the parents it created, when empty).</summary>
     void Destroy();
 

@@ -43,24 +43,33 @@ public static class EventsCommand
     private static void Stream(ContainerControl control, string id, TimeSpan interval)
     {
         var (container, manager) = control.Live(id);
-        ulong ooms = manager.OomKillCount();
+        using var oom = manager.WatchOom();
         var nextStats = DateTime.UtcNow;
         while (true)
         {
+            // Liveness first, then the OOM count: an OOM that killed the init is still reported.
             bool alive = container.InitIsAlive();
-            ulong now = manager.OomKillCount();
-            if (now > ooms)
+            for (ulong n = oom.Poll(); n > 0; n--)
                 Print(new CgroupEvent { Type = "oom", Id = id });
-            ooms = now;
             if (!alive)
                 return;
             if (DateTime.UtcNow >= nextStats)
             {
-                Print(new CgroupEvent { Type = "stats", Id = id, Data = manager.Stats() });
+                TryPrintStats(manager, id);
                 nextStats = DateTime.UtcNow + interval;
             }
             Thread.Sleep(OomPoll < interval ? OomPoll : interval);
         }
+    }
+
+    /// <summary>The cgroup may vanish between the liveness check and the read (the container just ended).</summary>
+    private static void TryPrintStats(Jaula.Cgroups.ICgroupManager manager, string id)
+    {
+        try
+        {
+            Print(new CgroupEvent { Type = "stats", Id = id, Data = manager.Stats() });
+        }
+        catch (Exception e) when (e is IOException or Jaula.Cgroups.CgroupException) { }
     }
 
     private static void Print(CgroupEvent e)
