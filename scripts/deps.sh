@@ -11,6 +11,9 @@ command -v git >/dev/null || need+=(git)
 command -v man >/dev/null || need+=(man-db)
 command -v groff >/dev/null || need+=(groff-base)
 command -v zsh >/dev/null || need+=(zsh)
+# The conformance suites: Debian's runc for the differential, podman (with conmon) as an engine driving jaula.
+command -v runc >/dev/null || need+=(runc)
+command -v podman >/dev/null || need+=(podman)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: unit tests (JIT) and integration tests that drive the published AOT binary as root.
+# The whole test suite: unit tests (JIT), integration tests that drive the published AOT binary as root, then the
+# conformance suites (schemas, the differential against runc, engines driving jaula).
 # Ends with one line "tests: N passed, N failed, N skipped"; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,7 @@ bash scripts/build.sh || exit 1
 
 results=$(mktemp -d /tmp/jaula-test-results.XXXXXX)
 status=0
-for project in tests/*/*.csproj; do
+for project in tests/*/*.csproj conformance/*/*.csproj; do
   name=$(basename "$project" .csproj)
   echo "== $name"
   dotnet test "$project" -nologo -v quiet --logger "trx;LogFileName=$results/$name.trx" --logger "console;verbosity=normal" || status=1
