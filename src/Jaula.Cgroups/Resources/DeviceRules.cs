@@ -3,9 +3,11 @@ using Jaula.Oci;
 namespace Jaula.Cgroups.Resources;
 
 /// <summary>
-/// The device list a container's cgroup gets, as runc builds it: linux.resources.devices in order, then an allow rule
-/// for every device in linux.devices, then the devices every container may use (null, zero, full, tty, random,
-/// urandom, the pty devices, tun) and mknod of any device.
+/// The device list a container's cgroup gets, as runc builds it: deny everything, then linux.resources.devices in
+/// order, then the devices every container may use (null, zero, full, tty, random, urandom, the pty devices, tun) and
+/// mknod of any device. linux.devices entries get no rule of their own: the config's list decides (runc 1.1 does the
+/// same, and the differential suite in conformance/ checks it); without the leading deny, a config with no device
+/// list would leave the new cgroup's inherited "a *:* rwm" in place.
 /// </summary>
 public static class DeviceRules
 {
@@ -19,12 +21,8 @@ public static class DeviceRules
 
     public static List<DeviceCgroupRule> ForContainer(Spec spec)
     {
-        var rules = new List<DeviceCgroupRule>(spec.Linux?.Resources?.Devices ?? []);
-        foreach (var device in spec.Linux?.Devices ?? [])
-        {
-            if (device.Type is "c" or "b" or "u")
-                rules.Add(Allow(device.Type == "u" ? "c" : device.Type, device.Major, device.Minor, "rwm"));
-        }
+        var rules = new List<DeviceCgroupRule> { new() { Allow = false, Access = "rwm" } };
+        rules.AddRange(spec.Linux?.Resources?.Devices ?? []);
         rules.AddRange(Defaults);
         return rules;
     }
