@@ -20,8 +20,8 @@ public static class MountApplier
         string type = string.IsNullOrEmpty(mount.Type) ? (options.IsBind ? "bind" : "") : mount.Type;
         if (type.Length == 0)
             throw new ContainerSetupException(field, $"no type for the mount on {mount.Destination} (give \"type\", or \"bind\" in options)");
-        if (options.TmpCopyUp)
-            throw new ContainerSetupException(field, "the tmpcopyup option is not supported yet by this jaula build");
+        if (options.TmpCopyUp && type != "tmpfs")
+            throw new ContainerSetupException(field, $"the tmpcopyup option applies to tmpfs mounts only, not {type}");
         try
         {
             if (type == "cgroup")
@@ -67,8 +67,16 @@ public static class MountApplier
             string data = options.Data;
             Sys.Mount(string.IsNullOrEmpty(mount.Source) ? type : mount.Source, SecurePath.ProcPath(target), type, flags,
                 data.Length == 0 ? null : data);
+            if (options.TmpCopyUp)
+                CopyUp(context, mount.Destination, target);
         }
         ApplyAfter(options, context, mount.Destination);
+    }
+
+    private static void CopyUp(MountContext context, string destination, SafeFd below)
+    {
+        using var onTop = SecurePath.TryOpen(context.RootFd, destination) ?? throw new ErrnoException("openat2", destination, Errno.ENOENT);
+        TmpCopyUp.Copy(SecurePath.ProcPath(below), SecurePath.ProcPath(onTop));
     }
 
     /// <summary>Remounts the mount now at <paramref name="destination"/> (reopened: the old fd is the directory beneath it).</summary>
