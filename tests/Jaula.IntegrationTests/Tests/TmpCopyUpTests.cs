@@ -18,7 +18,7 @@ public sealed class TmpCopyUpTests(StateRoot stateRoot) : ContainerTest(stateRoo
                 File.WriteAllText(b.HostPath("/etc/conf/a"), "old a\n");
                 File.WriteAllText(b.HostPath("/etc/conf/sub/b"), "old b\n");
                 Shell.Run("/bin/chown", "7:8", b.HostPath("/etc/conf/sub/b"));
-                Shell.Run("/bin/chmod", "640", b.HostPath("/etc/conf/sub/b"));
+                Shell.Run("/bin/chmod", "604", b.HostPath("/etc/conf/sub/b"));
                 File.CreateSymbolicLink(b.HostPath("/etc/conf/link"), "sub/b");
                 b.AddMount("/etc/conf", "tmpfs", "tmpfs", "tmpcopyup", "mode=755");
             });
