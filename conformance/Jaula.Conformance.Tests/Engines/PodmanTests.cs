@@ -1,0 +1,148 @@
+using FluentAssertions;
+using Jaula.IntegrationTests.Harness;
+using Xunit;
+
+namespace Jaula.Conformance.Tests.Engines;
+
+/// <summary>
+/// Podman 4.3 driving jaula (--runtime through containers.conf): each scenario checks output and exit code; after each,
+/// its containers are removed and none may be left: not in podman, not as a cgroup, not as a mount.
+/// </summary>
+public sealed class PodmanTests(PodmanEngine podman) : IClassFixture<PodmanEngine>, IDisposable
+{
+    private readonly List<string> _names = [];
+    private readonly List<string> _ids = [];
+
+    private string NewName()
+    {
+        string name = "jc-" + Guid.NewGuid().ToString("N")[..10];
+        _names.Add(name);
+        return name;
+    }
+
+    /// <summary>Starts a detached `sleep` container and returns its name.</summary>
+    private string RunDetached(params string[] options)
+    {
+        string name = NewName();
+        CommandResult run = podman.Run(["-d", "--name", name, .. options, PodmanEngine.Image, "sleep", "300"]).ShouldSucceed();
+        _ids.Add(run.Stdout.Trim());
+        return name;
+    }
+
+    [Fact]
+    public void Run_rm_echo_prints_and_exits_zero()
+    {
+        CommandResult result = podman.Run("--rm", "--name", NewName(), PodmanEngine.Image, "echo", "hello from jaula").ShouldSucceed();
+        result.Stdout.Should().Be("hello from jaula\n");
+    }
+
+    [Fact]
+    public void Exit_codes_pass_through_and_a_missing_command_is_127()
+    {
+        podman.Run("--rm", "--name", NewName(), PodmanEngine.Image, "sh", "-c", "exit 3").ExitCode.Should().Be(3);
+        CommandResult missing = podman.Run("--rm", "--name", NewName(), PodmanEngine.Image, "/no/such/command");
+        missing.ExitCode.Should().Be(127, "podman maps 'no such file or directory' to 127: {0}", missing);
+        missing.Stderr.Should().Contain("/no/such/command");
+    }
+
+    [Fact]
+    public void Exec_plain_user_env_workdir_detached_and_its_exit_code()
+    {
+        string name = RunDetached();
+        podman.Podman("exec", name, "echo", "execd").ShouldSucceed().Stdout.Should().Be("execd\n");
+        podman.Podman("exec", "--user", "1000:1000", name, "id", "-u").ShouldSucceed().Stdout.Should().Be("1000\n");
+        podman.Podman("exec", "-e", "FOO=bar baz", name, "sh", "-c", "echo $FOO").ShouldSucceed().Stdout.Should().Be("bar baz\n");
+        podman.Podman("exec", "-w", "/tmp", name, "pwd").ShouldSucceed().Stdout.Should().Be("/tmp\n");
+        podman.Podman("exec", "-d", name, "sh", "-c", "echo detached > /tmp/d.new && mv /tmp/d.new /tmp/d").ShouldSucceed();
+        WaitUntil(() => podman.Podman("exec", name, "cat", "/tmp/d").Stdout == "detached\n", "the detached exec wrote /tmp/d");
+        podman.Podman("exec", name, "sh", "-c", "exit 7").ExitCode.Should().Be(7);
+    }
+
+    [Fact]
+    public void Stop_kill_and_rm_force()
+    {
+        string stopped = RunDetached();
+        podman.Podman("stop", "-t", "1", stopped).ShouldSucceed();
+        Status(stopped).Should().StartWith("exited");
+
+        string killed = RunDetached();
+        podman.Podman("kill", killed).ShouldSucceed();
+        podman.Podman("wait", killed).ShouldSucceed().Stdout.Trim().Should().Be("137", "SIGKILL is 128+9");
+
+        string removed = RunDetached();
+        podman.Podman("rm", "-f", "-t", "0", removed).ShouldSucceed();
+        podman.Containers().Should().NotContain(removed);
+    }
+
+    [Fact]
+    public void Read_only_root_keeps_tmp_writable()
+    {
+        CommandResult result = podman.Run("--rm", "--read-only", "--name", NewName(), PodmanEngine.Image,
+            "sh", "-c", "touch /x 2>/dev/null && echo root-rw || echo root-ro; touch /tmp/y && echo tmp-rw").ShouldSucceed();
+        result.Stdout.Should().Be("root-ro\ntmp-rw\n");
+    }
+
+    [Fact]
+    public void Cap_drop_all_leaves_no_capability()
+    {
+        CommandResult result = podman.Run("--rm", "--cap-drop", "ALL", "--name", NewName(), PodmanEngine.Image,
+            "grep", "-E", "^Cap(Eff|Prm|Bnd)", "/proc/self/status").ShouldSucceed();
+        result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().OnlyContain(l => l.EndsWith("0000000000000000"));
+    }
+
+    [Fact]
+    public void A_bind_volume_is_read_and_written()
+    {
+        string host = podman.NewHostDirectory();
+        File.WriteAllText(Path.Combine(host, "in"), "from the host\n");
+        CommandResult result = podman.Run("--rm", "-v", $"{host}:/v", "--name", NewName(), PodmanEngine.Image,
+            "sh", "-c", "cat /v/in; echo from the container > /v/out").ShouldSucceed();
+        result.Stdout.Should().Be("from the host\n");
+        File.ReadAllText(Path.Combine(host, "out")).Should().Be("from the container\n");
+    }
+
+    [Fact]
+    public void Memory_and_pids_limits_reach_the_cgroup()
+    {
+        string name = RunDetached("--memory", "64m", "--pids-limit", "40");
+        string id = _ids[^1];
+        File.ReadAllText(Path.Combine(podman.CgroupDir("memory", id), "memory.limit_in_bytes")).Trim().Should().Be("67108864");
+        File.ReadAllText(Path.Combine(podman.CgroupDir("pids", id), "pids.max")).Trim().Should().Be("40");
+        podman.Podman("exec", name, "cat", "/proc/self/cgroup").ShouldSucceed().Stdout.Should().Contain($"libpod-{id}");
+    }
+
+    private string Status(string name) =>
+        podman.Podman("inspect", "--format", "{{.State.Status}}", name).ShouldSucceed().Stdout.Trim();
+
+    private static void WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"timed out waiting until {what}");
+            }
+            Thread.Sleep(100);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (string name in _names)
+        {
+            podman.Podman("rm", "-f", "-t", "0", name);
+        }
+        var leaks = podman.Containers().Intersect(_names).Select(n => $"podman still lists {n}").ToList();
+        foreach (string id in _ids)
+        {
+            leaks.AddRange(Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => $"{h}{podman.CgroupParent}/libpod-{id}")
+                .Where(Directory.Exists).Select(d => $"cgroup left: {d}"));
+            leaks.AddRange(MountTable.LinesMentioning(id).Select(l => $"mount left: {l}"));
+        }
+        if (leaks.Count > 0)
+        {
+            throw new Xunit.Sdk.XunitException("left behind after the scenario:" + Environment.NewLine + string.Join(Environment.NewLine, leaks));
+        }
+    }
+}
