@@ -11,6 +11,9 @@ trap 'artifacts/publish/jaula --root "$root" delete --force demo >/dev/null 2>&1
 
 bash spec-fixtures/make-busybox-rootfs.sh "$work/rootfs" >/dev/null
 artifacts/publish/jaula spec --bundle "$work"
+# An absolute cgroup of its own: never below this shell's cgroups (on some hosts those belong to the machine).
+sed -i "s|^\t\t\"cgroupsPath\": .*||; s|^\t\"linux\": {$|\t\"linux\": {\n\t\t\"cgroupsPath\": \"/jaula-demo/demo\",|" "$work/config.json"
+grep -q '"cgroupsPath": "/jaula-demo/demo"' "$work/config.json" || { echo "demo: could not set linux.cgroupsPath" >&2; exit 1; }
 # The default process is an interactive `sh`; have it say hello from inside instead.
 sed -i 's|^\t\t\t"sh"$|\t\t\t"sh", "-c", "echo hello from inside jaula: pid $$, host $(hostname), user $(id -un); grep -E \\"^(CapEff\|NoNewPrivs)\\" /proc/self/status"|' "$work/config.json"
 grep -q 'hello from inside' "$work/config.json" || { echo "demo: could not set the process args" >&2; exit 1; }

@@ -20,4 +20,7 @@ public sealed class ContainerRecord
     [JsonPropertyName("created")] public required string Created { get; init; }
     [JsonPropertyName("owner")] public string Owner { get; init; } = "";
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; init; }
+
+    /// <summary>The container's cgroup directories (set once the init is placed).</summary>
+    [JsonPropertyName("cgroup")] public Jaula.Cgroups.CgroupRecord? Cgroup { get; set; }
 }

@@ -23,6 +23,11 @@ public static class JaulaCommandLine
         root.Subcommands.Add(SpecCommand.Build());
         root.Subcommands.Add(CheckCommand.Build());
         root.Subcommands.Add(ExecCommand.Build());
+        root.Subcommands.Add(PauseResumeCommands.BuildPause());
+        root.Subcommands.Add(PauseResumeCommands.BuildResume());
+        root.Subcommands.Add(UpdateCommand.Build());
+        root.Subcommands.Add(EventsCommand.Build());
+        root.Subcommands.Add(PsCommand.Build());
         foreach (var command in NotYetCommands.Build())
             root.Subcommands.Add(command);
         root.Subcommands.Add(HelpCommand.Build(root));

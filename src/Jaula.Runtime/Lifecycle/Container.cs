@@ -40,7 +40,9 @@ public sealed class Container
                 return ContainerStatus.Creating;
             if (!InitIsAlive())
                 return ContainerStatus.Stopped;
-            return ExecFifo.Exists(Directory) ? ContainerStatus.Created : ContainerStatus.Running;
+            if (ExecFifo.Exists(Directory))
+                return ContainerStatus.Created;
+            return ContainerCgroupOps.IsFrozen(Record) ? ContainerStatus.Paused : ContainerStatus.Running;
         }
     }
 

@@ -33,11 +33,12 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         SafeFd? consoleMaster = null;
         try
         {
-            placement = cgroups?.Invoke(spec) ?? new NoCgroups();
+            placement = cgroups?.Invoke(spec) ?? new ContainerCgroups(spec, options.Id, log);
             (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement);
             consoleMaster = HandOverConsole(options, consoleMaster);
             var stat = ProcFs.ReadStat(init.Pid) ?? throw new JaulaException($"the container's init (pid {init.Pid}) vanished during create");
             var record = Record(options.Id, bundle, rootfs, spec, init.Pid, stat.StartTime, namespaces.NewPid);
+            record.Cgroup = placement.Record;
             store.Save(record);
             if (options.PidFile is not null)
                 PidFile.Write(options.PidFile, init.Pid);

@@ -38,14 +38,18 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
         int errno = Sys.TryPidfdSendSignal(pidfd, signal);
         if (errno != 0 && !(all && errno == Errno.ESRCH))
             throw new JaulaException($"kill {Signals.Name(signal)} of pid {container.Record.Pid}: {new ErrnoException("kill", null, errno).Message}");
+        if (signal == Signals.SIGKILL)
+            ContainerCgroupOps.ThawIfFrozen(container, log);
     }
 
     /// <summary>
-    /// Until cgroups land, "all processes" means every process in the container's own pid namespace; a container that
-    /// shares the host's pid namespace has only its init reached.
+    /// Every process of the container's cgroup; a container recorded without a cgroup falls back to every process in
+    /// its own pid namespace (one that shares the host's pid namespace has only its init reached).
     /// </summary>
     private void SignalAll(Container container, int signal)
     {
+        if (ContainerCgroupOps.TryKillAll(container, signal, log))
+            return;
         if (!container.Record.OwnPidNamespace || container.Record.PidNamespace is not { } ns)
         {
             log.Warn($"kill --all: container {container.Id} shares a pid namespace; only its init is signalled");
@@ -81,6 +85,7 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
             throw new JaulaException($"cannot delete container {id} that is not stopped: {status.ToText()}");
         if (status != ContainerStatus.Stopped)
             StopForDelete(container);
+        ContainerCgroupOps.Remove(container, log);
         store.Remove(id);
         log.Debug($"container {id} deleted");
     }

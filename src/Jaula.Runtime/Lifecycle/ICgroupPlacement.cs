@@ -1,10 +1,10 @@
-using Jaula.Oci;
+using Jaula.Cgroups;
 
 namespace Jaula.Runtime.Lifecycle;
 
 /// <summary>
 /// The seam where the parent puts the init into its cgroup, after clone and before the init runs any container code.
-/// The cgroups issue supplies the real managers; until then <see cref="NoCgroups"/> refuses configs that ask for limits.
+/// <see cref="ContainerCgroups"/> is the real one; tests may pass another.
 /// </summary>
 public interface ICgroupPlacement
 {
@@ -13,25 +13,17 @@ public interface ICgroupPlacement
 
     /// <summary>Removes what <see cref="Place"/> created; safe to call when nothing was placed.</summary>
     void Remove();
+
+    /// <summary>What the state record keeps so later commands find the cgroup; null when there is none.</summary>
+    CgroupRecord? Record { get; }
 }
 
-/// <summary>No cgroup support yet: the init stays in the caller's cgroup.</summary>
+/// <summary>No cgroup: the init stays in the caller's cgroup.</summary>
 public sealed class NoCgroups : ICgroupPlacement
 {
-    /// <summary>Resource limits that would silently not apply are refused instead.</summary>
-    public static void RejectResources(Spec spec)
-    {
-        var r = spec.Linux?.Resources;
-        if (r is null)
-            return;
-        bool onlyDeviceRules = r.Memory is null && r.Cpu is null && r.Pids is null && r.BlockIo is null
-            && (r.HugepageLimits is null || r.HugepageLimits.Count == 0) && r.Network is null
-            && (r.Rdma is null || r.Rdma.Count == 0) && (r.Unified is null || r.Unified.Count == 0);
-        if (!onlyDeviceRules)
-            throw JaulaException.ForField("linux.resources", "cgroup resource limits are not supported yet by this jaula build");
-    }
-
     public void Place(int pid) { }
 
     public void Remove() { }
+
+    public CgroupRecord? Record => null;
 }

@@ -31,9 +31,6 @@ public static class UnsupportedFeatures
             throw NotYet("process.ioPriority", "I/O priority");
         if (spec.Mounts?.Any(m => m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 }) == true)
             throw NotYet("mounts[].uidMappings", "idmapped mounts");
-        NoCgroups.RejectResources(spec);
-        if (!string.IsNullOrEmpty(spec.Linux?.CgroupsPath))
-            log.Warn($"linux.cgroupsPath \"{spec.Linux!.CgroupsPath}\" is ignored: cgroups are not supported yet by this jaula build");
     }
 
     private static bool HasAny(HooksSpec hooks) =>

@@ -60,7 +60,7 @@ public sealed class CreateFlags
     public static void RejectUnsupportedGlobals(ParseResult result)
     {
         if (result.GetValue(GlobalOptions.SystemdCgroup))
-            throw new JaulaException("--systemd-cgroup: the systemd cgroup driver is not supported yet by this jaula build");
+            throw new JaulaException("--systemd-cgroup: systemd cgroup driver not supported on this host (jaula manages cgroupfs directly; drop the flag)");
         string rootless = result.GetValue(GlobalOptions.Rootless)!;
         bool unprivileged = Linux.Sys.GetEuid() != 0;
         if (rootless == "true" || (rootless == "auto" && unprivileged))

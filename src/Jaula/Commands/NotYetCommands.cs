@@ -8,11 +8,6 @@ public static class NotYetCommands
 {
     private static readonly (string Name, string Description)[] Verbs =
     [
-        ("pause", "freeze every process of a container"),
-        ("resume", "thaw a paused container"),
-        ("ps", "list a container's processes"),
-        ("update", "change a container's resource limits"),
-        ("events", "stream a container's events and statistics"),
         ("checkpoint", "checkpoint a container with criu"),
         ("restore", "restore a container from a checkpoint"),
         ("features", "print the features this runtime supports"),

@@ -1,47 +1,55 @@
 namespace Jaula.IntegrationTests.Harness;
 
 /// <summary>
-/// Keeps containers out of the test process's own cgroups. With no cgroupsPath, runc creates the container's
+/// Keeps containers out of the test process's own cgroups. With no cgroupsPath, the runtime creates the container's
 /// cgroup below the caller's, and here the caller's memory cgroup belongs to the machine (/process_api), which must
-/// never be touched. So when the binary under test manages cgroups (runc, or JAULA_TEST_CGROUPS_PARENT is set),
-/// every bundle gets an absolute cgroupsPath below a parent of ours, removed when the run ends.
+/// never be touched. So every bundle gets an absolute cgroupsPath of its own, /jaula-it/&lt;bundle&gt; (or below
+/// JAULA_TEST_CGROUPS_PARENT), unless the test set one; the empty parents are removed when the run ends.
 /// </summary>
 public static class CgroupPlacement
 {
     public const string ParentVariable = "JAULA_TEST_CGROUPS_PARENT";
 
-    private static readonly Lazy<string?> s_parent = new(ChooseParent);
+    public const string Hierarchies = "/sys/fs/cgroup";
+
+    private static readonly Lazy<string> s_parent = new(ChooseParent);
+
+    public static string Parent => s_parent.Value;
 
     public static void Apply(Bundle bundle)
     {
-        if (s_parent.Value is { } parent)
-        {
-            bundle.Config["linux"] ??= new System.Text.Json.Nodes.JsonObject();
-            bundle.Linux["cgroupsPath"] = $"{parent}/{Path.GetFileName(bundle.Dir)}";
-        }
+        bundle.Config["linux"] ??= new System.Text.Json.Nodes.JsonObject();
+        bundle.Linux["cgroupsPath"] ??= $"{Parent}/{Path.GetFileName(bundle.Dir)}";
     }
 
-    private static string? ChooseParent()
+    /// <summary>The bundle's absolute cgroupsPath; null if it has none (a config the test wrote by hand).</summary>
+    public static string? PathOf(Bundle bundle) =>
+        bundle.Config["linux"]?["cgroupsPath"]?.GetValue<string>() is { } path && path.StartsWith('/') ? path : null;
+
+    /// <summary>The directory of an absolute cgroup path in every mounted hierarchy (v1 controllers and the cgroup2 mount).</summary>
+    public static IEnumerable<string> DirectoriesOf(string cgroupPath) =>
+        Directory.EnumerateDirectories(Hierarchies)
+            .Where(h => !File.GetAttributes(h).HasFlag(FileAttributes.ReparsePoint))
+            .Select(h => h + cgroupPath);
+
+    private static string ChooseParent()
     {
         string? configured = Environment.GetEnvironmentVariable(ParentVariable);
-        string? parent = !string.IsNullOrEmpty(configured) ? configured
-            : Path.GetFileName(RepoPaths.Binary) == "runc" ? "/jaula-it"
-            : null;
-        if (parent is not null)
-        {
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveParent(parent);
-        }
+        string parent = !string.IsNullOrEmpty(configured) ? configured : "/jaula-it";
+        if (!parent.StartsWith('/') || parent.Split('/').Contains("..") || parent.Contains("process_api"))
+            throw new InvalidOperationException($"{ParentVariable}={parent}: must be an absolute path of our own");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveParent(parent);
         return parent;
     }
 
     /// <summary>The runtime removes each container's cgroup; only the empty parents are ours to remove.</summary>
     private static void RemoveParent(string parent)
     {
-        foreach (string hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
+        foreach (string dir in DirectoriesOf(parent))
         {
             try
             {
-                Directory.Delete(Path.Combine(hierarchy, parent.TrimStart('/')));
+                Directory.Delete(dir);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -4,7 +4,7 @@ namespace Jaula.IntegrationTests.Harness;
 
 /// <summary>
 /// The config every bundle starts from: `runc spec` with terminal off, a writable root, our hostname, and no cgroup
-/// mount, resources or cgroupsPath (cgroups are tested elsewhere).
+/// mount or resources (cgroups are tested elsewhere); Bundle.Save adds an absolute cgroupsPath (CgroupPlacement).
 /// </summary>
 public static class DefaultConfig
 {

@@ -52,7 +52,32 @@ public static class LeakCheck
         {
             leaks.AddRange(MountTable.LinesMentioning(dir).Select(line => $"mount left: {line}"));
         }
+        leaks.AddRange(bundles.SelectMany(CgroupLeaks));
         return leaks;
+    }
+
+    /// <summary>No directory of the container may remain in any hierarchy; what does is reported, then removed (leaf first).</summary>
+    private static IEnumerable<string> CgroupLeaks(Bundle bundle)
+    {
+        var left = new List<string>();
+        if (CgroupPlacement.PathOf(bundle) is not { } path)
+            return left;
+        foreach (string dir in CgroupPlacement.DirectoriesOf(path).Where(Directory.Exists))
+        {
+            left.Add($"cgroup left: {dir}");
+            foreach (string sub in Directory.EnumerateDirectories(dir, "*", SearchOption.AllDirectories).Reverse().Append(dir))
+            {
+                try
+                {
+                    Directory.Delete(sub);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    left.Add($"could not remove {sub}: {e.Message}");
+                }
+            }
+        }
+        return left;
     }
 
     private static IEnumerable<string> NewEntries(StateRoot stateRoot, IReadOnlyCollection<string> before) =>

@@ -1,0 +1,71 @@
+using Jaula.Cgroups;
+using Jaula.Cgroups.Resources;
+using Jaula.Oci;
+
+namespace Jaula.Runtime.Lifecycle;
+
+/// <summary>
+/// The container's cgroups on this host: created at linux.cgroupsPath in every hierarchy, linux.resources applied
+/// (device rules with runc's defaults), then the init added. Any failure removes what was made, so a refused value
+/// leaves nothing half-applied.
+/// </summary>
+public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog log) : ICgroupPlacement
+{
+    private ICgroupManager? _manager;
+
+    public CgroupRecord? Record => _manager?.ToRecord();
+
+    public void Place(int pid)
+    {
+        try
+        {
+            var manager = CgroupManagers.ForContainer(CgroupLayout.DetectHost(), OwnCgroups.ReadSelf(), spec.Linux?.CgroupsPath,
+                containerId, log.Warn);
+            manager.Create();
+            _manager = manager;
+            manager.Apply(ResourcesFor(spec));
+            manager.AddProcess(pid);
+        }
+        catch (CgroupException e)
+        {
+            throw new JaulaException(e.Message, e);
+        }
+    }
+
+    public void Remove()
+    {
+        try
+        {
+            _manager?.Destroy();
+        }
+        catch (CgroupException e)
+        {
+            log.Warn($"container {containerId}: {e.Message}");
+        }
+        _manager = null;
+    }
+
+    /// <summary>linux.resources with the device list runc would give the cgroup (config rules, linux.devices, defaults).</summary>
+    public static LinuxResources ResourcesFor(Spec spec)
+    {
+        var r = spec.Linux?.Resources ?? new LinuxResources();
+        return new LinuxResources
+        {
+            Devices = DeviceRules.ForContainer(spec),
+            Memory = r.Memory,
+            Cpu = r.Cpu,
+            Pids = r.Pids,
+            BlockIo = r.BlockIo,
+            HugepageLimits = r.HugepageLimits,
+            Network = r.Network,
+            Rdma = r.Rdma,
+            Unified = r.Unified,
+        };
+    }
+
+    /// <summary>The manager of an existing container, or an error saying it has no cgroup.</summary>
+    public static ICgroupManager Of(ContainerRecord record, IRuntimeLog log) =>
+        record.Cgroup is { } cgroup
+            ? CgroupManagers.FromRecord(cgroup, log.Warn)
+            : throw new JaulaException("the container has no cgroup (it was created without one)");
+}
