@@ -20,4 +20,7 @@ public sealed class ContainerRecord
     [JsonPropertyName("created")] public required string Created { get; init; }
     [JsonPropertyName("owner")] public string Owner { get; init; } = "";
     [JsonPropertyName("annotations")] public Dictionary<string, string>? Annotations { get; init; }
+
+    /// <summary>config.json's hooks as they were at create: start and delete run poststart and poststop from here.</summary>
+    [JsonPropertyName("hooks")] public Oci.HooksSpec? Hooks { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Jaula.Linux;
 using Jaula.Oci;
+using Jaula.Runtime.Hooks;
 using Jaula.Runtime.Init;
 using Jaula.Runtime.Sync;
 
@@ -41,9 +42,12 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             log.Debug($"container {options.Id} created, init pid {init.Pid}");
             return new CreatedContainer(record, init);
         }
-        catch
+        catch (Exception e)
         {
             Abort(init, placement, options.Id);
+            // runtime.md: a failing create hook stops the container and the lifecycle goes on at delete (poststop).
+            if (e is HookFailedException)
+                HookRunner.RunPoststop(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, 0), log);
             throw;
         }
     }
@@ -99,7 +103,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             channel.Send(FrameType.Go);
             var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid);
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
-            AwaitReady(channel, init);
+            AwaitReady(channel, init, new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid)));
             return init;
         }
         catch (Exception e) when (e is not JaulaException)
@@ -173,6 +177,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             PreserveFds = options.PreserveFds,
             InUserNamespace = namespaces.InUserNamespace,
             HostCgroups = [.. File.ReadAllLines($"/proc/{pid}/cgroup")],
+            HookState = HookRunner.Creating(options.Id, bundle, rootfs, spec, pid),
         };
 
     private static List<(int NsType, SafeFd Fd)> OpenJoins(NamespacePlan namespaces)
@@ -210,18 +215,23 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             $"{kv.Key} {(kv.Value.Secs ?? 0).ToString(CultureInfo.InvariantCulture)} {(kv.Value.Nanosecs ?? 0).ToString(CultureInfo.InvariantCulture)}\n"));
     }
 
-    private void AwaitReady(SyncChannel channel, SpawnedInit init)
+    private void AwaitReady(SyncChannel channel, SpawnedInit init, CreateHooks hooks)
     {
         var frame = channel.Receive();
-        while (frame?.Type == FrameType.Warning)
+        while (frame?.Type is FrameType.Warning or FrameType.HooksDue)
         {
-            log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
+            if (frame.Type == FrameType.HooksDue)
+                hooks.Run(channel);
+            else
+                log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
             frame = channel.Receive();
         }
         switch (frame?.Type)
         {
             case FrameType.Ready:
                 return;
+            case FrameType.Error when DecodeError(frame) is { Step: "hook" } hookError:
+                throw new HookFailedException(hookError.Describe());
             case FrameType.Error:
                 throw new JaulaException(DecodeError(frame)?.Describe()
                     ?? $"the container's init failed and its error report ({frame.Payload.Length} bytes) was unreadable");
@@ -247,6 +257,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             OwnPidNamespace = ownPidNamespace,
             Created = Timestamps.Rfc3339Now(),
             Annotations = spec.Annotations,
+            Hooks = spec.Hooks,
         };
     }
 

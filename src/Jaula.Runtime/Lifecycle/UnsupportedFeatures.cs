@@ -22,8 +22,6 @@ public static class UnsupportedFeatures
             throw NotYet("process.selinuxLabel", "SELinux labels");
         if (!string.IsNullOrEmpty(spec.Linux?.MountLabel))
             throw NotYet("linux.mountLabel", "SELinux mount labels");
-        if (spec.Hooks is { } hooks && HasAny(hooks))
-            throw NotYet("hooks", "hooks");
         if (spec.Linux?.IntelRdt is not null)
             throw NotYet("linux.intelRdt", "Intel RDT");
         if (spec.Linux?.Personality is not null)
@@ -38,10 +36,6 @@ public static class UnsupportedFeatures
         if (!string.IsNullOrEmpty(spec.Linux?.CgroupsPath))
             log.Warn($"linux.cgroupsPath \"{spec.Linux!.CgroupsPath}\" is ignored: cgroups are not supported yet by this jaula build");
     }
-
-    private static bool HasAny(HooksSpec hooks) =>
-        hooks.Prestart is { Count: > 0 } || hooks.CreateRuntime is { Count: > 0 } || hooks.CreateContainer is { Count: > 0 }
-        || hooks.StartContainer is { Count: > 0 } || hooks.Poststart is { Count: > 0 } || hooks.Poststop is { Count: > 0 };
 
     private static JaulaException NotYet(string field, string feature, string? hint = null) =>
         JaulaException.ForField(field, $"not supported yet by this jaula build ({feature})" + (hint is null ? "" : $"; {hint}"));

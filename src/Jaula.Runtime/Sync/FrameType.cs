@@ -17,4 +17,13 @@ public enum FrameType : uint
 
     /// <summary>Init to parent: UTF-8 text of something skipped; the parent logs it and keeps waiting.</summary>
     Warning = 5,
+
+    /// <summary>Init to parent: mounts done, pivot_root next; run prestart and createRuntime hooks now.</summary>
+    HooksDue = 20,
+
+    /// <summary>Parent to init: the executable of one createContainer hook (payload: its index), fd attached.</summary>
+    HookExecutable = 21,
+
+    /// <summary>Parent to init: the runtime-namespace hooks succeeded; run the createContainer hooks and go on.</summary>
+    HooksDone = 22,
 }

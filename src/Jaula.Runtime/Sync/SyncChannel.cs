@@ -28,6 +28,47 @@ public sealed class SyncChannel : IDisposable
             Sys.WriteAll(Socket, payload);
     }
 
+    /// <summary>Sends a frame with a descriptor attached (SCM_RIGHTS); the peer takes it with <see cref="ReceiveWithFd"/>.</summary>
+    public void SendWithFd(FrameType type, ReadOnlySpan<byte> payload, SafeFd fd)
+    {
+        var frame = new byte[HeaderSize + payload.Length];
+        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)type);
+        BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), (uint)payload.Length);
+        payload.CopyTo(frame.AsSpan(HeaderSize));
+        Sys.SendWithFd(Socket, frame, fd.Value);
+    }
+
+    /// <summary>
+    /// Reads one frame and the descriptor that came with its first byte, if any. Use it wherever the peer may send
+    /// <see cref="SendWithFd"/>: a plain read(2) would drop (close) the descriptor.
+    /// </summary>
+    public (Frame? Frame, SafeFd? Fd) ReceiveWithFd()
+    {
+        Span<byte> header = stackalloc byte[HeaderSize];
+        int first = Sys.ReceiveWithFd(Socket, header, out SafeFd? fd);
+        if (first == 0)
+        {
+            fd?.Dispose();
+            return (null, null);
+        }
+        try
+        {
+            ReadExactly(header[first..], allowEof: false);
+            var type = (FrameType)BinaryPrimitives.ReadUInt32LittleEndian(header);
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+            if (length > MaxPayload)
+                throw new InvalidDataException($"sync frame {type} announces {length} bytes, more than {MaxPayload}");
+            var payload = new byte[length];
+            ReadExactly(payload, allowEof: false);
+            return (new Frame(type, payload), fd);
+        }
+        catch
+        {
+            fd?.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Reads one frame; null when the peer closed the socket before a header.</summary>
     public Frame? Receive()
     {
