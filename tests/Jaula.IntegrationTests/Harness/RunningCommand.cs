@@ -24,6 +24,9 @@ public sealed class RunningCommand : IDisposable
 
     public IReadOnlyList<string> Args { get; }
 
+    /// <summary>The started process (the shell that wires stdio execs the command in its place).</summary>
+    public int Pid => _process.Id;
+
     public bool IsDisposed => _disposed;
 
     public static RunningCommand Start(string fileName, IReadOnlyList<string> args, string? workingDirectory = null)

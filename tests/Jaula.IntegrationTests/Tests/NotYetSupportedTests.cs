@@ -12,7 +12,6 @@ public sealed class NotYetSupportedTests(StateRoot stateRoot) : ContainerTest(st
     {
         { "process.terminal", """{"process":{"terminal":true}}""" },
         { "linux.seccomp", """{"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW"}}}""" },
-        { "hooks", """{"hooks":{"prestart":[{"path":"/bin/true"}]}}""" },
         { "linux.resources", """{"linux":{"resources":{"memory":{"limit":104857600}}}}""" },
         { "process.apparmorProfile", """{"process":{"apparmorProfile":"docker-default"}}""" },
     };
