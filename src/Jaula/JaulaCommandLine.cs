@@ -22,6 +22,7 @@ public static class JaulaCommandLine
         root.Subcommands.Add(DeleteCommand.Build());
         root.Subcommands.Add(ListCommand.Build());
         root.Subcommands.Add(SpecCommand.Build());
+        root.Subcommands.Add(FeaturesCommand.Build());
         foreach (var command in NotYetCommands.Build())
             root.Subcommands.Add(command);
         root.Subcommands.Add(HelpCommand.Build(root));

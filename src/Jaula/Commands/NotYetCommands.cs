@@ -16,7 +16,6 @@ public static class NotYetCommands
         ("events", "stream a container's events and statistics"),
         ("checkpoint", "checkpoint a container with criu"),
         ("restore", "restore a container from a checkpoint"),
-        ("features", "print the features this runtime supports"),
     ];
 
     public static IEnumerable<Command> Build() => Verbs.Select(v => Build(v.Name, v.Description));
