@@ -2,6 +2,7 @@ using Jaula.Oci;
 using Jaula.Runtime.Hooks;
 using Jaula.Sandbox.Capabilities;
 using Jaula.Sandbox.Mounts;
+using Jaula.Sandbox.Process;
 
 namespace Jaula.Runtime.Features;
 
@@ -27,6 +28,7 @@ public static class FeaturesDocument
             Apparmor = new EnabledFeature { Enabled = false },
             Selinux = new EnabledFeature { Enabled = false },
             IntelRdt = new IntelRdtFeatures { Enabled = false },
+            MemoryPolicy = new MemoryPolicyFeatures { Modes = [.. MemoryPolicy.Modes.Keys], Flags = [.. MemoryPolicy.Flags.Keys] },
             MountExtensions = new MountExtensionsFeatures { Idmap = new EnabledFeature { Enabled = false } },
             NetDevices = new EnabledFeature { Enabled = false },
         },

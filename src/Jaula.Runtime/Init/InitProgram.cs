@@ -42,6 +42,7 @@ public static class InitProgram
                 return 1;
             // Only the preserved fds (3 .. 3+N-1) and stdio pass to the process.
             Sys.CloseRange((uint)(3 + plan.PreserveFds), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
+            Personality.Apply(plan.Spec.Linux?.Personality);
             Sys.Execve(target.Path, target.Argv, target.Env);
             return 127;
         }
@@ -69,6 +70,7 @@ public static class InitProgram
         rootfs.Build(() => InitHooks.BeforePivot(channel, plan));
         ProcessSetup.ApplyKernelSettings(plan.Spec);
         rootfs.Finish();
+        ProcessAttributes.Apply(plan.Spec);
         return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
     }
 

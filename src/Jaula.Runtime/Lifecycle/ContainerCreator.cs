@@ -21,6 +21,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         string bundle = Path.GetFullPath(options.Bundle);
         Spec spec = LoadSpec(bundle);
         UnsupportedFeatures.Reject(spec, options, log);
+        ConfigFieldChecks.Check(spec);
         string rootfs = ResolveRootfs(spec, bundle);
         var namespaces = NamespacePlan.From(spec);
         if (!namespaces.OwnMount)

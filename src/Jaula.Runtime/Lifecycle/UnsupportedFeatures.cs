@@ -22,14 +22,8 @@ public static class UnsupportedFeatures
             throw NotYet("process.selinuxLabel", "SELinux labels");
         if (!string.IsNullOrEmpty(spec.Linux?.MountLabel))
             throw NotYet("linux.mountLabel", "SELinux mount labels");
-        if (spec.Linux?.IntelRdt is not null)
-            throw NotYet("linux.intelRdt", "Intel RDT");
-        if (spec.Linux?.Personality is not null)
-            throw NotYet("linux.personality", "personality");
-        if (spec.Process?.Scheduler is not null)
-            throw NotYet("process.scheduler", "scheduler settings");
-        if (spec.Process?.IoPriority is not null)
-            throw NotYet("process.ioPriority", "I/O priority");
+        if (spec.Linux?.NetDevices is { Count: > 0 })
+            throw NotYet("linux.netDevices", "moving network devices into the container");
         if (spec.Mounts?.Any(m => m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 }) == true)
             throw NotYet("mounts[].uidMappings", "idmapped mounts");
         NoCgroups.RejectResources(spec);

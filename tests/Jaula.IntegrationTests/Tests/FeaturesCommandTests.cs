@@ -39,6 +39,9 @@ public sealed class FeaturesCommandTests(StateRoot stateRoot) : ContainerTest(st
         ((bool)linux["apparmor"]!["enabled"]!).Should().BeFalse();
         ((bool)linux["selinux"]!["enabled"]!).Should().BeFalse();
         ((bool)linux["mountExtensions"]!["idmap"]!["enabled"]!).Should().BeFalse();
+        ((bool)linux["intelRdt"]!["enabled"]!).Should().BeFalse();
+        Strings(linux["memoryPolicy"]!["modes"]).Should().Contain(["MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE"]);
+        Strings(linux["memoryPolicy"]!["flags"]).Should().Contain("MPOL_F_STATIC_NODES");
     }
 
     private static string[] Strings(JsonNode? array) => array!.AsArray().Select(n => (string)n!).ToArray();
