@@ -30,7 +30,7 @@ public static class FeaturesDocument
             IntelRdt = new IntelRdtFeatures { Enabled = false },
             MemoryPolicy = new MemoryPolicyFeatures { Modes = [.. MemoryPolicy.Modes.Keys], Flags = [.. MemoryPolicy.Flags.Keys] },
             MountExtensions = new MountExtensionsFeatures { Idmap = new EnabledFeature { Enabled = false } },
-            NetDevices = new EnabledFeature { Enabled = false },
+            NetDevices = new EnabledFeature { Enabled = true },
         },
     };
 }

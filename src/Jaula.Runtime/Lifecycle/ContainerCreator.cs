@@ -101,6 +101,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             if (namespaces.NewUser)
                 IdMapWriter.Write(init.Pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings);
             placement.Place(init.Pid);
+            Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
             var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid);
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));

@@ -22,8 +22,6 @@ public static class UnsupportedFeatures
             throw NotYet("process.selinuxLabel", "SELinux labels");
         if (!string.IsNullOrEmpty(spec.Linux?.MountLabel))
             throw NotYet("linux.mountLabel", "SELinux mount labels");
-        if (spec.Linux?.NetDevices is { Count: > 0 })
-            throw NotYet("linux.netDevices", "moving network devices into the container");
         if (spec.Mounts?.Any(m => m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 }) == true)
             throw NotYet("mounts[].uidMappings", "idmapped mounts");
         NoCgroups.RejectResources(spec);

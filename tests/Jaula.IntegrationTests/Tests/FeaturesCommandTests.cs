@@ -40,6 +40,7 @@ public sealed class FeaturesCommandTests(StateRoot stateRoot) : ContainerTest(st
         ((bool)linux["selinux"]!["enabled"]!).Should().BeFalse();
         ((bool)linux["mountExtensions"]!["idmap"]!["enabled"]!).Should().BeFalse();
         ((bool)linux["intelRdt"]!["enabled"]!).Should().BeFalse();
+        ((bool)linux["netDevices"]!["enabled"]!).Should().BeTrue();
         Strings(linux["memoryPolicy"]!["modes"]).Should().Contain(["MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE"]);
         Strings(linux["memoryPolicy"]!["flags"]).Should().Contain("MPOL_F_STATIC_NODES");
     }
