@@ -6,7 +6,7 @@ namespace Jaula.Runtime.Hooks;
 
 /// <summary>
 /// Runs one hook (config.md "POSIX-platform Hooks"): `path` with `args` as argv (argv[0] included; [path] when
-/// absent) and exactly `env`, the container state on stdin, stdout and stderr captured. Past `timeout` seconds its
+/// absent) and exactly `env` (the runtime's environment when absent, as runc does), the container state on stdin, stdout and stderr captured. Past `timeout` seconds its
 /// whole process group is killed and the hook counts as failed.
 /// </summary>
 public static class HookProcess
@@ -38,7 +38,7 @@ public static class HookProcess
                     {
                         Path = executable is null ? hook.Path : "/proc/self/fd/3",
                         Argv = hook.Args is { Count: > 0 } args ? args : [hook.Path],
-                        Env = hook.Env ?? [],
+                        Env = hook.Env ?? InheritedEnvironment(),
                         Stdin = stdinRead,
                         Stdout = stdoutWrite,
                         Stderr = stderrWrite,
@@ -67,6 +67,22 @@ public static class HookProcess
                 throw new HookFailedException($"{field}: {hook.Path} {how}{io.StderrSuffix()}");
             }
         }
+    }
+
+    /// <summary>
+    /// A hook without `env` gets the runtime's environment, as runc gives it (Go's exec.Cmd with a nil Env): hooks
+    /// such as GPU or network helpers rely on PATH from the engine. `"env": []` means an empty environment. The
+    /// init's own marker variable is not passed on.
+    /// </summary>
+    private static List<string> InheritedEnvironment()
+    {
+        var env = new List<string>();
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            if ((string)entry.Key != "JAULA_INIT")
+                env.Add($"{entry.Key}={entry.Value}");
+        }
+        return env;
     }
 
     /// <summary>Feeds stdin and drains stdout/stderr without ever blocking, until the hook exits or its time is up.</summary>

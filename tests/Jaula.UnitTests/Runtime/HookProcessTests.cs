@@ -36,6 +36,19 @@ public sealed class HookProcessTests : IDisposable
     }
 
     [Fact]
+    public void Without_env_the_runtimes_environment_is_passed_as_runc_does_and_an_empty_env_is_empty()
+    {
+        string inherited = Path.Combine(_dir, "inherited"), empty = Path.Combine(_dir, "empty");
+        Environment.SetEnvironmentVariable("JAULA_HOOK_TEST_MARK", "seen");
+
+        HookProcess.Run(new HookSpec { Path = "/bin/sh", Args = ["sh", "-c", $"env > {inherited}"] }, "hooks.poststop[0]", State);
+        HookProcess.Run(new HookSpec { Path = "/bin/sh", Args = ["sh", "-c", $"env | grep -v ^PWD= > {empty}; true"], Env = [] }, "hooks.poststop[1]", State);
+
+        File.ReadAllLines(inherited).Should().Contain("JAULA_HOOK_TEST_MARK=seen");
+        File.ReadAllText(empty).Should().BeEmpty();
+    }
+
+    [Fact]
     public void The_state_arrives_on_stdin()
     {
         string output = Path.Combine(_dir, "state");
