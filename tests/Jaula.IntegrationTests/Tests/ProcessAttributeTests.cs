@@ -130,6 +130,24 @@ public sealed class ProcessAttributeTests(StateRoot stateRoot) : ContainerTest(s
     }
 
     [Fact]
+    public void Time_offsets_of_both_clocks_show_in_timens_offsets()
+    {
+        CommandResult result = RunScript("cat /proc/self/timens_offsets", b =>
+        {
+            b.SetNamespace("time");
+            b.Linux["timeOffsets"] = new JsonObject
+            {
+                ["monotonic"] = new JsonObject { ["secs"] = 3600, ["nanosecs"] = 5 },
+                ["boottime"] = new JsonObject { ["secs"] = 86400, ["nanosecs"] = 0 },
+            };
+        });
+
+        result.ShouldSucceed().Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+            .Should().BeEquivalentTo("monotonic 3600 5", "boottime 86400 0");
+    }
+
+    [Fact]
     public void Annotations_are_carried_into_state()
     {
         string id = NewId();
