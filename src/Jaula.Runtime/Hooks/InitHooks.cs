@@ -45,6 +45,10 @@ public static class InitHooks
         {
             return e.Message;
         }
+        catch (Exception e) when (e is ErrnoException or IOException or InvalidDataException)
+        {
+            return $"hooks.{HookRunner.StartContainer}: {e.Message}";
+        }
     }
 
     private static List<SafeFd> ReceiveExecutables(SyncChannel channel, int count)
