@@ -31,4 +31,7 @@ public sealed class InitPlan
     /// namespace the init itself would see only "/".
     /// </summary>
     [JsonPropertyName("hostCgroups")] public List<string> HostCgroups { get; init; } = [];
+
+    /// <summary>The state hooks run by the init read on stdin (its status set at each point); pid is the host's.</summary>
+    [JsonPropertyName("hookState")] public ContainerState? HookState { get; init; }
 }

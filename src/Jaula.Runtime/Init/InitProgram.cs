@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jaula.Linux;
+using Jaula.Runtime.Hooks;
 using Jaula.Runtime.Sync;
 using Jaula.Sandbox;
 using Jaula.Sandbox.Process;
@@ -41,9 +42,11 @@ public static class InitProgram
 
         try
         {
-            ExecFifo.WaitForStart(syncFd + 1);
+            if (!ExecFifo.WaitForStart(syncFd + 1, () => InitHooks.BeforeStart(plan)))
+                return 1;
             // Only the preserved fds (3 .. 3+N-1) and stdio pass to the process.
             Sys.CloseRange((uint)(3 + plan.PreserveFds), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
+            Personality.Apply(plan.Spec.Linux?.Personality);
             Sys.Execve(target.Path, target.Argv, target.Env);
             return 127;
         }
@@ -69,11 +72,12 @@ public static class InitProgram
         Sys.Umask(0); // device nodes and directories get exactly the modes asked for; the process umask comes last
         var cgroups = OwnCgroup.Parse(plan.HostCgroups);
         var rootfs = new RootfsBuilder(plan.Spec, plan.Rootfs, plan.Bundle, plan.InUserNamespace, plan.NoPivot, cgroups);
-        rootfs.Build();
+        rootfs.Build(() => InitHooks.BeforePivot(channel, plan));
         if (plan.Spec.Process?.Terminal == true)
             AttachTerminal(plan, channel);
         ProcessSetup.ApplyKernelSettings(plan.Spec);
         rootfs.Finish();
+        ProcessAttributes.Apply(plan.Spec);
         return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
     }
 
@@ -93,6 +97,7 @@ public static class InitProgram
     {
         var error = e switch
         {
+            HookFailedException h => new InitError { Step = "hook", Message = h.Message },
             ContainerSetupException s => new InitError { Field = s.Field, Message = s.Cause, Errno = (s.InnerException as ErrnoException)?.Errno ?? 0 },
             ErrnoException x => new InitError { Message = x.Message, Errno = x.Errno },
             _ => new InitError { Message = $"{e.GetType().Name}: {e.Message}" },

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Jaula.Linux;
 using Jaula.Oci;
+using Jaula.Runtime.Hooks;
 using Jaula.Runtime.Init;
 using Jaula.Runtime.Sync;
 
@@ -20,6 +21,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         string bundle = Path.GetFullPath(options.Bundle);
         Spec spec = LoadSpec(bundle);
         UnsupportedFeatures.Reject(spec, options, log);
+        ConfigFieldChecks.Check(spec);
         options = SocketActivation.Apply(options, spec);
         string rootfs = ResolveRootfs(spec, bundle);
         var namespaces = NamespacePlan.From(spec);
@@ -47,10 +49,13 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             log.Debug($"container {options.Id} created, init pid {init.Pid}");
             return new CreatedContainer(record, init, consoleMaster);
         }
-        catch
+        catch (Exception e)
         {
             consoleMaster?.Dispose();
             Abort(init, placement, options.Id);
+            // runtime.md: a failing create hook stops the container and the lifecycle goes on at delete (poststop).
+            if (e is HookFailedException)
+                HookRunner.RunPoststop(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, 0), log);
             throw;
         }
     }
@@ -122,10 +127,11 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             if (namespaces.NewUser)
                 IdMapWriter.Write(init.Pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings);
             placement.Place(init.Pid);
+            Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
             var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid);
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
-            return (init, AwaitReady(channel, init));
+            return (init, AwaitReady(channel, init, new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid))));
         }
         catch (Exception e) when (e is not JaulaException)
         {
@@ -198,6 +204,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             PreserveFds = options.PreserveFds,
             InUserNamespace = namespaces.InUserNamespace,
             HostCgroups = [.. File.ReadAllLines($"/proc/{pid}/cgroup")],
+            HookState = HookRunner.Creating(options.Id, bundle, rootfs, spec, pid),
         };
 
     private static List<(int NsType, SafeFd Fd)> OpenJoins(NamespacePlan namespaces)
@@ -235,17 +242,22 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             $"{kv.Key} {(kv.Value.Secs ?? 0).ToString(CultureInfo.InvariantCulture)} {(kv.Value.Nanosecs ?? 0).ToString(CultureInfo.InvariantCulture)}\n"));
     }
 
-    /// <summary>Warnings and, with a terminal, the pty master may come before READY; returns the master.</summary>
-    private SafeFd? AwaitReady(SyncChannel channel, SpawnedInit init)
+    /// <summary>
+    /// Before READY may come warnings, the HOOKS_DUE point (run prestart/createRuntime and answer), and with a
+    /// terminal the pty master; returns the master.
+    /// </summary>
+    private SafeFd? AwaitReady(SyncChannel channel, SpawnedInit init, CreateHooks hooks)
     {
         SafeFd? master = null;
         try
         {
             var frame = channel.Receive(out SafeFd? fd);
-            while (frame?.Type is FrameType.Warning or FrameType.Console)
+            while (frame?.Type is FrameType.Warning or FrameType.Console or FrameType.HooksDue)
             {
                 if (frame.Type == FrameType.Console && fd is not null && master is null)
                     (master, fd) = (fd, null);
+                else if (frame.Type == FrameType.HooksDue)
+                    hooks.Run(channel);
                 else if (frame.Type == FrameType.Warning)
                     log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
                 fd?.Dispose();
@@ -268,6 +280,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         {
             case FrameType.Ready:
                 return;
+            case FrameType.Error when DecodeError(frame) is { Step: "hook" } hookError:
+                throw new HookFailedException(hookError.Describe());
             case FrameType.Error:
                 throw new JaulaException(DecodeError(frame)?.Describe()
                     ?? $"the container's init failed and its error report ({frame.Payload.Length} bytes) was unreadable");
@@ -293,6 +307,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             OwnPidNamespace = ownPidNamespace,
             Created = Timestamps.Rfc3339Now(),
             Annotations = spec.Annotations,
+            Hooks = spec.Hooks,
         };
     }
 

@@ -24,10 +24,11 @@ public sealed class RunningCommand : IDisposable
 
     public IReadOnlyList<string> Args { get; }
 
+    /// <summary>The started process (the shell that wires stdio execs the command in its place).</summary>
+    public int Pid => _process.Id;
+
     public bool IsDisposed => _disposed;
 
-    /// <summary>The command's own pid (the stdio shell execs it in place).</summary>
-    public int Pid => _process.Id;
 
     public static RunningCommand Start(string fileName, IReadOnlyList<string> args, string? workingDirectory = null)
     {

@@ -11,7 +11,6 @@ public sealed class NotYetSupportedTests(StateRoot stateRoot) : ContainerTest(st
     public static TheoryData<string, string> Fields => new()
     {
         { "linux.seccomp", """{"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW"}}}""" },
-        { "hooks", """{"hooks":{"prestart":[{"path":"/bin/true"}]}}""" },
         { "process.apparmorProfile", """{"process":{"apparmorProfile":"docker-default"}}""" },
     };
 
