@@ -38,9 +38,12 @@ public static partial class Sys
         ThrowIfFailed(Syscall(IoprioSetNumber, IOPRIO_WHO_PROCESS, 0, (ioClass << 13) | level), "ioprio_set");
 
     /// <summary>sched_setaffinity(0, ...) for the calling thread; <paramref name="mask"/> holds one bit per CPU.</summary>
-    public static unsafe void SchedSetAffinity(ulong[] mask)
+    public static void SchedSetAffinity(ulong[] mask) => SchedSetAffinity(0, mask);
+
+    /// <summary>sched_setaffinity(tid, ...): another thread, e.g. a child's main thread (its pid).</summary>
+    public static unsafe void SchedSetAffinity(int tid, ulong[] mask)
     {
         fixed (ulong* p = mask)
-            ThrowIfFailed(SchedSetAffinityNative(0, (nuint)(mask.Length * sizeof(ulong)), p), "sched_setaffinity");
+            ThrowIfFailed(SchedSetAffinityNative(tid, (nuint)(mask.Length * sizeof(ulong)), p), "sched_setaffinity", $"thread {tid}");
     }
 }

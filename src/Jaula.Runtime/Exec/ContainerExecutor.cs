@@ -6,6 +6,7 @@ using Jaula.Runtime.Init;
 using Jaula.Runtime.Lifecycle;
 using Jaula.Runtime.Sync;
 using Jaula.Sandbox;
+using Jaula.Sandbox.Process;
 using Jaula.Sandbox.Terminal;
 
 namespace Jaula.Runtime.Exec;
@@ -64,6 +65,18 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             });
             foreground?.Run();
             return Sys.WaitForExit(child.Pid);
+        }
+    }
+
+    private static void ApplyInitialAffinity(int pid, Spec spec)
+    {
+        try
+        {
+            ExecCpuAffinityApplier.ApplyInitial(pid, spec.Process?.ExecCpuAffinity);
+        }
+        catch (ContainerSetupException e)
+        {
+            throw JaulaException.ForField(e.Field ?? "process.execCPUAffinity", e.Cause, e);
         }
     }
 
@@ -145,6 +158,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
 
         try
         {
+            ApplyInitialAffinity(child.Pid, spec);
             CgroupJoin.Join(child.Pid, initPid, request.Cgroup);
             channel.Send(FrameType.Go);
             var plan = new InitPlan

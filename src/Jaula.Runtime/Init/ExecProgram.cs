@@ -24,6 +24,8 @@ public static class ExecProgram
         {
             Sys.SetCloexec(channel.Socket.Value, true);
             JoinMountNamespace(mountNamespace);
+            ProcessAttributes.Apply(plan.Spec);
+            ExecCpuAffinityApplier.ApplyFinal(plan.Spec.Process?.ExecCpuAffinity);
             if (plan.Spec.Process?.Terminal == true)
                 SendPty(channel, plan);
             target = ProcessSetup.Prepare(plan.Spec, sessionKeyring: null);
