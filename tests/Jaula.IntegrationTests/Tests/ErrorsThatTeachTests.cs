@@ -44,4 +44,15 @@ public sealed class ErrorsThatTeachTests(StateRoot stateRoot) : ContainerTest(st
             $"create {id}: mounts[{index}]: bind source /nonexistent/jaula-src: no such file or directory",
             "create it on the host or correct the source");
     }
+
+    [Fact]
+    public void A_controller_this_host_has_not_mounted_names_the_field_the_controller_and_where_to_look()
+    {
+        string id = NewId();
+        Bundle bundle = NewBundle(b => b.Linux["resources"] = new JsonObject { ["network"] = new JsonObject { ["classID"] = 1048577 } }, "true");
+
+        Jaula.Create(id, bundle).ShouldFailWith(
+            $"create {id}: linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host",
+            "`jaula check` shows how");
+    }
 }
