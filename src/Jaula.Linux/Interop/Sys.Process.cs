@@ -50,6 +50,18 @@ public static partial class Sys
             throw new ErrnoException("pidfd_send_signal", null, errno);
     }
 
+    /// <summary>
+    /// pidfd_getfd(2): a close-on-exec copy of descriptor <paramref name="targetFd"/> of the process behind
+    /// <paramref name="pidfd"/> (needs ptrace access to it).
+    /// </summary>
+    public static SafeFd PidfdGetFd(SafeFd pidfd, int targetFd)
+    {
+        using var fd = new BorrowedFd(pidfd);
+        long copy = Syscall(SyscallNumber.PidfdGetfd, fd.Value, targetFd, 0);
+        ThrowIfFailed(copy, "pidfd_getfd", $"fd {targetFd}");
+        return SafeFd.Own((int)copy);
+    }
+
     /// <summary>pidfd_send_signal(2) without throwing: 0 or the errno (ESRCH once the process has exited).</summary>
     public static int TryPidfdSendSignal(SafeFd pidfd, int signal)
     {

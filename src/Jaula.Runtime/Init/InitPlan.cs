@@ -28,4 +28,7 @@ public sealed class InitPlan
     /// namespace the init itself would see only "/".
     /// </summary>
     [JsonPropertyName("hostCgroups")] public List<string> HostCgroups { get; init; } = [];
+
+    /// <summary>linux.seccomp compiled by the parent, or null.</summary>
+    [JsonPropertyName("seccomp")] public Jaula.Sandbox.Seccomp.SeccompProgram? Seccomp { get; init; }
 }

@@ -20,10 +20,13 @@ public static class InitProgram
         var channel = new SyncChannel(SafeFd.Own(syncFd));
         ExecTarget target;
         InitPlan plan;
+        InitSeccomp seccomp;
         try
         {
             plan = ReceivePlan(channel);
-            target = Prepare(plan);
+            seccomp = new InitSeccomp(plan.Seccomp, plan.Spec.Process?.NoNewPrivileges == true);
+            target = Prepare(plan, seccomp);
+            seccomp.BeforeReady(channel);
             foreach (string warning in target.Warnings)
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
             channel.Send(FrameType.Ready);
@@ -40,7 +43,7 @@ public static class InitProgram
             ExecFifo.WaitForStart(syncFd + 1);
             // Only the preserved fds (3 .. 3+N-1) and stdio pass to the process.
             Sys.CloseRange((uint)(3 + plan.PreserveFds), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
-            Sys.Execve(target.Path, target.Argv, target.Env);
+            seccomp.Exec(target);
             return 127;
         }
         catch (Exception e)
@@ -59,7 +62,7 @@ public static class InitProgram
             ?? throw new InvalidDataException("empty plan");
     }
 
-    private static ExecTarget Prepare(InitPlan plan)
+    private static ExecTarget Prepare(InitPlan plan, InitSeccomp seccomp)
     {
         Sys.Umask(0); // device nodes and directories get exactly the modes asked for; the process umask comes last
         var cgroups = OwnCgroup.Parse(plan.HostCgroups);
@@ -67,7 +70,7 @@ public static class InitProgram
         rootfs.Build();
         ProcessSetup.ApplyKernelSettings(plan.Spec);
         rootfs.Finish();
-        return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
+        return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId, seccomp.BeforeUserSwitch);
     }
 
     private static void Report(SyncChannel channel, Exception e)

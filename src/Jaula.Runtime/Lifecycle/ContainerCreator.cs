@@ -99,7 +99,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             channel.Send(FrameType.Go);
             var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid);
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
-            AwaitReady(channel, init);
+            AwaitReady(channel, init, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs));
             return init;
         }
         catch (Exception e) when (e is not JaulaException)
@@ -173,6 +173,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             PreserveFds = options.PreserveFds,
             InUserNamespace = namespaces.InUserNamespace,
             HostCgroups = [.. File.ReadAllLines($"/proc/{pid}/cgroup")],
+            Seccomp = SeccompAgent.Compile(spec),
         };
 
     private static List<(int NsType, SafeFd Fd)> OpenJoins(NamespacePlan namespaces)
@@ -210,12 +211,15 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             $"{kv.Key} {(kv.Value.Secs ?? 0).ToString(CultureInfo.InvariantCulture)} {(kv.Value.Nanosecs ?? 0).ToString(CultureInfo.InvariantCulture)}\n"));
     }
 
-    private void AwaitReady(SyncChannel channel, SpawnedInit init)
+    private void AwaitReady(SyncChannel channel, SpawnedInit init, Action<Frame> onSeccompListener)
     {
         var frame = channel.Receive();
-        while (frame?.Type == FrameType.Warning)
+        while (frame?.Type is FrameType.Warning or FrameType.SeccompListener)
         {
-            log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
+            if (frame.Type == FrameType.SeccompListener)
+                onSeccompListener(frame);
+            else
+                log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
             frame = channel.Receive();
         }
         switch (frame?.Type)

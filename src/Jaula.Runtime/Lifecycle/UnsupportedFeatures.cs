@@ -14,8 +14,6 @@ public static class UnsupportedFeatures
             throw new JaulaException("--console-socket: not supported yet by this jaula build (terminals)");
         if (spec.Process?.Terminal == true)
             throw NotYet("process.terminal", "terminals", "set it to false");
-        if (spec.Linux?.Seccomp is not null)
-            throw NotYet("linux.seccomp", "seccomp filters");
         if (!string.IsNullOrEmpty(spec.Process?.ApparmorProfile))
             throw NotYet("process.apparmorProfile", "AppArmor profiles");
         if (!string.IsNullOrEmpty(spec.Process?.SelinuxLabel))

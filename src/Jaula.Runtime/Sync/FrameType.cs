@@ -17,4 +17,7 @@ public enum FrameType : uint
 
     /// <summary>Init to parent: UTF-8 text of something skipped; the parent logs it and keeps waiting.</summary>
     Warning = 5,
+
+    /// <summary>Init to parent: the number (u32) of its seccomp listener fd, for the parent to copy and pass to the agent.</summary>
+    SeccompListener = 6,
 }

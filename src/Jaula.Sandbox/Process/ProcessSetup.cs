@@ -16,7 +16,8 @@ public static class ProcessSetup
     private const uint DefaultUmask = 0x12; // 0022
 
     /// <param name="sessionKeyring">The name of a new session keyring to join (runc's "_ses.&lt;id&gt;"), or null to keep the caller's.</param>
-    public static ExecTarget Prepare(Spec spec, string? sessionKeyring)
+    /// <param name="beforeUserSwitch">Runs right before the user switch, while the init still has every capability (seccomp without no_new_privs).</param>
+    public static ExecTarget Prepare(Spec spec, string? sessionKeyring, Action? beforeUserSwitch = null)
     {
         var process = spec.Process ?? throw new ContainerSetupException("process", "missing: nothing to run");
         var warnings = new List<string>();
@@ -28,6 +29,7 @@ public static class ProcessSetup
 
         var caps = ParseCapabilities(process.Capabilities);
         CapabilityApplier.ApplyBounding(caps);
+        beforeUserSwitch?.Invoke();
         SwitchUser(process.User);
         CapabilityApplier.Apply(caps, warnings);
 
