@@ -11,7 +11,6 @@ public sealed class NotYetSupportedTests(StateRoot stateRoot) : ContainerTest(st
     public static TheoryData<string, string> Fields => new()
     {
         { "process.terminal", """{"process":{"terminal":true}}""" },
-        { "linux.seccomp", """{"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW"}}}""" },
         { "hooks", """{"hooks":{"prestart":[{"path":"/bin/true"}]}}""" },
         { "linux.resources", """{"linux":{"resources":{"memory":{"limit":104857600}}}}""" },
         { "process.apparmorProfile", """{"process":{"apparmorProfile":"docker-default"}}""" },
