@@ -76,6 +76,9 @@ public static unsafe partial class SeccompInterop
     [LibraryImport("libjaulastage", EntryPoint = "jaula_seccomp_syscall_known")]
     private static partial int NativeSyscallKnown(byte* name);
 
+    [LibraryImport("libjaulastage", EntryPoint = "jaula_seccomp_version")]
+    private static partial int NativeVersion();
+
     [LibraryImport("libjaulastage", EntryPoint = "jaula_seccomp_install")]
     private static partial int NativeInstall(byte* bpf, uint length, uint flags);
 
@@ -131,6 +134,9 @@ public static unsafe partial class SeccompInterop
             return output[..rc];
         }
     }
+
+    /// <summary>The linked libseccomp's version, major * 10000 + minor * 100 + micro (20504 for 2.5.4).</summary>
+    public static int LibseccompVersion => NativeVersion();
 
     /// <summary>True when libseccomp knows <paramref name="name"/> as a syscall on this machine's architecture.</summary>
     public static bool SyscallKnown(string name)

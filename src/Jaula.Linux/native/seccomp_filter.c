@@ -101,6 +101,12 @@ int jaula_seccomp_compile(const struct jaula_seccomp_filter *f, uint8_t *out, ui
     return rc;
 }
 
+int jaula_seccomp_version(void)
+{
+    const struct scmp_version *v = seccomp_version();
+    return v ? (int)(v->major * 10000 + v->minor * 100 + v->micro) : 0;
+}
+
 int jaula_seccomp_syscall_known(const char *name)
 {
     return name && seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;

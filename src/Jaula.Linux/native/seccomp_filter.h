@@ -44,6 +44,9 @@ struct jaula_seccomp_filter {
  */
 int jaula_seccomp_compile(const struct jaula_seccomp_filter *filter, uint8_t *out, uint32_t cap, int32_t *failed_item);
 
+/* libseccomp's version as major * 10000 + minor * 100 + micro (a cache key must change with it). */
+int jaula_seccomp_version(void);
+
 /* 1 when libseccomp knows the syscall name on the native architecture, 0 when not. */
 int jaula_seccomp_syscall_known(const char *name);
 

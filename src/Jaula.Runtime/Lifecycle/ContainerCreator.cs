@@ -4,6 +4,7 @@ using Jaula.Linux;
 using Jaula.Oci;
 using Jaula.Runtime.Init;
 using Jaula.Runtime.Sync;
+using Jaula.Sandbox.Seccomp;
 
 namespace Jaula.Runtime.Lifecycle;
 
@@ -20,6 +21,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         string bundle = Path.GetFullPath(options.Bundle);
         Spec spec = LoadSpec(bundle);
         UnsupportedFeatures.Reject(spec, options, log);
+        var seccomp = SeccompAgent.Compile(spec, log);
         string rootfs = ResolveRootfs(spec, bundle);
         var namespaces = NamespacePlan.From(spec);
         if (!namespaces.OwnMount)
@@ -32,7 +34,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         try
         {
             placement = cgroups?.Invoke(spec) ?? new NoCgroups();
-            init = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement);
+            init = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, seccomp);
             var stat = ProcFs.ReadStat(init.Pid) ?? throw new JaulaException($"the container's init (pid {init.Pid}) vanished during create");
             var record = Record(options.Id, bundle, rootfs, spec, init.Pid, stat.StartTime, namespaces.NewPid);
             store.Save(record);
@@ -72,7 +74,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     }
 
     private SpawnedInit Launch(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
-        string containerDir, ICgroupPlacement placement)
+        string containerDir, ICgroupPlacement placement, SeccompProgram? seccomp)
     {
         using var fifo = ExecFifo.Create(containerDir);
         var (parentEnd, childEnd) = Sys.SocketPair();
@@ -97,7 +99,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 IdMapWriter.Write(init.Pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings);
             placement.Place(init.Pid);
             channel.Send(FrameType.Go);
-            var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid);
+            var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
             AwaitReady(channel, init, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs));
             return init;
@@ -161,7 +163,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             Env = ["JAULA_INIT=1"],
         });
 
-    private static InitPlan Plan(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid) =>
+    private static InitPlan Plan(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid,
+        SeccompProgram? seccomp) =>
         new()
         {
             ContainerId = options.Id,
@@ -173,7 +176,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             PreserveFds = options.PreserveFds,
             InUserNamespace = namespaces.InUserNamespace,
             HostCgroups = [.. File.ReadAllLines($"/proc/{pid}/cgroup")],
-            Seccomp = SeccompAgent.Compile(spec),
+            Seccomp = seccomp,
         };
 
     private static List<(int NsType, SafeFd Fd)> OpenJoins(NamespacePlan namespaces)

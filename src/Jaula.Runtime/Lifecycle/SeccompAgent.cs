@@ -16,11 +16,17 @@ internal static class SeccompAgent
 {
     private const string ListenerField = "linux.seccomp.listenerPath";
 
-    public static SeccompProgram? Compile(Spec spec)
+    /// <summary>Before anything is made, so a filter libseccomp refuses leaves nothing behind.</summary>
+    public static SeccompProgram? Compile(Spec spec, IRuntimeLog log)
     {
+        if (spec.Linux?.Seccomp is null)
+            return null;
         try
         {
-            return SeccompCompiler.Compile(spec.Linux?.Seccomp);
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            var program = SeccompCompiler.Compile(spec.Linux.Seccomp, new SeccompCache(SeccompCache.DefaultDirectory));
+            log.Debug($"seccomp filter ready in {System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds:F2} ms ({program!.Bpf.Length / 8} BPF instructions)");
+            return program;
         }
         catch (ContainerSetupException e)
         {

@@ -14,12 +14,7 @@ public static class UnsupportedFeatures
             throw new JaulaException("--console-socket: not supported yet by this jaula build (terminals)");
         if (spec.Process?.Terminal == true)
             throw NotYet("process.terminal", "terminals", "set it to false");
-        if (!string.IsNullOrEmpty(spec.Process?.ApparmorProfile))
-            throw NotYet("process.apparmorProfile", "AppArmor profiles");
-        if (!string.IsNullOrEmpty(spec.Process?.SelinuxLabel))
-            throw NotYet("process.selinuxLabel", "SELinux labels");
-        if (!string.IsNullOrEmpty(spec.Linux?.MountLabel))
-            throw NotYet("linux.mountLabel", "SELinux mount labels");
+        SecurityLabelCheck.Run(spec);
         if (spec.Hooks is { } hooks && HasAny(hooks))
             throw NotYet("hooks", "hooks");
         if (spec.Linux?.IntelRdt is not null)

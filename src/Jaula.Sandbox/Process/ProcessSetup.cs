@@ -28,6 +28,7 @@ public static class ProcessSetup
         SetRlimits(process.Rlimits);
 
         var caps = ParseCapabilities(process.Capabilities);
+        CapabilityApplier.RequireWithinHostBounding(caps);
         CapabilityApplier.ApplyBounding(caps);
         beforeUserSwitch?.Invoke();
         SwitchUser(process.User);
@@ -39,6 +40,7 @@ public static class ProcessSetup
         Sys.Umask(process.User?.Umask ?? DefaultUmask);
         if (process.NoNewPrivileges == true)
             Step("process.noNewPrivileges", Sys.SetNoNewPrivileges);
+        Lsm.SecurityLabels.ApplyForExec(process);
         return new ExecTarget(path, process.Args, WithHome(process.Env ?? [], process.User?.Uid ?? 0), warnings);
     }
 

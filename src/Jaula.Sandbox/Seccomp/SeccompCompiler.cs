@@ -9,21 +9,33 @@ namespace Jaula.Sandbox.Seccomp;
 /// </summary>
 public static class SeccompCompiler
 {
-    public static SeccompProgram? Compile(SeccompSpec? seccomp)
+    /// <param name="cache">Where compiled filters are kept, or null to always compile.</param>
+    public static SeccompProgram? Compile(SeccompSpec? seccomp, SeccompCache? cache)
     {
         if (seccomp is null)
             return null;
         var plan = SeccompFilterPlan.From(seccomp);
-        byte[] bpf;
+        byte[]? key = cache is null ? null : SeccompCache.Key(plan.Filter, SeccompInterop.LibseccompVersion);
+        byte[]? bpf = key is null ? null : cache!.TryRead(key);
+        if (bpf is null)
+        {
+            bpf = CompileNow(plan);
+            if (key is not null)
+                cache!.TryWrite(key, bpf);
+        }
+        return new SeccompProgram { Bpf = bpf, Flags = plan.Flags, Listener = plan.Listener };
+    }
+
+    private static byte[] CompileNow(SeccompFilterPlan plan)
+    {
         try
         {
-            bpf = SeccompInterop.Compile(plan.Filter);
+            return SeccompInterop.Compile(plan.Filter);
         }
         catch (SeccompCompileException e)
         {
             throw new ContainerSetupException(FieldOf(e, plan), Explain(e), e);
         }
-        return new SeccompProgram { Bpf = bpf, Flags = plan.Flags, Listener = plan.Listener };
     }
 
     private static string FieldOf(SeccompCompileException e, SeccompFilterPlan plan) => e.What switch

@@ -13,7 +13,6 @@ public sealed class NotYetSupportedTests(StateRoot stateRoot) : ContainerTest(st
         { "process.terminal", """{"process":{"terminal":true}}""" },
         { "hooks", """{"hooks":{"prestart":[{"path":"/bin/true"}]}}""" },
         { "linux.resources", """{"linux":{"resources":{"memory":{"limit":104857600}}}}""" },
-        { "process.apparmorProfile", """{"process":{"apparmorProfile":"docker-default"}}""" },
     };
 
     [Theory]

@@ -236,6 +236,31 @@ public sealed class SeccompTests(StateRoot stateRoot) : ContainerTest(stateRoot)
         Jaula.Create(id, bundle).ShouldFailWith(id, "linux.seccomp.architectures[1]");
     }
 
+    [Fact]
+    public void A_repeated_filter_comes_from_the_private_cache_and_still_applies()
+    {
+        // A rule no other test uses, so this test's cache entry is its own.
+        string unique = "jaula_it_" + Guid.NewGuid().ToString("N");
+        void Tweak(Bundle b) => SetSeccomp(b, Allow(), Rule(["mkdir", "mkdirat", unique], "SCMP_ACT_ERRNO", 71)); // EPROTO
+        var before = CacheEntries();
+
+        var first = RunScript("mkdir /tmp/blocked; echo rc=$?", Tweak);
+        var added = CacheEntries().Except(before).ToList();
+        var second = RunScript("mkdir /tmp/blocked; echo rc=$?", Tweak);
+
+        first.Stderr.Should().Contain("Protocol error");
+        second.Stderr.Should().Contain("Protocol error", "the cached filter blocks the same way");
+        added.Should().ContainSingle("the first run compiled and stored the filter");
+        var dir = new DirectoryInfo("/run/jaula-seccomp-cache");
+        dir.UnixFileMode.Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        new FileInfo(added[0]).UnixFileMode.Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        CacheEntries().Except(before).Should().ContainSingle("the second run reused the entry");
+        File.Delete(added[0]);
+    }
+
+    private static string[] CacheEntries() =>
+        Directory.Exists("/run/jaula-seccomp-cache") ? Directory.GetFiles("/run/jaula-seccomp-cache") : [];
+
     private static JsonObject Allow() => Seccomp("SCMP_ACT_ALLOW");
 
     private static JsonObject Seccomp(string defaultAction, int? defaultErrno = null)
