@@ -36,6 +36,7 @@ public static class ProcessSetup
 
         string cwd = process.Cwd ?? "/";
         Step("process.cwd", () => Sys.Chdir(cwd));
+        WorkingDirectory.RequireInsideRoot(cwd);
         string path = ExecutableResolver.Resolve(process.Args![0], process.Env, cwd);
         Sys.Umask(process.User?.Umask ?? DefaultUmask);
         if (process.NoNewPrivileges == true)
