@@ -19,6 +19,9 @@ public static partial class Sys
 
     private static partial class Libc
     {
+        [LibraryImport("libc", EntryPoint = "sendfile", SetLastError = true)]
+        internal static partial nint Sendfile(SafeFd output, SafeFd input, nint offset, nuint count);
+
         [LibraryImport("libc", EntryPoint = "memfd_create", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int MemfdCreate(string name, uint flags);
     }
@@ -33,6 +36,23 @@ public static partial class Sys
             fd = Libc.MemfdCreate(name, flags & ~MFD_EXEC);
         ThrowIfFailed(fd, "memfd_create", name);
         return SafeFd.Own(fd);
+    }
+
+    /// <summary>Copies all of <paramref name="input"/> (from its offset) to <paramref name="output"/> inside the kernel (sendfile(2)).</summary>
+    public static void CopyAll(SafeFd input, SafeFd output)
+    {
+        while (true)
+        {
+            nint n = Libc.Sendfile(output, input, 0, 1 << 30);
+            if (n == 0)
+                return;
+            if (n < 0)
+            {
+                if (Marshal.GetLastPInvokeError() == Errno.EINTR)
+                    continue;
+                throw ErrnoException.FromLastError("sendfile");
+            }
+        }
     }
 
     public static void AddSeals(SafeFd fd, int seals)

@@ -79,7 +79,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         using var fifo = ExecFifo.Create(containerDir);
         var (parentEnd, childEnd) = Sys.SocketPair();
         using var channel = new SyncChannel(parentEnd);
-        using var exe = SealedExecutable.Create();
+        using var exe = SealedExecutable.Create(log);
         SpawnedInit init;
         var joins = OpenJoins(namespaces);
         try
