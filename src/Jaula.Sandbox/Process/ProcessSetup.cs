@@ -111,7 +111,7 @@ public static class ProcessSetup
     {
         if (adjust is not int value)
             return;
-        Step("process.oomScoreAdj", () => Sys.WriteFile("/proc/self/oom_score_adj", value.ToString(CultureInfo.InvariantCulture)));
+        Step("process.oomScoreAdj", () => ProcfsFile.Write($"{ProcfsFile.Self}/oom_score_adj", value.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static void SetRlimits(IReadOnlyList<RlimitSpec>? rlimits)

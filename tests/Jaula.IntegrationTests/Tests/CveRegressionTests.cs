@@ -153,6 +153,36 @@ public sealed class CveRegressionTests(StateRoot stateRoot) : ContainerTest(stat
         Jaula.Create(id, bundle).ShouldFailWith(id, "linux.maskedPaths", "not the null device");
     }
 
+    /// <summary>
+    /// CVE-2025-52881 class: a config mount over a /proc file must not redirect jaula's own procfs writes (sysctl)
+    /// into the mounted file, here a host file.
+    /// </summary>
+    [Fact]
+    public void A_sysctl_write_is_not_redirected_by_a_mount_over_its_proc_file()
+    {
+        string hostFile = Path.Combine(Directory.CreateTempSubdirectory("jaula-it-sysctl-").FullName, "target");
+        File.WriteAllText(hostFile, "untouched");
+        try
+        {
+            string id = NewId();
+            using var bundle = NewBundle(b =>
+            {
+                b.AddMount("/proc/sys/kernel/domainname", hostFile, "bind", "bind");
+                b.Config["linux"]!["sysctl"] = new JsonObject { ["kernel.domainname"] = "pwned" };
+            }, "true");
+
+            var result = Jaula.Run(id, bundle);
+
+            if (!result.Succeeded)
+                result.ShouldFailWith(id, "linux.sysctl");
+            File.ReadAllText(hostFile).Should().Be("untouched", "the host file mounted over /proc/sys must not receive the sysctl");
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(hostFile)!, recursive: true);
+        }
+    }
+
     private static string Inode(string path)
     {
         var result = Shell.Run("/usr/bin/stat", "-L", "-c", "%d:%i", path);
