@@ -12,6 +12,9 @@ public static partial class Sys
         [LibraryImport("libc", EntryPoint = "getpid")]
         internal static partial int GetPid();
 
+        [LibraryImport("libc", EntryPoint = "gettid")]
+        internal static partial int GetTid();
+
         [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
         internal static partial int Kill(int pid, int signal);
 
@@ -29,6 +32,9 @@ public static partial class Sys
     }
 
     public static int GetPid() => Libc.GetPid();
+
+    /// <summary>The calling thread's id (capabilities, LSM exec labels and seccomp filters are per thread).</summary>
+    public static int GetTid() => Libc.GetTid();
 
     public static void Kill(int pid, int signal) => ThrowIfFailed(Libc.Kill(pid, signal), "kill", $"pid {pid}");
 

@@ -26,25 +26,25 @@ public static class SecurityLabels
     }
 
     /// <summary>
-    /// Sets the labels the process gets at execve. Runs in the init on the thread that execs, after pivot_root, with
-    /// /proc verified to be procfs (the image must not be able to catch the write in a file of its own).
+    /// Sets the labels the process gets at execve. Runs in the init on the thread that execs, after pivot_root,
+    /// through <see cref="Process.ProcfsFile"/> (the image or config must not be able to catch the write).
     /// </summary>
     public static void ApplyForExec(ProcessSpec process)
     {
+        string thread = Process.ProcfsFile.ThreadSelf;
         if (!string.IsNullOrEmpty(process.ApparmorProfile))
-            Write("process.apparmorProfile", ["/proc/thread-self/attr/apparmor/exec", "/proc/thread-self/attr/exec"], "exec " + process.ApparmorProfile);
+            Write("process.apparmorProfile", [$"{thread}/attr/apparmor/exec", $"{thread}/attr/exec"], "exec " + process.ApparmorProfile);
         if (!string.IsNullOrEmpty(process.SelinuxLabel))
-            Write("process.selinuxLabel", ["/proc/thread-self/attr/selinux/exec", "/proc/thread-self/attr/exec"], process.SelinuxLabel);
+            Write("process.selinuxLabel", [$"{thread}/attr/selinux/exec", $"{thread}/attr/exec"], process.SelinuxLabel);
     }
 
+    /// <param name="candidates">Paths relative to /proc: the module's own attr directory first, then the shared one.</param>
     private static void Write(string field, string[] candidates, string value)
     {
-        if (Sys.StatfsType("/proc") != Sys.PROC_SUPER_MAGIC)
-            throw new ContainerSetupException(field, "needs procfs mounted on /proc in the container to set the label");
-        string path = candidates.FirstOrDefault(File.Exists) ?? candidates[^1];
+        string path = candidates.FirstOrDefault(c => File.Exists("/proc/" + c)) ?? candidates[^1];
         try
         {
-            Sys.WriteFile(path, value);
+            Process.ProcfsFile.Write(path, value);
         }
         catch (ErrnoException e)
         {

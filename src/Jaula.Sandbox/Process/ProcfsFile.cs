@@ -25,4 +25,7 @@ public static class ProcfsFile
 
     /// <summary>The calling process's own directory, named by pid (/proc/self is a symlink, which Write refuses).</summary>
     public static string Self => Sys.GetPid().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The calling thread's directory, "&lt;pid&gt;/task/&lt;tid&gt;" (/proc/thread-self is a symlink).</summary>
+    public static string ThreadSelf => $"{Self}/task/{Sys.GetTid().ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }
