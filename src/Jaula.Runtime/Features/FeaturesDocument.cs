@@ -3,6 +3,7 @@ using Jaula.Runtime.Hooks;
 using Jaula.Sandbox.Capabilities;
 using Jaula.Sandbox.Mounts;
 using Jaula.Sandbox.Process;
+using Jaula.Sandbox.Seccomp;
 
 namespace Jaula.Runtime.Features;
 
@@ -22,9 +23,17 @@ public static class FeaturesDocument
         {
             Namespaces = [.. NamespaceTypes.All],
             Capabilities = [.. CapabilityNames.All],
-            // No cgroup manager in this build: linux.cgroupsPath is accepted with a warning, resources are refused.
-            Cgroup = new CgroupFeatures { V1 = false, V2 = false, Systemd = false, SystemdUser = false, Rdma = false },
-            Seccomp = new SeccompFeatures { Enabled = false },
+            // Both managers (Jaula.Cgroups); no systemd driver.
+            Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = true },
+            Seccomp = new SeccompFeatures
+            {
+                Enabled = true,
+                Actions = [.. SeccompSupport.Actions],
+                Operators = [.. SeccompSupport.Operators],
+                Archs = [.. SeccompSupport.Architectures],
+                KnownFlags = [.. SeccompSupport.KnownFlags],
+                SupportedFlags = [.. SeccompSupport.SupportedFlags],
+            },
             Apparmor = new EnabledFeature { Enabled = false },
             Selinux = new EnabledFeature { Enabled = false },
             IntelRdt = new IntelRdtFeatures { Enabled = false },

@@ -22,13 +22,16 @@ public static class InitProgram
         var channel = new SyncChannel(SafeFd.Own(syncFd));
         ExecTarget target;
         InitPlan plan;
+        InitSeccomp seccomp;
         try
         {
             plan = ReceivePlan(channel, out SafeFd? mountNamespace);
             if (plan.Exec)
                 return ExecProgram.Run(channel, plan, mountNamespace);
             mountNamespace?.Dispose();
-            target = Prepare(plan, channel);
+            seccomp = new InitSeccomp(plan.Seccomp, plan.Spec.Process?.NoNewPrivileges == true);
+            target = Prepare(plan, channel, seccomp);
+            seccomp.BeforeReady(channel);
             foreach (string warning in target.Warnings)
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
             channel.Send(FrameType.Ready);
@@ -47,7 +50,7 @@ public static class InitProgram
             // Only the preserved fds (3 .. 3+N-1) and stdio pass to the process.
             Sys.CloseRange((uint)(3 + plan.PreserveFds), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
             Personality.Apply(plan.Spec.Linux?.Personality);
-            Sys.Execve(target.Path, target.Argv, target.Env);
+            seccomp.Exec(target);
             return 127;
         }
         catch (Exception e)
@@ -67,7 +70,7 @@ public static class InitProgram
             ?? throw new InvalidDataException("empty plan");
     }
 
-    private static ExecTarget Prepare(InitPlan plan, SyncChannel channel)
+    private static ExecTarget Prepare(InitPlan plan, SyncChannel channel, InitSeccomp seccomp)
     {
         Sys.Umask(0); // device nodes and directories get exactly the modes asked for; the process umask comes last
         var cgroups = OwnCgroup.Parse(plan.HostCgroups);
@@ -78,7 +81,7 @@ public static class InitProgram
         ProcessSetup.ApplyKernelSettings(plan.Spec);
         rootfs.Finish();
         ProcessAttributes.Apply(plan.Spec);
-        return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
+        return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId, seccomp.BeforeUserSwitch);
     }
 
     /// <summary>After pivot_root (the pty comes from the container's devpts), before the root may turn read-only.</summary>

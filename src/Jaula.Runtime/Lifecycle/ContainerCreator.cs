@@ -5,6 +5,7 @@ using Jaula.Oci;
 using Jaula.Runtime.Hooks;
 using Jaula.Runtime.Init;
 using Jaula.Runtime.Sync;
+using Jaula.Sandbox.Seccomp;
 
 namespace Jaula.Runtime.Lifecycle;
 
@@ -23,6 +24,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         UnsupportedFeatures.Reject(spec, options, log);
         ConfigFieldChecks.Check(spec);
         options = SocketActivation.Apply(options, spec);
+        var seccomp = SeccompAgent.Compile(spec, log);
         string rootfs = ResolveRootfs(spec, bundle);
         var namespaces = NamespacePlan.From(spec);
         if (!namespaces.OwnMount)
@@ -36,7 +38,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         try
         {
             placement = cgroups?.Invoke(spec) ?? new ContainerCgroups(spec, options.Id, log);
-            (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement);
+            (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, seccomp);
             consoleMaster = HandOverConsole(options, consoleMaster);
             var stat = ProcFs.ReadStat(init.Pid) ?? throw new JaulaException($"the container's init (pid {init.Pid}) vanished during create");
             var record = Record(options.Id, bundle, rootfs, spec, init.Pid, stat.StartTime, namespaces.NewPid);
@@ -103,12 +105,12 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     }
 
     private (SpawnedInit Init, SafeFd? ConsoleMaster) Launch(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
-        string containerDir, ICgroupPlacement placement)
+        string containerDir, ICgroupPlacement placement, SeccompProgram? seccomp)
     {
         using var fifo = ExecFifo.Create(containerDir);
         var (parentEnd, childEnd) = Sys.SocketPair();
         using var channel = new SyncChannel(parentEnd);
-        using var exe = Sys.Open("/proc/self/exe", OpenFlags.ReadOnly | OpenFlags.CloExec);
+        using var exe = SealedExecutable.Create(log);
         SpawnedInit init;
         var joins = OpenJoins(namespaces);
         try
@@ -129,9 +131,10 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             placement.Place(init.Pid);
             Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
-            var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid);
+            var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
-            return (init, AwaitReady(channel, init, new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid))));
+            var hooks = new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid));
+            return (init, AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs)));
         }
         catch (Exception e) when (e is not JaulaException)
         {
@@ -192,7 +195,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             Env = ["JAULA_INIT=1"],
         });
 
-    private static InitPlan Plan(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid) =>
+    private static InitPlan Plan(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid,
+        SeccompProgram? seccomp) =>
         new()
         {
             ContainerId = options.Id,
@@ -205,6 +209,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             InUserNamespace = namespaces.InUserNamespace,
             HostCgroups = [.. File.ReadAllLines($"/proc/{pid}/cgroup")],
             HookState = HookRunner.Creating(options.Id, bundle, rootfs, spec, pid),
+            Seccomp = seccomp,
         };
 
     private static List<(int NsType, SafeFd Fd)> OpenJoins(NamespacePlan namespaces)
@@ -243,21 +248,23 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     }
 
     /// <summary>
-    /// Before READY may come warnings, the HOOKS_DUE point (run prestart/createRuntime and answer), and with a
-    /// terminal the pty master; returns the master.
+    /// Before READY may come warnings, the HOOKS_DUE point (run prestart/createRuntime and answer), the seccomp
+    /// listener (for the agent), and with a terminal the pty master; returns the master.
     /// </summary>
-    private SafeFd? AwaitReady(SyncChannel channel, SpawnedInit init, CreateHooks hooks)
+    private SafeFd? AwaitReady(SyncChannel channel, SpawnedInit init, CreateHooks hooks, Action<Frame> onSeccompListener)
     {
         SafeFd? master = null;
         try
         {
             var frame = channel.Receive(out SafeFd? fd);
-            while (frame?.Type is FrameType.Warning or FrameType.Console or FrameType.HooksDue)
+            while (frame?.Type is FrameType.Warning or FrameType.Console or FrameType.HooksDue or FrameType.SeccompListener)
             {
                 if (frame.Type == FrameType.Console && fd is not null && master is null)
                     (master, fd) = (fd, null);
                 else if (frame.Type == FrameType.HooksDue)
                     hooks.Run(channel);
+                else if (frame.Type == FrameType.SeccompListener)
+                    onSeccompListener(frame);
                 else if (frame.Type == FrameType.Warning)
                     log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
                 fd?.Dispose();

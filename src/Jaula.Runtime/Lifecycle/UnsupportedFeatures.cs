@@ -11,14 +11,7 @@ public static class UnsupportedFeatures
     public static void Reject(Spec spec, CreateOptions options, IRuntimeLog log)
     {
         TerminalRules.Check(spec, options);
-        if (spec.Linux?.Seccomp is not null)
-            throw NotYet("linux.seccomp", "seccomp filters");
-        if (!string.IsNullOrEmpty(spec.Process?.ApparmorProfile))
-            throw NotYet("process.apparmorProfile", "AppArmor profiles");
-        if (!string.IsNullOrEmpty(spec.Process?.SelinuxLabel))
-            throw NotYet("process.selinuxLabel", "SELinux labels");
-        if (!string.IsNullOrEmpty(spec.Linux?.MountLabel))
-            throw NotYet("linux.mountLabel", "SELinux mount labels");
+        SecurityLabelCheck.Run(spec);
         if (spec.Mounts?.Any(m => m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 }) == true)
             throw NotYet("mounts[].uidMappings", "idmapped mounts");
     }

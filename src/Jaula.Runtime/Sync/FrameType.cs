@@ -20,6 +20,7 @@ public enum FrameType : uint
 
     /// <summary>Init to parent: the pty master of a process with a terminal, as an SCM_RIGHTS descriptor.</summary>
     Console = 6,
+
     /// <summary>Init to parent: mounts done, pivot_root next; run prestart and createRuntime hooks now.</summary>
     HooksDue = 20,
 
@@ -28,4 +29,7 @@ public enum FrameType : uint
 
     /// <summary>Parent to init: the runtime-namespace hooks succeeded; run the createContainer hooks and go on.</summary>
     HooksDone = 22,
+
+    /// <summary>Init to parent: the number (u32) of its seccomp listener fd, for the parent to copy and pass to the agent.</summary>
+    SeccompListener = 7,
 }

@@ -35,7 +35,13 @@ public sealed class FeaturesCommandTests(StateRoot stateRoot) : ContainerTest(st
         Strings(features["mountOptions"]).Should().Contain(["ro", "nosuid", "rbind", "rro", "private", "tmpcopyup"]).And.NotContain(["idmap", "ridmap"]);
         Strings(linux["namespaces"]).Should().BeEquivalentTo("pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time");
         Strings(linux["capabilities"]).Should().Contain(["CAP_CHOWN", "CAP_SYS_ADMIN", "CAP_CHECKPOINT_RESTORE"]);
-        ((bool)linux["seccomp"]!["enabled"]!).Should().BeFalse();
+        ((bool)linux["seccomp"]!["enabled"]!).Should().BeTrue();
+        Strings(linux["seccomp"]!["actions"]).Should().Contain(["SCMP_ACT_ERRNO", "SCMP_ACT_NOTIFY", "SCMP_ACT_KILL_PROCESS"]);
+        Strings(linux["seccomp"]!["operators"]).Should().HaveCount(7);
+        Strings(linux["seccomp"]!["archs"]).Should().Contain(["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]);
+        ((bool)linux["cgroup"]!["v1"]!).Should().BeTrue();
+        ((bool)linux["cgroup"]!["v2"]!).Should().BeTrue();
+        ((bool)linux["cgroup"]!["systemd"]!).Should().BeFalse();
         ((bool)linux["apparmor"]!["enabled"]!).Should().BeFalse();
         ((bool)linux["selinux"]!["enabled"]!).Should().BeFalse();
         ((bool)linux["mountExtensions"]!["idmap"]!["enabled"]!).Should().BeFalse();
