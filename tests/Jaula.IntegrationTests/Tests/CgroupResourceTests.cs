@@ -95,10 +95,18 @@ public sealed class CgroupResourceTests(StateRoot stateRoot) : ContainerTest(sta
     {
         string id = NewId();
         Bundle bundle = NewBundle(b => Resources(b, """{"memory": {"limit": 16777216}}"""),
-            "sh", "-c", "sleep 2; dd if=/dev/zero of=/dev/null bs=100M count=1");
+            "sh", "-c", "while [ ! -e /tmp/go ]; do sleep 1; done; exec dd if=/dev/zero of=/dev/null bs=100M count=1");
         RunningCommand run = Jaula.LaunchRun(id, bundle);
         Jaula.WaitForStatus(id, "running");
         RunningCommand events = Jaula.Launch("events", "--interval", "1s", id);
+        // events prints its first stats event once it watches for OOMs; only then may the allocation start.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!events.StdoutSoFar.Contains("\"type\":\"stats\"", StringComparison.Ordinal))
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "events should print a stats event");
+            Thread.Sleep(50);
+        }
+        File.WriteAllText(bundle.HostPath("/tmp/go"), "");
 
         run.Wait().ExitCode.Should().Be(137);
         CommandResult stream = events.Wait();
