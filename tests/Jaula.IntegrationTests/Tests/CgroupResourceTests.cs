@@ -251,6 +251,19 @@ public sealed class CgroupResourceTests(StateRoot stateRoot) : ContainerTest(sta
     }
 
     [Fact]
+    public void A_cgroup_mount_shows_the_containers_own_cgroups_read_only()
+    {
+        CommandResult result = RunScript(
+            "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; mkdir /sys/fs/cgroup/pids/x 2>/dev/null || echo read-only",
+            b =>
+            {
+                Resources(b, """{"memory": {"limit": 41943040}, "pids": {"limit": 17}}""");
+                b.AddMount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro");
+            });
+        result.ShouldSucceed().Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal("41943040", "17", "read-only");
+    }
+
+    [Fact]
     public void The_systemd_driver_is_refused_clearly()
     {
         string id = NewId();
