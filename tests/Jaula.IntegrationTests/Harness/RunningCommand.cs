@@ -29,6 +29,8 @@ public sealed class RunningCommand : IDisposable
 
     public bool IsDisposed => _disposed;
 
+    /// <summary>What the command has written to stdout so far (it is a file; empty until the shell made it).</summary>
+    public string StdoutSoFar => File.Exists(Path.Combine(_outputDir, "stdout")) ? File.ReadAllText(Path.Combine(_outputDir, "stdout")) : "";
 
     public static RunningCommand Start(string fileName, IReadOnlyList<string> args, string? workingDirectory = null)
     {
