@@ -21,6 +21,7 @@ internal static class SeccompAgent
     {
         if (spec.Linux?.Seccomp is null)
             return null;
+        WarnUnknownSyscalls(spec.Linux.Seccomp, log);
         try
         {
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -32,6 +33,26 @@ internal static class SeccompAgent
         {
             throw JaulaException.ForField(e.Field ?? "linux.seccomp", e.Cause, e);
         }
+    }
+
+    /// <summary>
+    /// Names libseccomp does not know are skipped, as runc does (profiles list syscalls of newer kernels); one line says
+    /// which, so a rule that silently does nothing is not a mystery.
+    /// </summary>
+    private static void WarnUnknownSyscalls(SeccompSpec seccomp, IRuntimeLog log)
+    {
+        var unknown = new List<string>();
+        for (int i = 0; i < (seccomp.Syscalls?.Count ?? 0); i++)
+        {
+            var names = seccomp.Syscalls![i].Names ?? [];
+            for (int j = 0; j < names.Count; j++)
+            {
+                if (!SeccompInterop.SyscallKnown(names[j]))
+                    unknown.Add($"linux.seccomp.syscalls[{i}].names[{j}] \"{names[j]}\"");
+            }
+        }
+        if (unknown.Count > 0)
+            log.Warn($"seccomp: skipped syscalls this kernel's libseccomp does not know: {string.Join(", ", unknown)}; their rules have no effect");
     }
 
     /// <summary>Copies the init's listener fd (pidfd_getfd), connects to the agent, sends the state with the fd, closes.</summary>
