@@ -6,6 +6,7 @@ need=()
 command -v gcc >/dev/null || need+=(gcc libc6-dev)
 command -v ar >/dev/null || need+=(binutils)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+test -f /usr/lib/x86_64-linux-gnu/libseccomp.a || need+=(libseccomp-dev) # linked statically for linux.seccomp
 command -v git >/dev/null || need+=(git)
 # The packaging tests render the man pages and load the zsh completion.
 command -v man >/dev/null || need+=(man-db)

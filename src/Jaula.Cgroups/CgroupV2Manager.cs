@@ -59,9 +59,9 @@ public sealed class CgroupV2Manager(HierarchyPath path, IEnumerable<string>? cre
 
     public void Apply(LinuxResources resources, bool update = false)
     {
-        if (resources.Devices is { Count: > 0 })
-            throw new CgroupException("linux.resources.devices: device rules on cgroup v2 need an eBPF device program, which this jaula build does not generate yet");
         new V2ResourceWriter(path.Dir, warn).Apply(resources, update);
+        if (resources.Devices is { Count: > 0 } devices)
+            DeviceFilterProgram.Attach(path.Dir, devices);
     }
 
     public void AddProcess(int pid) => CgroupFile.Write(path.Dir, "cgroup.procs", CgroupFile.Num(pid), "cgroup.procs");

@@ -52,15 +52,43 @@ public static class ExecFifo
             if ((fds[0].Revents & PollFd.Hup) != 0)
                 Thread.Sleep(1); // a hung-up fifo polls as ready at once; don't spin on it
         }
+        if (buffer[0] != (byte)'0')
+            throw new Hooks.HookFailedException(ReadFailure(fifo));
         Sys.Unlink(path);
     }
 
-    /// <summary>The init's side: blocks until `start` opens the fifo, then signals it with one byte.</summary>
-    public static void WaitForStart(int fifoFd)
+    /// <summary>
+    /// The init's side: blocks until `start` opens the fifo, runs <paramref name="beforeRelease"/> (the
+    /// startContainer hooks), then writes "0", or "1" and the failure, which `start` reports. False on failure.
+    /// </summary>
+    public static bool WaitForStart(int fifoFd, Func<string?>? beforeRelease = null)
     {
         // Reopening through /proc/self/fd needs no path into the state dir, which the init cannot see after pivot_root.
         string reopen = $"/proc/self/fd/{fifoFd}";
         using var fifo = Sys.Open(reopen, OpenFlags.WriteOnly | OpenFlags.CloExec);
-        Sys.WriteAll(fifo, "0"u8);
+        string? failure = beforeRelease?.Invoke();
+        if (failure is null)
+        {
+            Sys.WriteAll(fifo, "0"u8);
+            return true;
+        }
+        // One write below PIPE_BUF is atomic: `start` finds the whole message once it has read the first byte.
+        if (failure.Length > MaxFailureLength)
+            failure = failure[..MaxFailureLength] + "...";
+        Sys.WriteAll(fifo, System.Text.Encoding.UTF8.GetBytes("1" + failure));
+        return false;
+    }
+
+    private const int MaxFailureLength = 1000;
+
+    /// <summary>What the init wrote after a "1": everything is already in the pipe (one atomic write).</summary>
+    private static string ReadFailure(SafeFd fifo)
+    {
+        var text = new List<byte>();
+        Span<byte> buffer = stackalloc byte[4096];
+        int n;
+        while ((n = Sys.ReadNonBlocking(fifo, buffer)) > 0)
+            text.AddRange(buffer[..n]);
+        return System.Text.Encoding.UTF8.GetString(text.ToArray());
     }
 }

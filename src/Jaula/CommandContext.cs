@@ -33,7 +33,8 @@ public sealed class CommandContext
         catch (Exception e)
         {
             // Expected failures carry a full sentence; anything else is a bug of ours, said as such but still one line.
-            bool expected = e is JaulaException or ErrnoException or IOException or UnauthorizedAccessException;
+            bool expected = e is JaulaException or ErrnoException or IOException or UnauthorizedAccessException
+                or Jaula.Cgroups.CgroupException;
             string message = expected ? e.Message : $"internal error ({e.GetType().Name}): {e.Message}";
             context.Log.Error(id is null ? $"{verb}: {message}" : $"{verb} {id}: {message}");
             return 1;

@@ -28,6 +28,7 @@ public static class JaulaCommandLine
         root.Subcommands.Add(UpdateCommand.Build());
         root.Subcommands.Add(EventsCommand.Build());
         root.Subcommands.Add(PsCommand.Build());
+        root.Subcommands.Add(FeaturesCommand.Build());
         foreach (var command in NotYetCommands.Build())
             root.Subcommands.Add(command);
         root.Subcommands.Add(HelpCommand.Build(root));

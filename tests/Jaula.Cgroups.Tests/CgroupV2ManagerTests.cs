@@ -108,12 +108,30 @@ public class CgroupV2ManagerTests
     }
 
     [Fact]
-    public void Device_rules_are_a_clear_error_until_the_ebpf_program_exists()
+    public void Device_rules_become_an_ebpf_program_where_the_last_matching_rule_wins()
     {
-        using var tree = new FakeCgroupTree();
-        var m = Created(Manager(tree));
-        var act = () => m.Apply(new LinuxResources { Devices = [new() { Allow = false, Access = "rwm" }] });
-        act.Should().Throw<CgroupException>().WithMessage("linux.resources.devices:*eBPF*");
+        var program = DeviceFilterProgram.Generate([
+            new DeviceCgroupRule { Allow = false, Access = "rwm" },
+            new DeviceCgroupRule { Allow = true, Type = "c", Major = 1, Minor = 3, Access = "rw" },
+        ]);
+        // 6 prologue loads, the allow block (type, 3 for access, major, minor, r0 = 1, exit) first, then deny-all, which
+        // matches everything, so no fallthrough follows (the verifier refuses unreachable code).
+        program.Should().HaveCount(6 + 8 + 2);
+        program[6].Should().Be(DeviceFilterProgram.Insn(0x55, dst: 2, off: 7, imm: 2), "a non-char device jumps past the block");
+        program[8].Should().Be(DeviceFilterProgram.Insn(0x54, dst: 1, imm: ~6), "anything but read and write is not this rule");
+        program[10].Should().Be(DeviceFilterProgram.Insn(0x55, dst: 4, off: 3, imm: 1));
+        program[12].Should().Be(DeviceFilterProgram.Insn(0xb7, dst: 0, imm: 1));
+        program[14].Should().Be(DeviceFilterProgram.Insn(0xb7, dst: 0, imm: 0));
+        program[^1].Should().Be(DeviceFilterProgram.Insn(0x95));
+        DeviceFilterProgram.Generate([new DeviceCgroupRule { Allow = true, Type = "c", Major = 1, Minor = 3 }])
+            .Should().HaveCount(6 + 5 + 2, "without a catch-all rule, an unmatched access falls through to deny");
+    }
+
+    [Fact]
+    public void Bad_device_rules_are_named()
+    {
+        var act = () => DeviceFilterProgram.Generate([new DeviceCgroupRule { Allow = true, Type = "x" }]);
+        act.Should().Throw<CgroupException>().WithMessage("linux.resources.devices[0].type:*");
     }
 
     [Fact]

@@ -200,5 +200,5 @@ internal sealed class V1ResourceWriter(Func<string, string?> dirOf, string? unif
     }
 
     private static CgroupException NotMounted(string controller, string field) =>
-        new($"{field}: the {controller} cgroup controller is not mounted on this host");
+        new($"{field}: the {controller} cgroup controller is not mounted on this host; remove the field, or mount the controller (`jaula check` shows how)");
 }

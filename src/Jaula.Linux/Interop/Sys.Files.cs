@@ -61,6 +61,9 @@ public static partial class Sys
         [LibraryImport("libc", EntryPoint = "chdir", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         internal static partial int Chdir(string path);
 
+        [LibraryImport("libc", EntryPoint = "getcwd", SetLastError = true)]
+        internal static unsafe partial byte* Getcwd(byte* buffer, nuint size);
+
         [LibraryImport("libc", EntryPoint = "fchdir", SetLastError = true)]
         internal static partial int Fchdir(SafeFd fd);
 
@@ -209,6 +212,16 @@ public static partial class Sys
     public static uint Umask(uint mask) => Libc.Umask(mask);
 
     public static void Chdir(string path) => ThrowIfFailed(Libc.Chdir(path), "chdir", path);
+
+    /// <summary>getcwd(3): glibc fails with ENOENT when the directory is not below the process's root.</summary>
+    public static unsafe string Getcwd()
+    {
+        const int size = 4096 + 1;
+        byte* buffer = stackalloc byte[size];
+        if (Libc.Getcwd(buffer, size) == null)
+            throw ErrnoException.FromLastError("getcwd");
+        return System.Text.Encoding.UTF8.GetString(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(buffer));
+    }
 
     public static void Fchdir(SafeFd fd) => ThrowIfFailed(Libc.Fchdir(fd), "fchdir");
 

@@ -12,6 +12,9 @@ public static partial class Sys
         [LibraryImport("libc", EntryPoint = "getpid")]
         internal static partial int GetPid();
 
+        [LibraryImport("libc", EntryPoint = "gettid")]
+        internal static partial int GetTid();
+
         [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
         internal static partial int Kill(int pid, int signal);
 
@@ -29,6 +32,9 @@ public static partial class Sys
     }
 
     public static int GetPid() => Libc.GetPid();
+
+    /// <summary>The calling thread's id (capabilities, LSM exec labels and seccomp filters are per thread).</summary>
+    public static int GetTid() => Libc.GetTid();
 
     public static void Kill(int pid, int signal) => ThrowIfFailed(Libc.Kill(pid, signal), "kill", $"pid {pid}");
 
@@ -48,6 +54,18 @@ public static partial class Sys
         int errno = TryPidfdSendSignal(pidfd, signal);
         if (errno != 0)
             throw new ErrnoException("pidfd_send_signal", null, errno);
+    }
+
+    /// <summary>
+    /// pidfd_getfd(2): a close-on-exec copy of descriptor <paramref name="targetFd"/> of the process behind
+    /// <paramref name="pidfd"/> (needs ptrace access to it).
+    /// </summary>
+    public static SafeFd PidfdGetFd(SafeFd pidfd, int targetFd)
+    {
+        using var fd = new BorrowedFd(pidfd);
+        long copy = Syscall(SyscallNumber.PidfdGetfd, fd.Value, targetFd, 0);
+        ThrowIfFailed(copy, "pidfd_getfd", $"fd {targetFd}");
+        return SafeFd.Own((int)copy);
     }
 
     /// <summary>pidfd_send_signal(2) without throwing: 0 or the errno (ESRCH once the process has exited).</summary>

@@ -36,6 +36,9 @@ public static partial class Sys
 
         [LibraryImport("libc", EntryPoint = "statfs", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         internal static unsafe partial int Statfs(string path, long* buffer);
+
+        [LibraryImport("libc", EntryPoint = "fstatfs", SetLastError = true)]
+        internal static unsafe partial int Fstatfs(SafeFd fd, long* buffer);
     }
 
     /// <summary>stat(2): follows a final symlink.</summary>
@@ -110,6 +113,14 @@ public static partial class Sys
     {
         long* buffer = stackalloc long[StatfsLongs + 1];
         ThrowIfFailed(Libc.Statfs(path, buffer), "statfs", path);
+        return buffer[0];
+    }
+
+    /// <summary>f_type of fstatfs(2) on an open descriptor.</summary>
+    public static unsafe long FstatfsType(SafeFd fd)
+    {
+        long* buffer = stackalloc long[StatfsLongs + 1];
+        ThrowIfFailed(Libc.Fstatfs(fd, buffer), "fstatfs");
         return buffer[0];
     }
 

@@ -23,6 +23,7 @@ public static partial class Sys
         public const long PidfdOpen = 434;
         public const long CloseRange = 436;
         public const long Openat2 = 437;
+        public const long PidfdGetfd = 438;
         public const long MountSetattr = 442;
     }
 

@@ -33,6 +33,7 @@ public static class SpecLoader
     public static Spec Deserialize(ReadOnlySpan<byte> utf8, string sourceName)
     {
         utf8 = WithoutByteOrderMark(utf8);
+        ThrowIfNotUtf8(utf8, sourceName);
         JsonSyntaxCheck.ThrowIfInvalid(utf8, sourceName);
         Spec? spec;
         try
@@ -44,6 +45,35 @@ public static class SpecLoader
             throw JsonShapeError.ToSpecException(e, utf8, sourceName);
         }
         return spec ?? throw new SpecException(sourceName, "", "expected a JSON object, found null");
+    }
+
+    /// <summary>
+    /// The JSON reader does not check the bytes inside strings, and decoding a bad one later throws something other
+    /// than a JsonException (found by the fuzz test): refuse such a document here, with the offset.
+    /// </summary>
+    private static void ThrowIfNotUtf8(ReadOnlySpan<byte> utf8, string sourceName)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            return;
+        }
+        throw new SpecException(sourceName, "", $"is not valid UTF-8 (byte offset {FirstInvalidByte(utf8)})");
+    }
+
+    private static int FirstInvalidByte(ReadOnlySpan<byte> utf8)
+    {
+        Span<char> scratch = stackalloc char[256];
+        int offset = 0;
+        while (offset < utf8.Length)
+        {
+            var status = System.Text.Unicode.Utf8.ToUtf16(utf8[offset..], scratch, out int read, out _, replaceInvalidSequences: false);
+            offset += read;
+            if (status == System.Buffers.OperationStatus.InvalidData || status == System.Buffers.OperationStatus.NeedMoreData)
+            {
+                return offset;
+            }
+        }
+        return offset;
     }
 
     private static byte[] ReadFile(string file)

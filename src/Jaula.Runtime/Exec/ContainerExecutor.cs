@@ -6,6 +6,7 @@ using Jaula.Runtime.Init;
 using Jaula.Runtime.Lifecycle;
 using Jaula.Runtime.Sync;
 using Jaula.Sandbox;
+using Jaula.Sandbox.Process;
 using Jaula.Sandbox.Terminal;
 
 namespace Jaula.Runtime.Exec;
@@ -67,6 +68,18 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         }
     }
 
+    private static void ApplyInitialAffinity(int pid, Spec spec)
+    {
+        try
+        {
+            ExecCpuAffinityApplier.ApplyInitial(pid, spec.Process?.ExecCpuAffinity);
+        }
+        catch (ContainerSetupException e)
+        {
+            throw JaulaException.ForField(e.Field ?? "process.execCPUAffinity", e.Cause, e);
+        }
+    }
+
     /// <summary>The engine must get the pty or the process is useless: on failure it is killed, not left orphaned.</summary>
     private static void SendToConsoleSocket(string socket, SafeFd master, SpawnedInit child)
     {
@@ -114,6 +127,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
     private (SpawnedInit Child, SafeFd? ConsoleMaster) Launch(Container container, Spec spec, ExecRequest request)
     {
         int initPid = container.Record.Pid;
+        var seccomp = SeccompAgent.Compile(spec, log); // the exec'd process gets the container's filter too
         var joins = OpenJoins(initPid);
         using SafeFd mountNamespace = OpenMountNamespace(initPid, joins);
         var (parentEnd, childEnd) = Sys.SocketPair();
@@ -124,7 +138,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             // The ns files were opened by pid: only if the init still is the recorded one do they belong to it.
             if (!container.InitIsAlive())
                 throw new JaulaException("cannot exec in a stopped container");
-            using var exe = Sys.Open("/proc/self/exe", OpenFlags.ReadOnly | OpenFlags.CloExec);
+            using var exe = SealedExecutable.Create(log); // never the writable host binary (CVE-2019-5736)
             child = InitStage.Spawn(new InitSpawnRequest
             {
                 SyncFd = childEnd,
@@ -145,6 +159,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
 
         try
         {
+            ApplyInitialAffinity(child.Pid, spec);
             CgroupJoin.Join(child.Pid, initPid, request.Cgroup);
             channel.Send(FrameType.Go);
             var plan = new InitPlan
@@ -154,11 +169,13 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 Rootfs = container.Record.Rootfs,
                 Spec = spec,
                 Exec = true,
+                Seccomp = seccomp,
                 PreserveFds = request.PreserveFds,
                 InUserNamespace = joins.Any(j => j.NsType == CloneFlags.NewUser),
             };
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan), mountNamespace);
-            SafeFd? master = AwaitExec(channel, child);
+            SafeFd? master = AwaitExec(channel, child,
+                frame => SeccompAgent.Hand(frame, child, spec, container.Id, container.Record.Bundle, container.Record.Rootfs));
             return (child, master);
         }
         catch
@@ -215,7 +232,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
     /// Warnings, then the pty master (with a terminal), then end of file: the sync socket is close-on-exec, so EOF
     /// means the process was exec'd. An ERROR frame says why it was not.
     /// </summary>
-    private SafeFd? AwaitExec(SyncChannel channel, SpawnedInit child)
+    private SafeFd? AwaitExec(SyncChannel channel, SpawnedInit child, Action<Frame> onSeccompListener)
     {
         SafeFd? master = null;
         try
@@ -229,6 +246,9 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                         return master;
                     case FrameType.Warning:
                         log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
+                        break;
+                    case FrameType.SeccompListener:
+                        onSeccompListener(frame);
                         break;
                     case FrameType.Console when fd is not null && master is null:
                         master = fd;

@@ -20,13 +20,17 @@ public static class ExecProgram
     public static int Run(SyncChannel channel, InitPlan plan, SafeFd? mountNamespace)
     {
         ExecTarget target;
+        var seccomp = new InitSeccomp(plan.Seccomp, plan.Spec.Process?.NoNewPrivileges == true);
         try
         {
             Sys.SetCloexec(channel.Socket.Value, true);
             JoinMountNamespace(mountNamespace);
+            ProcessAttributes.Apply(plan.Spec);
+            ExecCpuAffinityApplier.ApplyFinal(plan.Spec.Process?.ExecCpuAffinity);
             if (plan.Spec.Process?.Terminal == true)
                 SendPty(channel, plan);
-            target = ProcessSetup.Prepare(plan.Spec, sessionKeyring: null);
+            target = ProcessSetup.Prepare(plan.Spec, sessionKeyring: null, seccomp.BeforeUserSwitch);
+            seccomp.BeforeReady(channel);
             foreach (string warning in target.Warnings)
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
             Sys.CloseRange((uint)(3 + plan.PreserveFds), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
@@ -38,7 +42,7 @@ public static class ExecProgram
         }
         try
         {
-            Sys.Execve(target.Path, target.Argv, target.Env);
+            seccomp.Exec(target);
             return 127;
         }
         catch (Exception e)

@@ -31,4 +31,9 @@ public sealed class InitPlan
     /// namespace the init itself would see only "/".
     /// </summary>
     [JsonPropertyName("hostCgroups")] public List<string> HostCgroups { get; init; } = [];
+
+    /// <summary>The state hooks run by the init read on stdin (its status set at each point); pid is the host's.</summary>
+    [JsonPropertyName("hookState")] public ContainerState? HookState { get; init; }
+    /// <summary>linux.seccomp compiled by the parent, or null.</summary>
+    [JsonPropertyName("seccomp")] public Jaula.Sandbox.Seccomp.SeccompProgram? Seccomp { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jaula.Linux;
+using Jaula.Runtime.Hooks;
 using Jaula.Runtime.Sync;
 using Jaula.Sandbox;
 using Jaula.Sandbox.Process;
@@ -21,13 +22,16 @@ public static class InitProgram
         var channel = new SyncChannel(SafeFd.Own(syncFd));
         ExecTarget target;
         InitPlan plan;
+        InitSeccomp seccomp;
         try
         {
             plan = ReceivePlan(channel, out SafeFd? mountNamespace);
             if (plan.Exec)
                 return ExecProgram.Run(channel, plan, mountNamespace);
             mountNamespace?.Dispose();
-            target = Prepare(plan, channel);
+            seccomp = new InitSeccomp(plan.Seccomp, plan.Spec.Process?.NoNewPrivileges == true);
+            target = Prepare(plan, channel, seccomp);
+            seccomp.BeforeReady(channel);
             foreach (string warning in target.Warnings)
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
             channel.Send(FrameType.Ready);
@@ -41,10 +45,12 @@ public static class InitProgram
 
         try
         {
-            ExecFifo.WaitForStart(syncFd + 1);
+            if (!ExecFifo.WaitForStart(syncFd + 1, () => InitHooks.BeforeStart(plan)))
+                return 1;
             // Only the preserved fds (3 .. 3+N-1) and stdio pass to the process.
             Sys.CloseRange((uint)(3 + plan.PreserveFds), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
-            Sys.Execve(target.Path, target.Argv, target.Env);
+            Personality.Apply(plan.Spec.Linux?.Personality);
+            seccomp.Exec(target);
             return 127;
         }
         catch (Exception e)
@@ -64,17 +70,18 @@ public static class InitProgram
             ?? throw new InvalidDataException("empty plan");
     }
 
-    private static ExecTarget Prepare(InitPlan plan, SyncChannel channel)
+    private static ExecTarget Prepare(InitPlan plan, SyncChannel channel, InitSeccomp seccomp)
     {
         Sys.Umask(0); // device nodes and directories get exactly the modes asked for; the process umask comes last
         var cgroups = OwnCgroup.Parse(plan.HostCgroups);
         var rootfs = new RootfsBuilder(plan.Spec, plan.Rootfs, plan.Bundle, plan.InUserNamespace, plan.NoPivot, cgroups);
-        rootfs.Build();
+        rootfs.Build(() => InitHooks.BeforePivot(channel, plan));
         if (plan.Spec.Process?.Terminal == true)
             AttachTerminal(plan, channel);
         ProcessSetup.ApplyKernelSettings(plan.Spec);
         rootfs.Finish();
-        return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
+        ProcessAttributes.Apply(plan.Spec);
+        return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId, seccomp.BeforeUserSwitch);
     }
 
     /// <summary>After pivot_root (the pty comes from the container's devpts), before the root may turn read-only.</summary>
@@ -93,6 +100,7 @@ public static class InitProgram
     {
         var error = e switch
         {
+            HookFailedException h => new InitError { Step = "hook", Message = h.Message },
             ContainerSetupException s => new InitError { Field = s.Field, Message = s.Cause, Errno = (s.InnerException as ErrnoException)?.Errno ?? 0 },
             ErrnoException x => new InitError { Message = x.Message, Errno = x.Errno },
             _ => new InitError { Message = $"{e.GetType().Name}: {e.Message}" },

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using Jaula.Linux;
 using Jaula.Oci;
+using Jaula.Runtime.Hooks;
 using Jaula.Runtime.Init;
 using Jaula.Runtime.Sync;
+using Jaula.Sandbox.Seccomp;
 
 namespace Jaula.Runtime.Lifecycle;
 
@@ -20,7 +22,9 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         string bundle = Path.GetFullPath(options.Bundle);
         Spec spec = LoadSpec(bundle);
         UnsupportedFeatures.Reject(spec, options, log);
+        ConfigFieldChecks.Check(spec);
         options = SocketActivation.Apply(options, spec);
+        var seccomp = SeccompAgent.Compile(spec, log);
         string rootfs = ResolveRootfs(spec, bundle);
         var namespaces = NamespacePlan.From(spec);
         if (!namespaces.OwnMount)
@@ -34,7 +38,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         try
         {
             placement = cgroups?.Invoke(spec) ?? new ContainerCgroups(spec, options.Id, log);
-            (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement);
+            (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, seccomp);
             consoleMaster = HandOverConsole(options, consoleMaster);
             var stat = ProcFs.ReadStat(init.Pid) ?? throw new JaulaException($"the container's init (pid {init.Pid}) vanished during create");
             var record = Record(options.Id, bundle, rootfs, spec, init.Pid, stat.StartTime, namespaces.NewPid);
@@ -47,10 +51,13 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             log.Debug($"container {options.Id} created, init pid {init.Pid}");
             return new CreatedContainer(record, init, consoleMaster);
         }
-        catch
+        catch (Exception e)
         {
             consoleMaster?.Dispose();
             Abort(init, placement, options.Id);
+            // runtime.md: a failing create hook stops the container and the lifecycle goes on at delete (poststop).
+            if (e is HookFailedException)
+                HookRunner.RunPoststop(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, 0), log);
             throw;
         }
     }
@@ -98,12 +105,12 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     }
 
     private (SpawnedInit Init, SafeFd? ConsoleMaster) Launch(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
-        string containerDir, ICgroupPlacement placement)
+        string containerDir, ICgroupPlacement placement, SeccompProgram? seccomp)
     {
         using var fifo = ExecFifo.Create(containerDir);
         var (parentEnd, childEnd) = Sys.SocketPair();
         using var channel = new SyncChannel(parentEnd);
-        using var exe = Sys.Open("/proc/self/exe", OpenFlags.ReadOnly | OpenFlags.CloExec);
+        using var exe = SealedExecutable.Create(log);
         SpawnedInit init;
         var joins = OpenJoins(namespaces);
         try
@@ -122,10 +129,12 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             if (namespaces.NewUser)
                 IdMapWriter.Write(init.Pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings);
             placement.Place(init.Pid);
+            Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
-            var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid);
+            var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
-            return (init, AwaitReady(channel, init));
+            var hooks = new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid));
+            return (init, AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs)));
         }
         catch (Exception e) when (e is not JaulaException)
         {
@@ -186,7 +195,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             Env = ["JAULA_INIT=1"],
         });
 
-    private static InitPlan Plan(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid) =>
+    private static InitPlan Plan(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid,
+        SeccompProgram? seccomp) =>
         new()
         {
             ContainerId = options.Id,
@@ -198,6 +208,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             PreserveFds = options.PreserveFds,
             InUserNamespace = namespaces.InUserNamespace,
             HostCgroups = [.. File.ReadAllLines($"/proc/{pid}/cgroup")],
+            HookState = HookRunner.Creating(options.Id, bundle, rootfs, spec, pid),
+            Seccomp = seccomp,
         };
 
     private static List<(int NsType, SafeFd Fd)> OpenJoins(NamespacePlan namespaces)
@@ -235,17 +247,24 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             $"{kv.Key} {(kv.Value.Secs ?? 0).ToString(CultureInfo.InvariantCulture)} {(kv.Value.Nanosecs ?? 0).ToString(CultureInfo.InvariantCulture)}\n"));
     }
 
-    /// <summary>Warnings and, with a terminal, the pty master may come before READY; returns the master.</summary>
-    private SafeFd? AwaitReady(SyncChannel channel, SpawnedInit init)
+    /// <summary>
+    /// Before READY may come warnings, the HOOKS_DUE point (run prestart/createRuntime and answer), the seccomp
+    /// listener (for the agent), and with a terminal the pty master; returns the master.
+    /// </summary>
+    private SafeFd? AwaitReady(SyncChannel channel, SpawnedInit init, CreateHooks hooks, Action<Frame> onSeccompListener)
     {
         SafeFd? master = null;
         try
         {
             var frame = channel.Receive(out SafeFd? fd);
-            while (frame?.Type is FrameType.Warning or FrameType.Console)
+            while (frame?.Type is FrameType.Warning or FrameType.Console or FrameType.HooksDue or FrameType.SeccompListener)
             {
                 if (frame.Type == FrameType.Console && fd is not null && master is null)
                     (master, fd) = (fd, null);
+                else if (frame.Type == FrameType.HooksDue)
+                    hooks.Run(channel);
+                else if (frame.Type == FrameType.SeccompListener)
+                    onSeccompListener(frame);
                 else if (frame.Type == FrameType.Warning)
                     log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
                 fd?.Dispose();
@@ -268,6 +287,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         {
             case FrameType.Ready:
                 return;
+            case FrameType.Error when DecodeError(frame) is { Step: "hook" } hookError:
+                throw new HookFailedException(hookError.Describe());
             case FrameType.Error:
                 throw new JaulaException(DecodeError(frame)?.Describe()
                     ?? $"the container's init failed and its error report ({frame.Payload.Length} bytes) was unreadable");
@@ -293,6 +314,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             OwnPidNamespace = ownPidNamespace,
             Created = Timestamps.Rfc3339Now(),
             Annotations = spec.Annotations,
+            Hooks = spec.Hooks,
         };
     }
 

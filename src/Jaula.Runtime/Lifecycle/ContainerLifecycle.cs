@@ -1,5 +1,6 @@
 using Jaula.Linux;
 using Jaula.Oci;
+using Jaula.Runtime.Hooks;
 
 namespace Jaula.Runtime.Lifecycle;
 
@@ -8,7 +9,39 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Releases the init (which runs the startContainer hooks first), then runs the poststart hooks. A failing hook
+    /// fails `start` and, as runtime.md asks, the container is stopped and deleted (its poststop hooks run).
+    /// </summary>
     public void Start(string id)
+    {
+        ContainerRecord record;
+        try
+        {
+            record = Release(id);
+            HookRunner.Run(record.Hooks?.Poststart, HookRunner.Poststart, HookRunner.State(record, ContainerStatus.Running, record.Pid));
+        }
+        catch (HookFailedException)
+        {
+            TearDown(id);
+            throw;
+        }
+        log.Debug($"container {id} started");
+    }
+
+    private void TearDown(string id)
+    {
+        try
+        {
+            Delete(id, force: true);
+        }
+        catch (JaulaException e)
+        {
+            log.Warn($"container {id} could not be removed after its hook failed: {e.Message}");
+        }
+    }
+
+    private ContainerRecord Release(string id)
     {
         using var _ = store.Lock(id);
         var container = Container.Load(store, id);
@@ -24,7 +57,7 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
             });
         }
         ExecFifo.Release(container.Directory, pidfd);
-        log.Debug($"container {id} started");
+        return container.Record;
     }
 
     public void Kill(string id, int signal, bool all)
@@ -88,6 +121,7 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
         ContainerCgroupOps.Remove(container, log);
         store.Remove(id);
         log.Debug($"container {id} deleted");
+        HookRunner.RunPoststop(container.Record.Hooks, HookRunner.State(container.Record, ContainerStatus.Stopped, 0), log);
     }
 
     private void StopForDelete(Container container)

@@ -19,9 +19,11 @@ public sealed class ContainerRunner(StateStore store, IRuntimeLog log)
         {
             lifecycle.Start(options.Id);
         }
-        catch
+        catch (Exception e)
         {
-            lifecycle.Delete(options.Id, force: true);
+            // A failing start hook has already removed the container.
+            if (e is not Hooks.HookFailedException)
+                lifecycle.Delete(options.Id, force: true);
             throw;
         }
         if (detach)

@@ -11,31 +11,10 @@ public static class UnsupportedFeatures
     public static void Reject(Spec spec, CreateOptions options, IRuntimeLog log)
     {
         TerminalRules.Check(spec, options);
-        if (spec.Linux?.Seccomp is not null)
-            throw NotYet("linux.seccomp", "seccomp filters");
-        if (!string.IsNullOrEmpty(spec.Process?.ApparmorProfile))
-            throw NotYet("process.apparmorProfile", "AppArmor profiles");
-        if (!string.IsNullOrEmpty(spec.Process?.SelinuxLabel))
-            throw NotYet("process.selinuxLabel", "SELinux labels");
-        if (!string.IsNullOrEmpty(spec.Linux?.MountLabel))
-            throw NotYet("linux.mountLabel", "SELinux mount labels");
-        if (spec.Hooks is { } hooks && HasAny(hooks))
-            throw NotYet("hooks", "hooks");
-        if (spec.Linux?.IntelRdt is not null)
-            throw NotYet("linux.intelRdt", "Intel RDT");
-        if (spec.Linux?.Personality is not null)
-            throw NotYet("linux.personality", "personality");
-        if (spec.Process?.Scheduler is not null)
-            throw NotYet("process.scheduler", "scheduler settings");
-        if (spec.Process?.IoPriority is not null)
-            throw NotYet("process.ioPriority", "I/O priority");
+        SecurityLabelCheck.Run(spec);
         if (spec.Mounts?.Any(m => m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 }) == true)
             throw NotYet("mounts[].uidMappings", "idmapped mounts");
     }
-
-    private static bool HasAny(HooksSpec hooks) =>
-        hooks.Prestart is { Count: > 0 } || hooks.CreateRuntime is { Count: > 0 } || hooks.CreateContainer is { Count: > 0 }
-        || hooks.StartContainer is { Count: > 0 } || hooks.Poststart is { Count: > 0 } || hooks.Poststop is { Count: > 0 };
 
     private static JaulaException NotYet(string field, string feature, string? hint = null) =>
         JaulaException.ForField(field, $"not supported yet by this jaula build ({feature})" + (hint is null ? "" : $"; {hint}"));

@@ -20,4 +20,16 @@ public enum FrameType : uint
 
     /// <summary>Init to parent: the pty master of a process with a terminal, as an SCM_RIGHTS descriptor.</summary>
     Console = 6,
+
+    /// <summary>Init to parent: mounts done, pivot_root next; run prestart and createRuntime hooks now.</summary>
+    HooksDue = 20,
+
+    /// <summary>Parent to init: the executable of one createContainer hook (payload: its index), fd attached.</summary>
+    HookExecutable = 21,
+
+    /// <summary>Parent to init: the runtime-namespace hooks succeeded; run the createContainer hooks and go on.</summary>
+    HooksDone = 22,
+
+    /// <summary>Init to parent: the number (u32) of its seccomp listener fd, for the parent to copy and pass to the agent.</summary>
+    SeccompListener = 7,
 }

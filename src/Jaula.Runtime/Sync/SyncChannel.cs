@@ -49,6 +49,19 @@ public sealed class SyncChannel : IDisposable
             Sys.WriteAll(Socket, payload);
     }
 
+    /// <summary>Sends a frame with a descriptor attached (SCM_RIGHTS); the peer takes it with <see cref="ReceiveWithFd"/>.</summary>
+    public void SendWithFd(FrameType type, ReadOnlySpan<byte> payload, SafeFd fd) => Send(type, payload, fd);
+
+    /// <summary>
+    /// Reads one frame and the descriptor that came with its first byte, if any. Use it wherever the peer may send
+    /// one: a plain read(2) would drop (close) the descriptor.
+    /// </summary>
+    public (Frame? Frame, SafeFd? Fd) ReceiveWithFd()
+    {
+        var frame = Receive(out SafeFd? fd);
+        return (frame, fd);
+    }
+
     /// <summary>Reads one frame; null when the peer closed the socket before a header.</summary>
     public Frame? Receive()
     {
@@ -69,15 +82,23 @@ public sealed class SyncChannel : IDisposable
             fd = null;
             return null;
         }
-        if (!ReadExactly(header[first..], allowEof: false))
-            return null;
-        var type = (FrameType)BinaryPrimitives.ReadUInt32LittleEndian(header);
-        uint length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-        if (length > MaxPayload)
-            throw new InvalidDataException($"sync frame {type} announces {length} bytes, more than {MaxPayload}");
-        var payload = new byte[length];
-        ReadExactly(payload, allowEof: false);
-        return new Frame(type, payload);
+        try
+        {
+            ReadExactly(header[first..], allowEof: false);
+            var type = (FrameType)BinaryPrimitives.ReadUInt32LittleEndian(header);
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+            if (length > MaxPayload)
+                throw new InvalidDataException($"sync frame {type} announces {length} bytes, more than {MaxPayload}");
+            var payload = new byte[length];
+            ReadExactly(payload, allowEof: false);
+            return new Frame(type, payload);
+        }
+        catch
+        {
+            fd?.Dispose();
+            fd = null;
+            throw;
+        }
     }
 
     private bool ReadExactly(Span<byte> buffer, bool allowEof)

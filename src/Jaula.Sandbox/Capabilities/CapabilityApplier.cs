@@ -9,6 +9,22 @@ namespace Jaula.Sandbox.Capabilities;
 public static class CapabilityApplier
 {
     /// <summary>
+    /// Refuses, naming the set, any capability outside this thread's bounding set (the host's, e.g. CAP_SYS_RESOURCE
+    /// on a host that dropped it): the kernel would only say EPERM, or for the bounding set silently not have it.
+    /// Call before <see cref="ApplyBounding"/>.
+    /// </summary>
+    public static void RequireWithinHostBounding(CapabilitySet set)
+    {
+        ulong host = Sys.CapBoundingSet();
+        foreach (var (name, mask) in new[] { ("bounding", set.Bounding), ("effective", set.Effective), ("permitted", set.Permitted),
+                     ("inheritable", set.Inheritable), ("ambient", set.Ambient) })
+        {
+            if ((mask & ~host) is var missing and not 0)
+                throw new ContainerSetupException($"process.capabilities.{name}", NotInHost(missing, "the container cannot have"));
+        }
+    }
+
+    /// <summary>
     /// Drops from the bounding set every capability the kernel knows that <see cref="CapabilitySet.Bounding"/> lacks.
     /// Needs CAP_SETPCAP, so it runs as root, before the user switch.
     /// </summary>

@@ -41,6 +41,9 @@ public sealed record MountOptions(
     /// </summary>
     public static MountOptions Parse(IEnumerable<string>? options) => MountOptionsParser.Parse(options);
 
+    /// <summary>The option words jaula recognizes in mounts[].options (features.md "mountOptions").</summary>
+    public static IReadOnlyList<string> RecognizedWords => MountOptionsParser.Words;
+
     // A record compares a list by reference; two parses of the same words must be equal.
     public bool Equals(MountOptions? other) =>
         other is not null

@@ -12,14 +12,19 @@ public static class KernelParameters
             string field = $"linux.sysctl[\"{key}\"]";
             if (key.Length == 0 || key.Contains("..") || key.Contains('/') && key.Contains('.'))
                 throw new ContainerSetupException(field, "not a sysctl name (use dotted names like net.ipv4.ip_forward)");
-            string path = "/proc/sys/" + key.Replace('.', '/');
+            string relative = "sys/" + key.Replace('.', '/');
+            string path = "/proc/" + relative;
             try
             {
-                Sys.WriteFile(path, value);
+                ProcfsFile.Write(relative, value);
             }
             catch (ErrnoException e) when (e.Errno == Errno.ENOENT)
             {
                 throw new ContainerSetupException(field, $"unknown sysctl: this kernel has no {path}", e);
+            }
+            catch (ErrnoException e) when (e.Errno is Errno.EXDEV or Errno.ELOOP)
+            {
+                throw new ContainerSetupException(field, $"{path} is covered by a mount or reached through a link; jaula writes sysctls only into procfs itself ({e.Message})", e);
             }
             catch (ErrnoException e)
             {

@@ -16,7 +16,8 @@ public static class ProcessSetup
     private const uint DefaultUmask = 0x12; // 0022
 
     /// <param name="sessionKeyring">The name of a new session keyring to join (runc's "_ses.&lt;id&gt;"), or null to keep the caller's.</param>
-    public static ExecTarget Prepare(Spec spec, string? sessionKeyring)
+    /// <param name="beforeUserSwitch">Runs right before the user switch, while the init still has every capability (seccomp without no_new_privs).</param>
+    public static ExecTarget Prepare(Spec spec, string? sessionKeyring, Action? beforeUserSwitch = null)
     {
         var process = spec.Process ?? throw new ContainerSetupException("process", "missing: nothing to run");
         var warnings = new List<string>();
@@ -27,16 +28,20 @@ public static class ProcessSetup
         SetRlimits(process.Rlimits);
 
         var caps = ParseCapabilities(process.Capabilities);
+        CapabilityApplier.RequireWithinHostBounding(caps);
         CapabilityApplier.ApplyBounding(caps);
+        beforeUserSwitch?.Invoke();
         SwitchUser(process.User);
         CapabilityApplier.Apply(caps, warnings);
 
         string cwd = process.Cwd ?? "/";
         Step("process.cwd", () => Sys.Chdir(cwd));
+        WorkingDirectory.RequireInsideRoot(cwd);
         string path = ExecutableResolver.Resolve(process.Args![0], process.Env, cwd);
         Sys.Umask(process.User?.Umask ?? DefaultUmask);
         if (process.NoNewPrivileges == true)
             Step("process.noNewPrivileges", Sys.SetNoNewPrivileges);
+        Lsm.SecurityLabels.ApplyForExec(process);
         return new ExecTarget(path, process.Args, WithHome(process.Env ?? [], process.User?.Uid ?? 0), warnings);
     }
 
@@ -106,7 +111,7 @@ public static class ProcessSetup
     {
         if (adjust is not int value)
             return;
-        Step("process.oomScoreAdj", () => Sys.WriteFile("/proc/self/oom_score_adj", value.ToString(CultureInfo.InvariantCulture)));
+        Step("process.oomScoreAdj", () => ProcfsFile.Write($"{ProcfsFile.Self}/oom_score_adj", value.ToString(CultureInfo.InvariantCulture)));
     }
 
     private static void SetRlimits(IReadOnlyList<RlimitSpec>? rlimits)

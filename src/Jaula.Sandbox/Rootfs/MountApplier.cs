@@ -61,6 +61,9 @@ public static class MountApplier
 
     private static void MountFilesystem(MountSpec mount, string type, MountOptions options, MountContext context)
     {
+        // CVE-2023-27561: procfs or sysfs over an image's symlink could land where the image chooses.
+        if (type is "proc" or "sysfs" && SecurePath.IsSymlink(context.RootFd, mount.Destination))
+            throw new ErrnoException("mount", $"{mount.Destination} (a symlink in the image; {type} is never mounted over a symlink)", Errno.ELOOP);
         using (var target = SecurePath.MkdirAll(context.RootFd, mount.Destination))
         {
             var flags = options.Flags & ~(PropagationFlags | MountFlags.Rec);

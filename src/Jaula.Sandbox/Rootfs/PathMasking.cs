@@ -12,6 +12,7 @@ public static class PathMasking
     public static void Mask(IReadOnlyList<string>? paths)
     {
         using var root = OpenRoot();
+        using var devNull = paths is { Count: > 0 } ? OpenNullDevice(root) : null;
         for (int i = 0; i < (paths?.Count ?? 0); i++)
         {
             try
@@ -23,7 +24,7 @@ public static class PathMasking
                 if (Sys.Fstat(target).IsDirectory)
                     Sys.Mount("tmpfs", path, "tmpfs", MountFlags.ReadOnly, null);
                 else
-                    Sys.Mount("/dev/null", path, null, MountFlags.Bind, null);
+                    Sys.Mount(SecurePath.ProcPath(devNull!), path, null, MountFlags.Bind, null);
             }
             catch (ErrnoException e)
             {
@@ -63,6 +64,32 @@ public static class PathMasking
     {
         var kept = Sys.StatfsMountFlags(path) & MountApplier.InheritedFlags;
         Sys.Mount(null, path, null, MountFlags.Bind | MountFlags.Remount | MountFlags.ReadOnly | kept, null);
+    }
+
+    /// <summary>
+    /// CVE-2025-31133: the container's /dev/null, opened in-root and checked to be char 1:3, is what covers masked
+    /// files, by fd: an image's /dev/null that is a symlink or another file never gets bound over them.
+    /// </summary>
+    private static SafeFd OpenNullDevice(SafeFd root)
+    {
+        SafeFd? fd;
+        try
+        {
+            fd = SecurePath.TryOpen(root, "/dev/null");
+        }
+        catch (ErrnoException e)
+        {
+            throw new ContainerSetupException("linux.maskedPaths", $"opening /dev/null to cover the masked paths: {e.Message}", e);
+        }
+        if (fd is null)
+            throw new ContainerSetupException("linux.maskedPaths", "/dev/null is missing in the container: masked files are covered with it");
+        var st = Sys.Fstat(fd);
+        if (!st.IsCharDevice || st.RdevMajor != 1 || st.RdevMinor != 3)
+        {
+            fd.Dispose();
+            throw new ContainerSetupException("linux.maskedPaths", "/dev/null in the container is not the null device (char 1:3); refusing to cover masked paths with it");
+        }
+        return fd;
     }
 
     private static SafeFd OpenRoot() => Sys.Open("/", OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec);

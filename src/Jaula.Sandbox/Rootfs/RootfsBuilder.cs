@@ -11,7 +11,8 @@ namespace Jaula.Sandbox.Rootfs;
 public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool inUserNamespace, bool noPivot,
     IReadOnlyList<OwnCgroup> hostCgroups)
 {
-    public void Build()
+    /// <param name="beforePivot">Runs after the mounts, right before pivot_root (the createContainer hooks' moment).</param>
+    public void Build(Action? beforePivot = null)
     {
         var hostMounts = MountInfo.ReadSelf();
         PrepareRoot(hostMounts);
@@ -25,6 +26,7 @@ public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool 
             DevicesBuilder.Create(context, spec.Linux?.Devices, DevicesBuilder.NeedsDefaults(mounts), withPtmx);
             CreateCwd(rootFd);
         }
+        beforePivot?.Invoke();
         Step($"pivot_root into {rootfs}", () =>
         {
             if (noPivot)

@@ -33,6 +33,21 @@ public static class SecurePath
         throw new ErrnoException("openat2", containerPath, errno);
     }
 
+    /// <summary>
+    /// True when the last component of <paramref name="containerPath"/> is itself a symlink (its parents resolved
+    /// inside the root); false when it is not or does not exist.
+    /// </summary>
+    public static bool IsSymlink(SafeFd root, string containerPath)
+    {
+        int errno = Sys.TryOpenAt2(root, Relative(containerPath), PathFlags | OpenFlags.NoFollow, InRoot, 0, out var fd);
+        if (errno == Errno.ENOENT)
+            return false;
+        if (errno != 0)
+            throw new ErrnoException("openat2", containerPath, errno);
+        using (fd)
+            return Sys.Fstat(fd).IsSymlink;
+    }
+
     /// <summary>Opens a directory, creating it and its missing parents with <paramref name="mode"/>.</summary>
     public static SafeFd MkdirAll(SafeFd root, string containerPath, uint mode = 0x1ED /* 0755 */)
     {

@@ -18,7 +18,7 @@ public static class EventsCommand
 
     public static Command Build()
     {
-        var id = new Argument<string>("container-id");
+        var id = new Argument<string>("container-id") { Description = "the container's id" };
         var stats = new Option<bool>("--stats") { Description = "print the container's statistics once and exit" };
         var interval = new Option<string>("--interval") { Description = "time between stats events (e.g. 5s, 500ms)", DefaultValueFactory = _ => "5s" };
         var command = new Command("events", "print the container's statistics and OOM events as JSON");

@@ -10,7 +10,6 @@ public static class NotYetCommands
     [
         ("checkpoint", "checkpoint a container with criu"),
         ("restore", "restore a container from a checkpoint"),
-        ("features", "print the features this runtime supports"),
     ];
 
     public static IEnumerable<Command> Build() => Verbs.Select(v => Build(v.Name, v.Description));

@@ -12,7 +12,7 @@ public static class PauseResumeCommands
 
     private static Command Build(string verb, string description, Action<ContainerControl, string> act)
     {
-        var id = new Argument<string>("container-id");
+        var id = new Argument<string>("container-id") { Description = "the container's id" };
         var command = new Command(verb, description);
         command.Arguments.Add(id);
         command.SetAction(result => CommandContext.Execute(result, verb, result.GetValue(id), context =>

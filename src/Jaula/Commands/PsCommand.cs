@@ -11,7 +11,7 @@ public static class PsCommand
 {
     public static Command Build()
     {
-        var id = new Argument<string>("container-id");
+        var id = new Argument<string>("container-id") { Description = "the container's id" };
         var psArgs = new Argument<string[]>("ps-arguments") { Arity = ArgumentArity.ZeroOrMore, Description = "arguments for ps(1) (default -ef)" };
         var format = new Option<string>("--format", "-f") { Description = "table or json", DefaultValueFactory = _ => "table" };
         var command = new Command("ps", "list the processes running in a container") { TreatUnmatchedTokensAsErrors = false };

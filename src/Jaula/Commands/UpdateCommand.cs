@@ -35,7 +35,7 @@ public static class UpdateCommand
 
     public static Command Build()
     {
-        var id = new Argument<string>("container-id");
+        var id = new Argument<string>("container-id") { Description = "the container's id" };
         var command = new Command("update", "change a running container's resource limits");
         command.Arguments.Add(id);
         command.Options.Add(Resources);

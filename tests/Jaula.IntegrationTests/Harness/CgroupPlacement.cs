@@ -38,8 +38,33 @@ public static class CgroupPlacement
         string parent = !string.IsNullOrEmpty(configured) ? configured : "/jaula-it";
         if (!parent.StartsWith('/') || parent.Split('/').Contains("..") || parent.Contains("process_api"))
             throw new InvalidOperationException($"{ParentVariable}={parent}: must be an absolute path of our own");
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => RemoveParent(parent);
+        string[] enabledBefore = UnifiedRootControllers();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            RemoveParent(parent);
+            RestoreUnifiedRoot(enabledBefore);
+        };
         return parent;
+    }
+
+    private const string UnifiedSubtreeControl = Hierarchies + "/unified/cgroup.subtree_control";
+
+    private static string[] UnifiedRootControllers() =>
+        File.Exists(UnifiedSubtreeControl) ? File.ReadAllText(UnifiedSubtreeControl).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
+
+    /// <summary>Containers with hugepage limits enable hugetlb in the hybrid host's cgroup2 root; the run leaves it as it found it.</summary>
+    private static void RestoreUnifiedRoot(string[] enabledBefore)
+    {
+        foreach (string controller in UnifiedRootControllers().Except(enabledBefore))
+        {
+            try
+            {
+                File.WriteAllText(UnifiedSubtreeControl, "-" + controller);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     /// <summary>The runtime removes each container's cgroup; only the empty parents are ours to remove.</summary>

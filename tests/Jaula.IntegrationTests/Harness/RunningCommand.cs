@@ -24,10 +24,13 @@ public sealed class RunningCommand : IDisposable
 
     public IReadOnlyList<string> Args { get; }
 
+    /// <summary>The started process (the shell that wires stdio execs the command in its place).</summary>
+    public int Pid => _process.Id;
+
     public bool IsDisposed => _disposed;
 
-    /// <summary>The command's own pid (the stdio shell execs it in place).</summary>
-    public int Pid => _process.Id;
+    /// <summary>What the command has written to stdout so far (it is a file; empty until the shell made it).</summary>
+    public string StdoutSoFar => File.Exists(Path.Combine(_outputDir, "stdout")) ? File.ReadAllText(Path.Combine(_outputDir, "stdout")) : "";
 
     public static RunningCommand Start(string fileName, IReadOnlyList<string> args, string? workingDirectory = null)
     {

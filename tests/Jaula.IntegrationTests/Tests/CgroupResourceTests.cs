@@ -95,10 +95,18 @@ public sealed class CgroupResourceTests(StateRoot stateRoot) : ContainerTest(sta
     {
         string id = NewId();
         Bundle bundle = NewBundle(b => Resources(b, """{"memory": {"limit": 16777216}}"""),
-            "sh", "-c", "sleep 2; dd if=/dev/zero of=/dev/null bs=100M count=1");
+            "sh", "-c", "while [ ! -e /tmp/go ]; do sleep 1; done; exec dd if=/dev/zero of=/dev/null bs=100M count=1");
         RunningCommand run = Jaula.LaunchRun(id, bundle);
         Jaula.WaitForStatus(id, "running");
         RunningCommand events = Jaula.Launch("events", "--interval", "1s", id);
+        // events prints its first stats event once it watches for OOMs; only then may the allocation start.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!events.StdoutSoFar.Contains("\"type\":\"stats\"", StringComparison.Ordinal))
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "events should print a stats event");
+            Thread.Sleep(50);
+        }
+        File.WriteAllText(bundle.HostPath("/tmp/go"), "");
 
         run.Wait().ExitCode.Should().Be(137);
         CommandResult stream = events.Wait();
@@ -240,6 +248,19 @@ public sealed class CgroupResourceTests(StateRoot stateRoot) : ContainerTest(sta
         Jaula.WaitForStatus(id, "stopped");
         foreach (int pid in pids)
             Reaper.WaitUntilGone(pid, TimeSpan.FromSeconds(5)).Should().BeTrue($"pid {pid} should be gone");
+    }
+
+    [Fact]
+    public void A_cgroup_mount_shows_the_containers_own_cgroups_read_only()
+    {
+        CommandResult result = RunScript(
+            "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max; mkdir /sys/fs/cgroup/pids/x 2>/dev/null || echo read-only",
+            b =>
+            {
+                Resources(b, """{"memory": {"limit": 41943040}, "pids": {"limit": 17}}""");
+                b.AddMount("/sys/fs/cgroup", "cgroup", "cgroup", "nosuid", "noexec", "nodev", "relatime", "ro");
+            });
+        result.ShouldSucceed().Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().Equal("41943040", "17", "read-only");
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class DocumentationTests(StateRoot stateRoot) : ContainerTest(stat
         Jaula.Create(id, NewBundle("true")).ShouldSucceed();
 
         Complete(script, "jaula", "cr").Should().Be("create");
-        Complete(script, "jaula", "create", "--pid").Should().Be("--pid-file");
+        Complete(script, "jaula", "create", "--pid-f").Should().Be("--pid-file");
         Complete(script, "jaula", "--root", Jaula.Root, "delete", "").Split(' ').Should().Contain(id);
     }
 

@@ -44,4 +44,49 @@ public sealed class ErrorsThatTeachTests(StateRoot stateRoot) : ContainerTest(st
             $"create {id}: mounts[{index}]: bind source /nonexistent/jaula-src: no such file or directory",
             "create it on the host or correct the source");
     }
+
+    [Fact]
+    public void A_controller_this_host_has_not_mounted_names_the_field_the_controller_and_where_to_look()
+    {
+        string id = NewId();
+        Bundle bundle = NewBundle(b => b.Linux["resources"] = new JsonObject { ["network"] = new JsonObject { ["classID"] = 1048577 } }, "true");
+
+        Jaula.Create(id, bundle).ShouldFailWith(
+            $"create {id}: linux.resources.network.classID: the net_cls cgroup controller is not mounted on this host",
+            "`jaula check` shows how");
+    }
+
+    [Fact]
+    public void A_capability_outside_the_hosts_bounding_set_is_named_with_the_set_it_was_asked_for()
+    {
+        string id = NewId();
+        Bundle bundle = NewBundle(b =>
+        {
+            var caps = b.Process["capabilities"]!.AsObject();
+            foreach (string set in new[] { "bounding", "effective", "permitted" })
+                caps[set]!.AsArray().Add("CAP_SYS_RESOURCE");
+        }, "true");
+
+        Jaula.Create(id, bundle).ShouldFailWith($"create {id}: process.capabilities.", "CAP_SYS_RESOURCE", "bounding set");
+    }
+
+    [Fact]
+    public void A_syscall_name_libseccomp_does_not_know_is_named_in_a_warning_and_the_container_runs()
+    {
+        string id = NewId();
+        Bundle bundle = NewBundle(b => b.Linux["seccomp"] = new JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ALLOW",
+            ["syscalls"] = new JsonArray(new JsonObject
+            {
+                ["names"] = new JsonArray("mkdir", "jaula_no_such_syscall"),
+                ["action"] = "SCMP_ACT_ERRNO",
+            }),
+        }, "true");
+
+        CommandResult result = Jaula.Run(id, bundle);
+
+        result.ShouldSucceed().Stderr.Should().Contain("linux.seccomp.syscalls[0].names[1] \"jaula_no_such_syscall\"")
+            .And.Contain("their rules have no effect");
+    }
 }

@@ -84,6 +84,33 @@ public sealed class ExecTests(StateRoot stateRoot) : ContainerTest(stateRoot)
     }
 
     [Fact]
+    public void Exec_cpu_affinity_final_is_the_exec_processes_affinity()
+    {
+        var (id, _, bundle) = StartSleeper();
+        string processFile = Path.Join(bundle.Dir, "affinity.json");
+        File.WriteAllText(processFile, new JsonObject
+        {
+            ["args"] = new JsonArray("grep", "Cpus_allowed_list", "/proc/self/status"),
+            ["cwd"] = "/",
+            ["execCPUAffinity"] = new JsonObject { ["initial"] = "0", ["final"] = "1" },
+        }.ToJsonString());
+
+        Jaula.Invoke("exec", "--process", processFile, id).ShouldSucceed().Stdout.Should().Be("Cpus_allowed_list:\t1\n");
+    }
+
+    [Fact]
+    public void Exec_into_a_paused_container_is_refused_and_works_again_after_resume()
+    {
+        var (id, _, _) = StartSleeper();
+        Jaula.Invoke("pause", id).ShouldSucceed();
+
+        Jaula.Invoke("exec", id, "true").ShouldFailWith($"exec {id}", "paused", "--ignore-paused");
+
+        Jaula.Invoke("resume", id).ShouldSucceed();
+        Jaula.Invoke("exec", id, "true").ShouldSucceed();
+    }
+
+    [Fact]
     public void Detached_exec_returns_at_once_and_writes_the_pid_file()
     {
         var (id, initPid, bundle) = StartSleeper();

@@ -10,9 +10,7 @@ public sealed class NotYetSupportedTests(StateRoot stateRoot) : ContainerTest(st
 {
     public static TheoryData<string, string> Fields => new()
     {
-        { "linux.seccomp", """{"linux":{"seccomp":{"defaultAction":"SCMP_ACT_ALLOW"}}}""" },
-        { "hooks", """{"hooks":{"prestart":[{"path":"/bin/true"}]}}""" },
-        { "process.apparmorProfile", """{"process":{"apparmorProfile":"docker-default"}}""" },
+        { "mounts[].uidMappings", """{"mounts":[{"destination":"/m","type":"bind","source":"/tmp","options":["bind"],"uidMappings":[{"containerID":0,"hostID":1000,"size":1}],"gidMappings":[{"containerID":0,"hostID":1000,"size":1}]}]}""" },
     };
 
     [Theory]

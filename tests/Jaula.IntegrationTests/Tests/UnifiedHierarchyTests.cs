@@ -55,4 +55,43 @@ public sealed class UnifiedHierarchyTests
                 manager.Destroy();
         }
     }
+
+    [Fact]
+    public void The_v2_device_program_allows_the_listed_devices_and_denies_the_rest()
+    {
+        string dir = $"{Unified}{CgroupPlacement.Parent}/dev-{Guid.NewGuid():N}";
+        string go = Path.Combine(Path.GetTempPath(), $"jaula-it-go-{Guid.NewGuid():N}");
+        var manager = new CgroupV2Manager(new HierarchyPath("", Unified, dir), null, _ => { });
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"while [ ! -e {go} ]; do sleep 0.1; done; (echo x > /dev/null) 2>/dev/full && echo null-ok; (head -c 1 /dev/zero) >/dev/null 2>&1 && echo zero-ok || echo zero-denied");
+        using var shell = Process.Start(start)!;
+        try
+        {
+            manager.Create();
+            manager.AddProcess(shell.Id);
+            manager.Apply(new LinuxResources
+            {
+                Devices =
+                [
+                    new DeviceCgroupRule { Allow = false, Access = "rwm" },
+                    new DeviceCgroupRule { Allow = true, Type = "c", Major = 1, Minor = 3, Access = "rwm" },
+                    new DeviceCgroupRule { Allow = true, Type = "c", Major = 1, Minor = 7, Access = "w" },
+                ],
+            });
+            File.WriteAllText(go, "");
+            string output = shell.StandardOutput.ReadToEnd();
+            shell.WaitForExit(10000).Should().BeTrue();
+            output.Should().Contain("null-ok").And.Contain("zero-denied").And.NotContain("zero-ok");
+        }
+        finally
+        {
+            if (!shell.HasExited)
+                shell.Kill();
+            shell.WaitForExit();
+            File.Delete(go);
+            if (Directory.Exists(dir))
+                manager.Destroy();
+        }
+    }
 }

@@ -1,0 +1,261 @@
+using System.Text.Json.Nodes;
+using FluentAssertions;
+using Jaula.IntegrationTests.Harness;
+using Xunit;
+
+namespace Jaula.IntegrationTests.Tests;
+
+/// <summary>
+/// config.md "POSIX-platform Hooks" and runtime.md's lifecycle: each kind runs once, in order, in its namespace,
+/// reading the state of its moment on stdin; a failing hook fails the operation and removes the container (its
+/// poststop hooks still run); a failing poststop hook only warns; a hook past its timeout is killed.
+/// </summary>
+public sealed class HookTests(StateRoot stateRoot) : ContainerTest(stateRoot)
+{
+    private static readonly string[] RuntimeKinds = ["prestart", "createRuntime", "createContainer", "poststart", "poststop"];
+
+    /// <summary>Appends "kind mnt-namespace status" to $LOG; the status comes from the state JSON on stdin.</summary>
+    private const string RecorderScript = """
+        #!/bin/sh
+        state=$(cat)
+        status=$(echo "$state" | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
+        echo "$1 $(readlink /proc/self/ns/mnt) $status" >> "$LOG"
+        """;
+
+    [Fact]
+    public void Every_kind_runs_once_in_order_in_its_namespace_with_the_status_of_its_moment()
+    {
+        using var host = new HostDirectory();
+        string hostLog = Path.Combine(host.Path, "hooks.log");
+        string id = NewId();
+        Bundle bundle = NewBundle(b => AddAllHooks(b, host.Path, hostLog), "true");
+
+        Jaula.Create(id, bundle).ShouldSucceed();
+        string containerMnt = new FileInfo($"/proc/{Jaula.State(id).Pid}/ns/mnt").LinkTarget!;
+        Jaula.Start(id).ShouldSucceed();
+        Jaula.WaitForStatus(id, "stopped");
+        Jaula.Delete(id).ShouldSucceed();
+
+        string hostMnt = new FileInfo("/proc/self/ns/mnt").LinkTarget!;
+        containerMnt.Should().NotBe(hostMnt);
+        File.ReadAllLines(hostLog).Should().Equal(
+            $"prestart {hostMnt} creating",
+            $"createRuntime {hostMnt} creating",
+            $"createContainer {containerMnt} creating",
+            $"poststart {hostMnt} running",
+            $"poststop {hostMnt} stopped");
+        // startContainer's path resolves in the container and it runs there: its record is in the container's files.
+        File.ReadAllLines(bundle.HostPath("/hooks.log")).Should().Equal($"startContainer {containerMnt} created");
+    }
+
+    [Fact]
+    public void A_hook_gets_its_args_as_argv_and_exactly_its_env()
+    {
+        using var host = new HostDirectory();
+        string output = Path.Combine(host.Path, "out");
+        string id = NewId();
+        Bundle bundle = NewBundle(b => b.Config["hooks"] = new JsonObject
+        {
+            ["createRuntime"] = new JsonArray(Hook("/bin/sh", ["sh", "-c", $"echo \"$0|$1|$(env | grep -v ^PWD= | sort | tr '\\n' ' ')\" > {output}", "zero", "one"], ["A=1", "B=two"])),
+        }, "true");
+
+        Jaula.Create(id, bundle).ShouldSucceed();
+
+        File.ReadAllText(output).Trim().Should().Be("zero|one|A=1 B=two");
+    }
+
+    /// <summary>Docker runs /proc/&lt;dockerd pid&gt;/exe as "libnetwork-setkey": the path and argv[0] differ.</summary>
+    [Fact]
+    public void A_prestart_hook_in_Dockers_form_runs_a_proc_exe_path_under_another_argv0_and_reads_the_init_pid()
+    {
+        using var host = new HostDirectory();
+        using var busybox = RunningCommand.Start("/bin/busybox", ["sleep", "60"]);
+        int busyboxPid = WaitForExec(busybox, "/bin/busybox");
+        string output = Path.Combine(host.Path, "state.json");
+        string id = NewId();
+        Bundle bundle = NewBundle(b => b.Config["hooks"] = new JsonObject
+        {
+            ["prestart"] = new JsonArray(Hook($"/proc/{busyboxPid}/exe", ["sh", "-c", $"cat > {output}"], ["PATH=/bin:/usr/bin"])),
+        }, "true");
+
+        Jaula.Create(id, bundle).ShouldSucceed();
+
+        var state = JsonNode.Parse(File.ReadAllText(output))!.AsObject();
+        ((string)state["status"]!).Should().Be("creating");
+        ((int)state["pid"]!).Should().Be(Jaula.State(id).Pid);
+        ((string)state["id"]!).Should().Be(id);
+        ((string)state["bundle"]!).Should().Be(bundle.Dir);
+        busybox.KillTree();
+    }
+
+    [Theory]
+    [InlineData("prestart")]
+    [InlineData("createRuntime")]
+    [InlineData("createContainer")]
+    public void A_failing_create_hook_fails_create_removes_the_container_and_runs_poststop(string kind)
+    {
+        using var host = new HostDirectory();
+        string hostLog = Path.Combine(host.Path, "hooks.log");
+        string id = NewId();
+        Bundle bundle = NewBundle(b =>
+        {
+            AddAllHooks(b, host.Path, hostLog);
+            b.Config["hooks"]![kind]!.AsArray().Insert(0, Hook("/bin/sh", ["sh", "-c", "echo broken-on-purpose >&2; exit 3"], []));
+        }, "true");
+
+        Jaula.Create(id, bundle).ShouldFailWith(id, $"hooks.{kind}[0]", "status 3", "broken-on-purpose");
+
+        Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+        string[] ran = File.Exists(hostLog) ? File.ReadAllLines(hostLog).Select(l => l.Split(' ')[0]).ToArray() : [];
+        ran.Should().Equal(RuntimeKinds.TakeWhile(k => k != kind).Append("poststop"));
+    }
+
+    [Fact]
+    public void A_failing_startContainer_hook_fails_start_and_removes_the_container()
+    {
+        using var host = new HostDirectory();
+        string hostLog = Path.Combine(host.Path, "hooks.log");
+        string id = NewId();
+        Bundle bundle = NewBundle(b =>
+        {
+            AddAllHooks(b, host.Path, hostLog);
+            b.Config["hooks"]!["startContainer"] = new JsonArray(Hook("/bin/sh", ["sh", "-c", "echo start-hook-says-no >&2; exit 5"], []));
+        }, "sh", "-c", "touch /process-ran");
+
+        Jaula.Create(id, bundle).ShouldSucceed();
+        Jaula.Start(id).ShouldFailWith(id, "hooks.startContainer[0]", "status 5", "start-hook-says-no");
+
+        Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+        File.Exists(bundle.HostPath("/process-ran")).Should().BeFalse("the process must not run when a startContainer hook fails");
+        File.ReadAllLines(hostLog).Select(l => l.Split(' ')[0]).Should().Equal("prestart", "createRuntime", "createContainer", "poststop");
+    }
+
+    [Fact]
+    public void A_failing_poststart_hook_fails_start_and_stops_and_removes_the_container()
+    {
+        using var host = new HostDirectory();
+        string hostLog = Path.Combine(host.Path, "hooks.log");
+        string id = NewId();
+        Bundle bundle = NewBundle(b =>
+        {
+            AddAllHooks(b, host.Path, hostLog);
+            b.Config["hooks"]!["poststart"]!.AsArray().Add(Hook("/bin/sh", ["sh", "-c", "echo poststart-failed >&2; exit 7"], []));
+        }, "sleep", "300");
+
+        Jaula.Create(id, bundle).ShouldSucceed();
+        int pid = Jaula.State(id).Pid;
+        Jaula.Start(id).ShouldFailWith(id, "hooks.poststart[1]", "status 7", "poststart-failed");
+
+        Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+        Reaper.WaitUntilGone(pid, TimeSpan.FromSeconds(10)).Should().BeTrue("the container's process is stopped");
+        File.ReadAllLines(hostLog).Select(l => l.Split(' ')[0]).Should().Equal("prestart", "createRuntime", "createContainer", "poststart", "poststop");
+    }
+
+    [Fact]
+    public void A_failing_poststop_hook_only_warns_and_the_next_one_still_runs()
+    {
+        using var host = new HostDirectory();
+        string hostLog = Path.Combine(host.Path, "hooks.log");
+        string id = NewId();
+        Bundle bundle = NewBundle(b => b.Config["hooks"] = new JsonObject
+        {
+            ["poststop"] = new JsonArray(
+                Hook("/bin/sh", ["sh", "-c", "echo cleanup-failed >&2; exit 9"], []),
+                Hook(Recorder(host.Path), ["hook", "poststop"], [$"LOG={hostLog}"])),
+        }, "true");
+
+        Jaula.Create(id, bundle).ShouldSucceed();
+        CommandResult deleted = Jaula.Delete(id).ShouldSucceed();
+
+        deleted.Stderr.Should().Contain("hooks.poststop[0]").And.Contain("cleanup-failed");
+        Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+        File.ReadAllLines(hostLog).Select(l => l.Split(' ')[0]).Should().Equal("poststop");
+    }
+
+    [Fact]
+    public void A_hook_past_its_timeout_is_killed_with_what_it_started_and_create_fails()
+    {
+        using var host = new HostDirectory();
+        string childPidFile = Path.Combine(host.Path, "child.pid");
+        string id = NewId();
+        var hook = Hook("/bin/sh", ["sh", "-c", $"sleep 300 & echo $! > {childPidFile}; wait"], []);
+        hook["timeout"] = 1;
+        Bundle bundle = NewBundle(b => b.Config["hooks"] = new JsonObject { ["prestart"] = new JsonArray(hook) }, "true");
+
+        var started = DateTime.UtcNow;
+        Jaula.Create(id, bundle).ShouldFailWith(id, "hooks.prestart[0]", "timeout of 1 s", "killed");
+
+        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(60), "the hook must not run its 300 s");
+        int child = int.Parse(File.ReadAllText(childPidFile).Trim());
+        Reaper.WaitUntilGone(child, TimeSpan.FromSeconds(10)).Should().BeTrue("the hook's own child is killed with it");
+        Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+    }
+
+    [Fact]
+    public void A_missing_createContainer_hook_is_reported_naming_it()
+    {
+        string id = NewId();
+        Bundle bundle = NewBundle(b => b.Config["hooks"] = new JsonObject
+        {
+            ["createContainer"] = new JsonArray(Hook("/nonexistent/jaula-hook", [], [])),
+        }, "true");
+
+        Jaula.Create(id, bundle).ShouldFailWith(id, "hooks.createContainer[0]", "/nonexistent/jaula-hook", "No such file");
+        Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+    }
+
+    /// <summary>
+    /// A recorder for every kind, writing to <paramref name="hostLog"/>; startContainer's is a copy inside the rootfs
+    /// (its path resolves in the container) and writes /hooks.log there.
+    /// </summary>
+    private static void AddAllHooks(Bundle bundle, string hostDir, string hostLog)
+    {
+        string recorder = Recorder(hostDir);
+        File.Copy(recorder, bundle.HostPath("/hook.sh"), overwrite: true);
+        var hooks = new JsonObject();
+        foreach (string kind in RuntimeKinds)
+        {
+            hooks[kind] = new JsonArray(Hook(recorder, ["hook.sh", kind], [$"LOG={hostLog}", "PATH=/bin:/usr/bin"]));
+        }
+        hooks["startContainer"] = new JsonArray(Hook("/hook.sh", ["hook.sh", "startContainer"], ["LOG=/hooks.log", "PATH=/bin"]));
+        bundle.Config["hooks"] = hooks;
+    }
+
+    private static string Recorder(string hostDir)
+    {
+        string path = Path.Combine(hostDir, "hook.sh");
+        if (!File.Exists(path))
+        {
+            File.WriteAllText(path, RecorderScript.Replace("\r", "") + "\n");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+        return path;
+    }
+
+    private static JsonObject Hook(string path, string[] args, string[] env)
+    {
+        var hook = new JsonObject { ["path"] = path };
+        if (args.Length > 0)
+        {
+            hook["args"] = new JsonArray(args.Select(a => (JsonNode?)JsonValue.Create(a)).ToArray());
+        }
+        hook["env"] = new JsonArray(env.Select(e => (JsonNode?)JsonValue.Create(e)).ToArray());
+        return hook;
+    }
+
+    /// <summary>The pid of the command once its wrapper shell has exec'd it.</summary>
+    private static int WaitForExec(RunningCommand command, string image)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!File.ReadAllText($"/proc/{command.Pid}/cmdline").StartsWith(image + "\0", StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"{image} did not start");
+            }
+            Thread.Sleep(20);
+        }
+        return command.Pid;
+    }
+}
