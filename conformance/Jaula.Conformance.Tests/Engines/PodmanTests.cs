@@ -111,6 +111,67 @@ public sealed class PodmanTests(PodmanEngine podman) : IClassFixture<PodmanEngin
         podman.Podman("exec", name, "cat", "/proc/self/cgroup").ShouldSucceed().Stdout.Should().Contain($"libpod-{id}");
     }
 
+    [Fact]
+    public void Pause_freezes_and_unpause_thaws()
+    {
+        string name = RunDetached();
+        string id = _ids[^1];
+        podman.Podman("pause", name).ShouldSucceed();
+        Status(name).Should().Be("paused");
+        File.ReadAllText(Path.Combine(podman.CgroupDir("freezer", id), "freezer.state")).Trim().Should().Be("FROZEN");
+        podman.Podman("unpause", name).ShouldSucceed();
+        Status(name).Should().Be("running");
+        podman.Podman("exec", name, "echo", "thawed").ShouldSucceed().Stdout.Should().Be("thawed\n");
+    }
+
+    [Fact]
+    public void Cpus_becomes_a_cfs_quota_and_update_changes_the_memory_limit()
+    {
+        string name = RunDetached("--cpus", "0.5", "--memory", "64m");
+        string id = _ids[^1];
+        File.ReadAllText(Path.Combine(podman.CgroupDir("cpu", id), "cpu.cfs_quota_us")).Trim().Should().Be("50000");
+        File.ReadAllText(Path.Combine(podman.CgroupDir("cpu", id), "cpu.cfs_period_us")).Trim().Should().Be("100000");
+        podman.Podman("update", "--memory", "128m", name).ShouldSucceed();
+        File.ReadAllText(Path.Combine(podman.CgroupDir("memory", id), "memory.limit_in_bytes")).Trim().Should().Be("134217728");
+    }
+
+    [Fact]
+    public void Restart_runs_the_container_again()
+    {
+        string name = RunDetached();
+        string before = podman.Podman("inspect", "--format", "{{.State.Pid}}", name).ShouldSucceed().Stdout.Trim();
+        podman.Podman("restart", "-t", "0", name).ShouldSucceed();
+        Status(name).Should().Be("running");
+        podman.Podman("inspect", "--format", "{{.State.Pid}}", name).ShouldSucceed().Stdout.Trim().Should().NotBe(before);
+        podman.Podman("exec", name, "true").ShouldSucceed();
+    }
+
+    [Fact]
+    public void Init_runs_catatonit_as_pid_1()
+    {
+        CommandResult result = podman.Run("--rm", "--init", "--name", NewName(), PodmanEngine.Image,
+            "sh", "-c", "cat /proc/1/cmdline | tr '\\0' ' '; echo; echo $$").ShouldSucceed();
+        string[] lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Should().Contain("init", "podman --init bind-mounts catatonit as /run/podman-init: {0}", result);
+        lines[1].Should().NotBe("1");
+    }
+
+    [Fact]
+    public void Exec_with_a_tty_gets_a_pty()
+    {
+        string name = RunDetached();
+        CommandResult result = podman.Podman("exec", "-t", name, "tty").ShouldSucceed();
+        result.Stdout.Trim().Should().MatchRegex("^/dev/pts/[0-9]+$");
+    }
+
+    [Fact]
+    public void Privileged_fails_clearly_on_a_host_without_cap_sys_resource()
+    {
+        CommandResult result = podman.Run("--rm", "--privileged", "--name", NewName(), PodmanEngine.Image, "true");
+        result.ExitCode.Should().NotBe(0, "this host's bounding set lacks CAP_SYS_RESOURCE, which --privileged asks for (runc fails too): {0}", result);
+        result.Stderr.Should().ContainAny("CAP_SYS_RESOURCE", "bounding");
+    }
+
     private string Status(string name) =>
         podman.Podman("inspect", "--format", "{{.State.Status}}", name).ShouldSucceed().Stdout.Trim();
 

@@ -51,6 +51,13 @@ public sealed class SchemaTests(StateRoot stateRoot) : ContainerTest(stateRoot)
         json.Should().Contain(created).And.Contain(running).And.Contain("\"created\"").And.Contain("\"running\"");
     }
 
+    [Fact]
+    public void Features_is_valid_against_features_schema()
+    {
+        string json = Jaula.Invoke("features").ShouldSucceed().Stdout;
+        OciSchemas.Violations(OciSchemas.Features, json).Should().BeEmpty("`features` must be valid: {0}", json);
+    }
+
     private void AssertStateValid(string id, string status)
     {
         string json = Jaula.StateRaw(id).ShouldSucceed().Stdout;
