@@ -33,7 +33,7 @@ public static class CgroupPathResolver
     }
 }
 
-/// <summary>The lines of /proc/self/cgroup: "hierarchy-id:controllers:path" (controllers empty for cgroup v2).</summary>
+/// <summary>The lines of /proc/&lt;pid&gt;/cgroup: "hierarchy-id:controllers:path" (controllers empty for cgroup v2).</summary>
 public sealed class OwnCgroups
 {
     private readonly Dictionary<string, string> _byControllers;
@@ -41,6 +41,12 @@ public sealed class OwnCgroups
     private OwnCgroups(Dictionary<string, string> byControllers) => _byControllers = byControllers;
 
     public static OwnCgroups ReadSelf() => Parse(File.ReadAllLines("/proc/self/cgroup"));
+
+    public static OwnCgroups ReadOf(int pid) =>
+        Parse(File.ReadAllLines($"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}/cgroup"));
+
+    /// <summary>Every hierarchy's path, keyed by its controller list as the file spells it.</summary>
+    public IReadOnlyDictionary<string, string> ByControllers => _byControllers;
 
     public static OwnCgroups Parse(IEnumerable<string> lines)
     {

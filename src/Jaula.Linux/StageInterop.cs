@@ -23,7 +23,19 @@ public sealed class InitSpawnRequest
 }
 
 /// <summary>The cloned init: its host pid and a pidfd for race-free signalling and waiting.</summary>
-public sealed record SpawnedInit(int Pid, SafeFd PidFd);
+public sealed record SpawnedInit(int Pid, SafeFd PidFd)
+{
+    /// <summary>SIGKILL through the pidfd, then reap; safe when it is already dead or already reaped.</summary>
+    public void KillAndReap()
+    {
+        Sys.TryPidfdSendSignal(PidFd, Signals.SIGKILL);
+        try
+        {
+            Sys.WaitForExit(Pid);
+        }
+        catch (ErrnoException e) when (e.Errno == Errno.ECHILD) { }
+    }
+}
 
 /// <summary>
 /// Calls the C stage, which clones the init and execs `jaula init` in its namespaces. Only the AOT binary links the

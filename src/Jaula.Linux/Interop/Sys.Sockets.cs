@@ -110,8 +110,34 @@ public static partial class Sys
         }
     }
 
+    /// <summary><see cref="SendWithFd(SafeFd, ReadOnlySpan{byte}, int)"/>, keeping <paramref name="fdToSend"/> open for the call.</summary>
+    public static void SendWithFd(SafeFd socket, ReadOnlySpan<byte> data, SafeFd fdToSend)
+    {
+        bool added = false;
+        fdToSend.DangerousAddRef(ref added);
+        try
+        {
+            SendWithFd(socket, data, fdToSend.Value);
+        }
+        finally
+        {
+            if (added)
+                fdToSend.DangerousRelease();
+        }
+    }
+
     /// <summary>
-    /// recvmsg(2) counterpart of <see cref="SendWithFd"/>: the bytes read (0 at end of stream) and the descriptor
+    /// What --console-socket, --pidfd-socket and a seccomp listenerPath expect: connect to the AF_UNIX socket at
+    /// <paramref name="socketPath"/> and send one message, <paramref name="data"/> with <paramref name="fdToSend"/>.
+    /// </summary>
+    public static void SendFdToSocket(string socketPath, ReadOnlySpan<byte> data, SafeFd fdToSend)
+    {
+        using SafeFd socket = ConnectUnix(socketPath);
+        SendWithFd(socket, data, fdToSend);
+    }
+
+    /// <summary>
+    /// recvmsg(2) counterpart of <see cref="SendWithFd(SafeFd, ReadOnlySpan{byte}, int)"/>: the bytes read (0 at end of stream) and the descriptor
     /// that came with them, if any (close-on-exec). Retries EINTR.
     /// </summary>
     public static unsafe int ReceiveWithFd(SafeFd socket, Span<byte> buffer, out SafeFd? receivedFd)

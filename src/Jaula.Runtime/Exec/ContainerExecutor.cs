@@ -89,8 +89,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         }
         catch (ContainerSetupException e)
         {
-            Sys.TryPidfdSendSignal(child.PidFd, Signals.SIGKILL);
-            Sys.WaitForExit(child.Pid);
+            child.KillAndReap();
             throw new JaulaException($"{e.Field}: {e.Cause}", e);
         }
     }
@@ -180,12 +179,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         }
         catch
         {
-            Sys.TryPidfdSendSignal(child.PidFd, Signals.SIGKILL);
-            try
-            {
-                Sys.WaitForExit(child.Pid);
-            }
-            catch (ErrnoException e) when (e.Errno == Errno.ECHILD) { }
+            child.KillAndReap();
             child.PidFd.Dispose();
             throw;
         }

@@ -139,14 +139,14 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         catch (Exception e) when (e is not JaulaException)
         {
             // Writing the maps or GO fails once the child is gone; the child's own ERROR frame says why it went.
-            Kill(init);
+            init.KillAndReap();
             if (TryReadError(channel) is { } error)
                 throw new JaulaException(error.Describe(), e);
             throw;
         }
         catch
         {
-            Kill(init);
+            init.KillAndReap();
             throw;
         }
     }
@@ -318,22 +318,11 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         };
     }
 
-    /// <summary>Kills and reaps the init; safe when it is already dead or already reaped.</summary>
-    private static void Kill(SpawnedInit init)
-    {
-        Sys.TryPidfdSendSignal(init.PidFd, Signals.SIGKILL);
-        try
-        {
-            Sys.WaitForExit(init.Pid);
-        }
-        catch (ErrnoException e) when (e.Errno == Errno.ECHILD) { }
-    }
-
     private void Abort(SpawnedInit? init, ICgroupPlacement? placement, string id)
     {
         if (init is not null)
         {
-            Kill(init);
+            init.KillAndReap();
             init.PidFd.Dispose();
         }
         placement?.Remove();

@@ -11,18 +11,7 @@ public static class PidfdSocket
         try
         {
             using SafeFd pidfd = Sys.PidfdOpen(pid);
-            using SafeFd socket = Sys.ConnectUnix(socketPath);
-            bool added = false;
-            pidfd.DangerousAddRef(ref added);
-            try
-            {
-                Sys.SendWithFd(socket, Encoding.UTF8.GetBytes("pidfd"), pidfd.Value);
-            }
-            finally
-            {
-                if (added)
-                    pidfd.DangerousRelease();
-            }
+            Sys.SendFdToSocket(socketPath, Encoding.UTF8.GetBytes("pidfd"), pidfd);
         }
         catch (ErrnoException e)
         {

@@ -65,8 +65,7 @@ internal static class SeccompAgent
         try
         {
             using var listener = Sys.PidfdGetFd(init.PidFd, number);
-            using var socket = Sys.ConnectUnix(path);
-            Sys.SendWithFd(socket, JsonSerializer.SerializeToUtf8Bytes(State(init, spec, id, bundle, rootfs), OciJsonContext.Default.ContainerProcessState), listener.Value);
+            Sys.SendFdToSocket(path, JsonSerializer.SerializeToUtf8Bytes(State(init, spec, id, bundle, rootfs), OciJsonContext.Default.ContainerProcessState), listener);
         }
         catch (ErrnoException e)
         {

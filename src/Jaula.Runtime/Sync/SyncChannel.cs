@@ -34,17 +34,7 @@ public sealed class SyncChannel : IDisposable
         Span<byte> header = stackalloc byte[HeaderSize];
         BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)type);
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)payload.Length);
-        bool added = false;
-        fdToSend.DangerousAddRef(ref added);
-        try
-        {
-            Sys.SendWithFd(Socket, header, (int)fdToSend.DangerousGetHandle());
-        }
-        finally
-        {
-            if (added)
-                fdToSend.DangerousRelease();
-        }
+        Sys.SendWithFd(Socket, header, fdToSend);
         if (!payload.IsEmpty)
             Sys.WriteAll(Socket, payload);
     }

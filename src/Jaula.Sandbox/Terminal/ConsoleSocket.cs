@@ -13,18 +13,7 @@ public static class ConsoleSocket
     {
         try
         {
-            using SafeFd socket = Sys.ConnectUnix(socketPath);
-            bool added = false;
-            master.DangerousAddRef(ref added);
-            try
-            {
-                Sys.SendWithFd(socket, Encoding.UTF8.GetBytes("/dev/ptmx"), (int)master.DangerousGetHandle());
-            }
-            finally
-            {
-                if (added)
-                    master.DangerousRelease();
-            }
+            Sys.SendFdToSocket(socketPath, Encoding.UTF8.GetBytes("/dev/ptmx"), master);
         }
         catch (ErrnoException e)
         {
