@@ -113,13 +113,7 @@ public sealed class CgroupV1Manager(IReadOnlyList<HierarchyPath> hierarchies, Hi
                 Thaw();
             return;
         }
-        var before = FreezerState();
-        bool canFreeze = before != Cgroups.FreezerState.Undefined;
-        if (canFreeze)
-            Freeze();
-        CgroupSignals.SignalEach(Pids(), signal);
-        if (canFreeze && (before == Cgroups.FreezerState.Thawed || signal == Signals.SIGKILL))
-            Thaw();
+        CgroupSignals.SignalUnderFreeze(this, signal);
     }
 
     public CgroupStats Stats() => V1StatsReader.Read(DirOf, unified?.Dir);

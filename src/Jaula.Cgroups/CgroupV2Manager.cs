@@ -14,7 +14,6 @@ public sealed class CgroupV2Manager(HierarchyPath path, IEnumerable<string>? cre
 
     public IReadOnlyDictionary<string, string> Paths => new Dictionary<string, string> { [""] = path.Dir };
 
-    public string Dir => path.Dir;
 
     public void Create()
     {
@@ -82,13 +81,7 @@ public sealed class CgroupV2Manager(HierarchyPath path, IEnumerable<string>? cre
             CgroupFile.Write(path.Dir, "cgroup.kill", "1", "cgroup.kill");
             return;
         }
-        var before = FreezerState();
-        bool canFreeze = before != Cgroups.FreezerState.Undefined;
-        if (canFreeze)
-            Freeze();
-        CgroupSignals.SignalEach(Pids(), signal);
-        if (canFreeze && (before == Cgroups.FreezerState.Thawed || signal == Signals.SIGKILL))
-            Thaw();
+        CgroupSignals.SignalUnderFreeze(this, signal);
     }
 
     public CgroupStats Stats() => V2StatsReader.Read(path.Dir);

@@ -1,3 +1,5 @@
+using Jaula.Sandbox.Rootfs;
+
 namespace Jaula.Diagnostics;
 
 /// <summary>The cgroup mode (v1, hybrid, v2), each controller's state and mount, and the systemd driver.</summary>
@@ -64,19 +66,10 @@ public static class CgroupChecks
             "use the default cgroupfs driver (engines: cgroup_manager = \"cgroupfs\")");
     }
 
-    /// <summary>cgroup and cgroup2 entries of mountinfo: "... mountpoint opts ... - fstype source superopts".</summary>
-    private static List<CgroupMount> ReadMounts(HostView host)
-    {
-        var mounts = new List<CgroupMount>();
-        foreach (string line in host.ReadLines("/proc/self/mountinfo"))
-        {
-            string[] f = line.Split(' ');
-            int dash = Array.IndexOf(f, "-");
-            if (dash < 5 || dash + 3 >= f.Length)
-                continue;
-            if (f[dash + 1] is "cgroup" or "cgroup2")
-                mounts.Add(new CgroupMount(f[4].Replace("\\040", " "), f[dash + 1], f[dash + 3].Split(',')));
-        }
-        return mounts;
-    }
+    /// <summary>cgroup and cgroup2 entries of mountinfo, parsed by the sandbox's own <see cref="MountInfo"/>.</summary>
+    private static List<CgroupMount> ReadMounts(HostView host) =>
+        MountInfo.Parse(host.ReadLines("/proc/self/mountinfo"))
+            .Where(m => m.FsType is "cgroup" or "cgroup2")
+            .Select(m => new CgroupMount(m.MountPoint, m.FsType, m.SuperOptions.Split(',')))
+            .ToList();
 }

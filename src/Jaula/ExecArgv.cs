@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Jaula.Cli.Commands;
+using Jaula.Cli.Docs;
 
 namespace Jaula.Cli;
 
@@ -15,7 +16,7 @@ public static class ExecArgv
         if (verb < 0 || args[verb] != "exec")
             return args;
         var valued = new HashSet<string>(ExecCommand.All.Concat(GlobalValuedOptions()).Where(TakesValue)
-            .SelectMany(o => o.Aliases.Append(o.Name)));
+            .SelectMany(CommandTree.Spellings));
         for (int i = verb + 1; i < args.Length; i++)
         {
             string token = args[i];
@@ -36,7 +37,7 @@ public static class ExecArgv
     /// <summary>The first token that is not a global flag or a global flag's value.</summary>
     private static int FindVerb(string[] args)
     {
-        var valued = new HashSet<string>(GlobalValuedOptions().SelectMany(o => o.Aliases.Append(o.Name)));
+        var valued = new HashSet<string>(GlobalValuedOptions().SelectMany(CommandTree.Spellings));
         for (int i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith('-'))
@@ -49,5 +50,5 @@ public static class ExecArgv
 
     private static IEnumerable<Option> GlobalValuedOptions() => GlobalOptions.All.Where(TakesValue);
 
-    private static bool TakesValue(Option option) => option.ValueType != typeof(bool) && option.Arity.MaximumNumberOfValues > 0;
+    private static bool TakesValue(Option option) => CommandTree.TakesValue(option);
 }

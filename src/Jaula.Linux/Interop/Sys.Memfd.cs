@@ -15,7 +15,6 @@ public static partial class Sys
     public const int F_SEAL_WRITE = 0x8;
 
     private const int F_ADD_SEALS = 1033;
-    private const int F_GET_SEALS = 1034;
 
     private static partial class Libc
     {
@@ -61,11 +60,4 @@ public static partial class Sys
         ThrowIfFailed(Libc.Fcntl((int)borrowed.Value, F_ADD_SEALS, seals), "fcntl(F_ADD_SEALS)");
     }
 
-    public static int GetSeals(SafeFd fd)
-    {
-        using var borrowed = new BorrowedFd(fd);
-        int seals = Libc.Fcntl((int)borrowed.Value, F_GET_SEALS, 0);
-        ThrowIfFailed(seals, "fcntl(F_GET_SEALS)");
-        return seals;
-    }
 }

@@ -9,7 +9,6 @@ public static partial class Sys
     private const ulong TIOCSCTTY = 0x540E;
     private const ulong TIOCGWINSZ = 0x5413;
     private const ulong TIOCSWINSZ = 0x5414;
-    private const ulong TIOCGPTN = 0x80045430;
     private const ulong TIOCSPTLCK = 0x40045431;
     private const ulong TIOCGPTPEER = 0x5441;
     private const int TCSANOW = 0;
@@ -68,14 +67,6 @@ public static partial class Sys
         int fd = Libc.Ioctl(master, TIOCGPTPEER, (nint)(int)(OpenFlags.ReadWrite | OpenFlags.NoCtty | OpenFlags.CloExec));
         ThrowIfFailed(fd, "ioctl(TIOCGPTPEER)");
         return SafeFd.Own(fd);
-    }
-
-    /// <summary>N of /dev/pts/N.</summary>
-    public static unsafe uint PtyNumber(SafeFd master)
-    {
-        uint number;
-        ThrowIfFailed(Libc.Ioctl(master, TIOCGPTN, (nint)(&number)), "ioctl(TIOCGPTN)");
-        return number;
     }
 
     public static unsafe void SetWindowSize(SafeFd terminal, ushort rows, ushort cols)

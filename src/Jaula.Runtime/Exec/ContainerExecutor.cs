@@ -42,7 +42,6 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         if (!tty && request.ConsoleSocket is not null)
             throw new JaulaException("--console-socket is only for a process with a terminal (use --tty)");
 
-        using SafeFd initPidFd = container.OpenInitPidFd() ?? throw new JaulaException("cannot exec in a stopped container");
         var (child, consoleMaster) = Launch(container, spec, request);
         using (child.PidFd)
         using (consoleMaster)
@@ -126,7 +125,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
     private (SpawnedInit Child, SafeFd? ConsoleMaster) Launch(Container container, Spec spec, ExecRequest request)
     {
         int initPid = container.Record.Pid;
-        var seccomp = SeccompAgent.Compile(spec, log); // the exec'd process gets the container's filter too
+        var seccomp = SeccompAgent.Compile(spec, log, warnUnknownSyscalls: false); // create has said it already
         var joins = OpenJoins(initPid);
         using SafeFd mountNamespace = OpenMountNamespace(initPid, joins);
         var (parentEnd, childEnd) = Sys.SocketPair();

@@ -21,7 +21,7 @@ public sealed class CreateHooks(HooksSpec? hooks, ContainerState creating)
         for (int i = 0; i < list.Count; i++)
         {
             using var executable = OpenExecutable(list[i].Path, $"hooks.{HookRunner.CreateContainer}[{i}]");
-            channel.SendWithFd(FrameType.HookExecutable, System.Text.Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture)), executable);
+            channel.Send(FrameType.HookExecutable, System.Text.Encoding.UTF8.GetBytes(i.ToString(CultureInfo.InvariantCulture)), executable);
         }
         channel.Send(FrameType.HooksDone);
     }

@@ -58,7 +58,7 @@ public static class InitHooks
         {
             while (true)
             {
-                var (frame, fd) = channel.ReceiveWithFd();
+                var frame = channel.Receive(out SafeFd? fd);
                 if (frame?.Type == FrameType.HookExecutable && fd is not null && executables.Count < count)
                 {
                     executables.Add(fd);

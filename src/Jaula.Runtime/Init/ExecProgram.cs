@@ -48,7 +48,7 @@ public static class ExecProgram
         catch (Exception e)
         {
             InitProgram.Report(channel, e);
-            return e is ErrnoException { Errno: Errno.ENOENT } ? 127 : 126;
+            return InitProgram.ExecFailureStatus(e);
         }
     }
 

@@ -56,7 +56,7 @@ public static class InitProgram
         catch (Exception e)
         {
             Console.Error.WriteLine($"jaula init: {e.Message}");
-            return e is ErrnoException { Errno: Errno.ENOENT } ? 127 : 126;
+            return ExecFailureStatus(e);
         }
     }
 
@@ -95,6 +95,9 @@ public static class InitProgram
             channel.Send(FrameType.Console, [], master);
         }
     }
+
+    /// <summary>A shell's status for a failed execve: 127 when the file is missing, 126 when it cannot run.</summary>
+    internal static int ExecFailureStatus(Exception e) => e is ErrnoException { Errno: Errno.ENOENT } ? 127 : 126;
 
     internal static void Report(SyncChannel channel, Exception e)
     {

@@ -56,11 +56,18 @@ internal static class ContainerCgroupOps
         });
     }
 
-    public static void Run(Action action)
+    public static void Run(Action action) => Run(() =>
+    {
+        action();
+        return true;
+    });
+
+    /// <summary>A cgroup failure becomes the CLI's one-line error (its message names field, file and cause).</summary>
+    public static T Run<T>(Func<T> read)
     {
         try
         {
-            action();
+            return read();
         }
         catch (CgroupException e)
         {

@@ -11,8 +11,9 @@ public sealed class ContainerControl(StateStore store, IRuntimeLog log)
     {
         using var _ = store.Lock(id);
         var (container, manager) = Live(id);
-        if (container.Status is not (ContainerStatus.Running or ContainerStatus.Created))
-            throw new JaulaException($"cannot pause a container that is {container.Status.ToText()}");
+        var status = container.Status; // computed from the live process and the freezer: read once
+        if (status is not (ContainerStatus.Running or ContainerStatus.Created))
+            throw new JaulaException($"cannot pause a container that is {status.ToText()}");
         ContainerCgroupOps.Run(manager.Freeze);
         log.Debug($"container {id} paused");
     }
@@ -35,9 +36,9 @@ public sealed class ContainerControl(StateStore store, IRuntimeLog log)
         ContainerCgroupOps.Run(() => manager.Apply(resources, update: true));
     }
 
-    public CgroupStats Stats(string id) => Run(Live(id).Manager.Stats);
+    public CgroupStats Stats(string id) => ContainerCgroupOps.Run(Live(id).Manager.Stats);
 
-    public IReadOnlyList<int> Pids(string id) => Run(Live(id).Manager.Pids);
+    public IReadOnlyList<int> Pids(string id) => ContainerCgroupOps.Run(Live(id).Manager.Pids);
 
     /// <summary>The manager of a container that is not stopped; "container not running" otherwise, as runc says.</summary>
     public (Container Container, ICgroupManager Manager) Live(string id)
@@ -48,22 +49,4 @@ public sealed class ContainerControl(StateStore store, IRuntimeLog log)
         return (container, ContainerCgroups.Of(container.Record, log));
     }
 
-    /// <summary>The manager of a loaded container whatever its status (events keeps reading until it is gone).</summary>
-    public (Container Container, ICgroupManager Manager) Any(string id)
-    {
-        var container = Container.Load(store, id);
-        return (container, ContainerCgroups.Of(container.Record, log));
-    }
-
-    private static T Run<T>(Func<T> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (CgroupException e)
-        {
-            throw new JaulaException(e.Message, e);
-        }
-    }
 }

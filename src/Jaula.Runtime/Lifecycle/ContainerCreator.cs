@@ -157,21 +157,9 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         try
         {
             var frame = channel.Receive();
-            return frame?.Type == FrameType.Error ? DecodeError(frame) : null;
+            return frame?.Type == FrameType.Error ? InitError.TryDecode(frame.Payload) : null;
         }
         catch (Exception e) when (e is ErrnoException or InvalidDataException)
-        {
-            return null;
-        }
-    }
-
-    private static InitError? DecodeError(Frame frame)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(frame.Payload, RuntimeJson.Default.InitError);
-        }
-        catch (JsonException)
         {
             return null;
         }
@@ -287,10 +275,10 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         {
             case FrameType.Ready:
                 return;
-            case FrameType.Error when DecodeError(frame) is { Step: "hook" } hookError:
+            case FrameType.Error when InitError.TryDecode(frame.Payload) is { Step: "hook" } hookError:
                 throw new HookFailedException(hookError.Describe());
             case FrameType.Error:
-                throw new JaulaException(DecodeError(frame)?.Describe()
+                throw new JaulaException(InitError.TryDecode(frame.Payload)?.Describe()
                     ?? $"the container's init failed and its error report ({frame.Payload.Length} bytes) was unreadable");
             case null:
                 int status = Sys.WaitForExit(init.Pid);

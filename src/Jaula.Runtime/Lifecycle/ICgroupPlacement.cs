@@ -18,12 +18,3 @@ public interface ICgroupPlacement
     CgroupRecord? Record { get; }
 }
 
-/// <summary>No cgroup: the init stays in the caller's cgroup.</summary>
-public sealed class NoCgroups : ICgroupPlacement
-{
-    public void Place(int pid) { }
-
-    public void Remove() { }
-
-    public CgroupRecord? Record => null;
-}

@@ -17,11 +17,12 @@ internal static class SeccompAgent
     private const string ListenerField = "linux.seccomp.listenerPath";
 
     /// <summary>Before anything is made, so a filter libseccomp refuses leaves nothing behind.</summary>
-    public static SeccompProgram? Compile(Spec spec, IRuntimeLog log)
+    public static SeccompProgram? Compile(Spec spec, IRuntimeLog log, bool warnUnknownSyscalls = true)
     {
         if (spec.Linux?.Seccomp is null)
             return null;
-        WarnUnknownSyscalls(spec.Linux.Seccomp, log);
+        if (warnUnknownSyscalls)
+            WarnUnknownSyscalls(spec.Linux.Seccomp, log);
         try
         {
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -61,7 +62,7 @@ internal static class SeccompAgent
         if (frame.Payload.Length != sizeof(int))
             throw new JaulaException($"the container's init sent a seccomp listener message of {frame.Payload.Length} bytes, expected 4");
         int number = BinaryPrimitives.ReadInt32LittleEndian(frame.Payload);
-        string path = spec.Linux?.Seccomp?.ListenerPath ?? throw JaulaException.ForField(ListenerField, "missing");
+        string path = spec.Linux?.Seccomp?.ListenerPath ?? throw JaulaException.ForField(ListenerField, "is required: a rule uses SCMP_ACT_NOTIFY, whose listener goes to the agent listening there");
         try
         {
             using var listener = Sys.PidfdGetFd(init.PidFd, number);

@@ -39,19 +39,6 @@ public sealed class SyncChannel : IDisposable
             Sys.WriteAll(Socket, payload);
     }
 
-    /// <summary>Sends a frame with a descriptor attached (SCM_RIGHTS); the peer takes it with <see cref="ReceiveWithFd"/>.</summary>
-    public void SendWithFd(FrameType type, ReadOnlySpan<byte> payload, SafeFd fd) => Send(type, payload, fd);
-
-    /// <summary>
-    /// Reads one frame and the descriptor that came with its first byte, if any. Use it wherever the peer may send
-    /// one: a plain read(2) would drop (close) the descriptor.
-    /// </summary>
-    public (Frame? Frame, SafeFd? Fd) ReceiveWithFd()
-    {
-        var frame = Receive(out SafeFd? fd);
-        return (frame, fd);
-    }
-
     /// <summary>Reads one frame; null when the peer closed the socket before a header.</summary>
     public Frame? Receive()
     {
@@ -61,7 +48,10 @@ public sealed class SyncChannel : IDisposable
         return frame;
     }
 
-    /// <summary>Reads one frame and the descriptor that came with it, if any.</summary>
+    /// <summary>
+    /// Reads one frame and the descriptor that came with its first byte, if any. Use it wherever the peer may send
+    /// one: a plain read(2) would drop (close) the descriptor.
+    /// </summary>
     public Frame? Receive(out SafeFd? fd)
     {
         Span<byte> header = stackalloc byte[HeaderSize];

@@ -109,7 +109,7 @@ public sealed class JaulaRunner
             throw new Xunit.Sdk.XunitException($"state stdout is not one JSON object ({e.Message}): {result}");
         }
         parsed.Should().BeOfType<JsonObject>("state prints one JSON object: {0}", result);
-        StateSchema.Violations(result.Stdout).Should().BeEmpty("state must match the OCI state schema: {0}", result.Stdout);
+        OciSchemas.Violations(OciSchemas.State, result.Stdout).Should().BeEmpty("state must match the OCI state schema: {0}", result.Stdout);
 
         var state = new ContainerState(parsed!.AsObject());
         Remember(state);

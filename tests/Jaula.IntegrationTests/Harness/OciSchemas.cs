@@ -1,6 +1,6 @@
 using NJsonSchema;
 
-namespace Jaula.Conformance.Tests.Schemas;
+namespace Jaula.IntegrationTests.Harness;
 
 /// <summary>
 /// The OCI runtime-spec's JSON schemas: from $OCI_RUNTIME_SPEC_SCHEMA, else shared/oci-runtime-spec/schema beside the
@@ -37,7 +37,7 @@ public static class OciSchemas
             string? configured = Environment.GetEnvironmentVariable(FolderVariable);
             string folder = !string.IsNullOrEmpty(configured)
                 ? configured
-                : Path.Combine(Path.GetDirectoryName(Jaula.IntegrationTests.Harness.RepoPaths.RepoRoot)!, "shared", "oci-runtime-spec", "schema");
+                : Path.Combine(Path.GetDirectoryName(RepoPaths.RepoRoot)!, "shared", "oci-runtime-spec", "schema");
             if (!File.Exists(Path.Combine(folder, "state-schema.json")))
             {
                 throw new InvalidOperationException(

@@ -11,20 +11,6 @@ public static class RepoPaths
 
     public static string RootfsScript => Path.Combine(RepoRoot, "spec-fixtures", "make-busybox-rootfs.sh");
 
-    /// <summary>The OCI spec lives beside the repository, never inside it.</summary>
-    public static string StateSchema
-    {
-        get
-        {
-            string path = Path.Combine(Path.GetDirectoryName(RepoRoot)!, "shared", "oci-runtime-spec", "schema", "state-schema.json");
-            if (!File.Exists(path))
-            {
-                throw new InvalidOperationException($"OCI state schema not found at {path}: the suite needs shared/oci-runtime-spec beside the repository.");
-            }
-            return path;
-        }
-    }
-
     /// <summary>The binary under test; a missing binary fails the test, it never skips it.</summary>
     public static string Binary
     {

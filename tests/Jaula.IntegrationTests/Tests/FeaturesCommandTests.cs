@@ -13,14 +13,14 @@ public sealed class FeaturesCommandTests(StateRoot stateRoot) : ContainerTest(st
     {
         CommandResult result = Jaula.Invoke("features").ShouldSucceed();
 
-        FeaturesSchema.Violations(result.Stdout).Should().BeEmpty("features must match features-schema.json: {0}", result.Stdout);
+        OciSchemas.Violations(OciSchemas.Features, result.Stdout).Should().BeEmpty("features must match features-schema.json: {0}", result.Stdout);
         JsonNode.Parse(result.Stdout).Should().BeOfType<JsonObject>();
     }
 
     [Fact]
     public void The_schema_check_is_not_vacuous()
     {
-        FeaturesSchema.Violations("""{"ociVersionMin": "1.0.0", "hooks": "prestart"}""").Should().NotBeEmpty();
+        OciSchemas.Violations(OciSchemas.Features, """{"ociVersionMin": "1.0.0", "hooks": "prestart"}""").Should().NotBeEmpty();
     }
 
     [Fact]
