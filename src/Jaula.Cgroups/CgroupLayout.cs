@@ -5,16 +5,21 @@ public sealed record V1Hierarchy(string MountPoint, IReadOnlyList<string> Contro
 {
     /// <summary>The key the hierarchy is recorded under: its controllers joined by commas, as /proc/self/cgroup lists them.</summary>
     public string Key => string.Join(',', Controllers);
+
+    /// <summary>A named hierarchy (name=systemd): directories and processes only, no controller files.</summary>
+    public bool IsNamed => Controllers.Count == 1 && Controllers[0].StartsWith("name=", StringComparison.Ordinal);
 }
 
 /// <summary>
-/// The host's cgroup mounts, read from mountinfo and /proc/cgroups. Only controllers the kernel has enabled count;
-/// named hierarchies (name=systemd) carry no controller and are left alone.
+/// The host's cgroup mounts, read from mountinfo and /proc/cgroups. Only controllers the kernel has enabled count.
+/// Of the named hierarchies, only name=systemd is kept (as a hierarchy without controllers): runc creates
+/// linux.cgroupsPath there and moves the init into it, and engines on a v1 host expect the same.
 /// </summary>
 public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<V1Hierarchy> V1, string? UnifiedMountPoint)
 {
     public const string DefaultMountInfo = "/proc/self/mountinfo";
     public const string DefaultProcCgroups = "/proc/cgroups";
+    public const string SystemdNamedHierarchy = "name=systemd";
 
     public static CgroupLayout DetectHost() => Detect(DefaultMountInfo, DefaultProcCgroups);
 
@@ -36,12 +41,18 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<V1Hierarchy> V1
                 unified ??= mountPoint;
             else if (fsType == "cgroup")
             {
-                var controllers = f[dash + 3].Split(',').Where(enabled.Contains).ToList();
+                string[] options = f[dash + 3].Split(',');
+                var controllers = options.Where(enabled.Contains).ToList();
+                if (controllers.Count == 0 && options.Contains(SystemdNamedHierarchy))
+                    controllers.Add(SystemdNamedHierarchy);
                 if (controllers.Count > 0 && !v1.Any(h => h.Key == string.Join(',', controllers)))
                     v1.Add(new V1Hierarchy(mountPoint, controllers));
             }
         }
-        var mode = v1.Count == 0 ? CgroupMode.Unified : unified is null ? CgroupMode.Legacy : CgroupMode.Hybrid;
+        bool anyController = v1.Any(h => !h.IsNamed);
+        if (!anyController)
+            v1.Clear(); // a named hierarchy beside a pure cgroup2 host: jaula manages only cgroup2 there
+        var mode = !anyController ? CgroupMode.Unified : unified is null ? CgroupMode.Legacy : CgroupMode.Hybrid;
         if (mode == CgroupMode.Unified && unified is null)
             throw new CgroupException($"no cgroup filesystem is mounted ({mountInfoPath} lists neither cgroup nor cgroup2)");
         return new CgroupLayout(mode, v1, unified);

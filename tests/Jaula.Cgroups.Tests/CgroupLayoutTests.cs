@@ -10,18 +10,39 @@ public class CgroupLayoutTests
         using var tree = new FakeCgroupTree();
         var layout = tree.Layout(["cpu", "memory", "pids"], unified: true);
         layout.Mode.Should().Be(CgroupMode.Hybrid);
-        layout.V1.Select(h => h.Key).Should().Equal("cpu", "memory", "pids");
+        layout.V1.Select(h => h.Key).Should().Equal("cpu", "memory", "pids", "name=systemd");
         layout.UnifiedMountPoint.Should().Be(tree["unified"]);
         layout.HierarchyOf("memory")!.MountPoint.Should().Be(tree["memory"]);
     }
 
     [Fact]
-    public void Named_hierarchies_and_disabled_controllers_do_not_count()
+    public void Disabled_controllers_do_not_count_and_name_systemd_is_a_hierarchy_without_controllers()
     {
         using var tree = new FakeCgroupTree();
         var layout = tree.Layout(["memory"], unified: false);
         layout.Mode.Should().Be(CgroupMode.Legacy);
-        layout.V1.Should().ContainSingle().Which.Key.Should().Be("memory");
+        layout.V1.Select(h => h.Key).Should().Equal("memory", "name=systemd");
+        layout.V1[1].IsNamed.Should().BeTrue();
+        layout.V1[1].MountPoint.Should().Be(tree["systemd"]);
+    }
+
+    [Fact]
+    public void Other_named_hierarchies_are_left_alone()
+    {
+        using var tree = new FakeCgroupTree();
+        File.WriteAllLines(tree["mountinfo"], [$"31 30 0:28 / {tree["memory"]} rw - cgroup cgroup rw,memory",
+            $"32 30 0:29 / {tree["other"]} rw - cgroup cgroup rw,name=other"]);
+        File.WriteAllLines(tree["cgroups"], ["memory\t1\t1\t1"]);
+        CgroupLayout.Detect(tree["mountinfo"], tree["cgroups"]).V1.Select(h => h.Key).Should().Equal("memory");
+    }
+
+    [Fact]
+    public void Name_systemd_beside_a_pure_cgroup2_host_is_still_unified()
+    {
+        using var tree = new FakeCgroupTree();
+        var layout = tree.Layout([], unified: true);
+        layout.Mode.Should().Be(CgroupMode.Unified);
+        layout.V1.Should().BeEmpty();
     }
 
     [Fact]

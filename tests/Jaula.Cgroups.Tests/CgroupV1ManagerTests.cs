@@ -19,7 +19,7 @@ public class CgroupV1ManagerTests
     }
 
     [Fact]
-    public void Create_makes_the_path_in_every_controller_hierarchy_and_the_unified_one()
+    public void Create_makes_the_path_in_every_controller_hierarchy_name_systemd_and_the_unified_one()
     {
         using var tree = new FakeCgroupTree();
         var m = Manager(tree);
@@ -28,7 +28,7 @@ public class CgroupV1ManagerTests
         foreach (string c in Controllers)
             Directory.Exists(Path.Combine(tree[c], "jaula-it/c1")).Should().BeTrue(c);
         Directory.Exists(Path.Combine(tree["unified"], "jaula-it/c1")).Should().BeTrue();
-        Directory.Exists(Path.Combine(tree["systemd"], "jaula-it")).Should().BeFalse("named hierarchies are left alone");
+        Directory.Exists(Path.Combine(tree["systemd"], "jaula-it/c1")).Should().BeTrue("runc also uses the name=systemd hierarchy");
     }
 
     [Fact]
