@@ -7,7 +7,8 @@ namespace Jaula.Conformance.Tests.Engines;
 /// exec root with the containerd dockerd starts, socket, client config), no networking, vfs storage, and every container
 /// below a cgroup parent of our own; the busybox image loaded from a docker-archive. The Docker 20.10 client is called by
 /// its full path: another, newer client may come first on PATH. Disposing removes every container and volume, stops the
-/// daemon (and its containerd), kills leftover shims, and removes /run/containerd entries, mounts, the temp dir and cgroups.
+/// daemon (and its containerd), kills leftover shims, and removes what it added to /run/containerd, /run/docker and /etc/docker (key.json), the mounts,
+/// the temp dir and the cgroups.
 /// </summary>
 public sealed class DockerEngine : IDisposable
 {
@@ -15,7 +16,8 @@ public sealed class DockerEngine : IDisposable
     private const string Client = "/usr/bin/docker";
 
     private readonly string _dir = Directory.CreateTempSubdirectory("jaula-docker-").FullName;
-    private readonly RunDirectory _shimRunDir = new("/run/containerd");
+    // Paths dockerd and the shims hard-code whatever the flags: shim sockets and fifos, the plugin dir, the trust key.
+    private readonly RunDirectory[] _hardCodedDirs = [new("/run/containerd"), new("/run/docker"), new("/etc/docker")];
     private readonly Daemon _daemon;
 
     public DockerEngine()
@@ -98,7 +100,10 @@ public sealed class DockerEngine : IDisposable
                 using var umount = RunningCommand.Start("/bin/umount", ["-l", line.Split(' ')[4]]);
                 umount.Wait();
             }
-            _shimRunDir.RemoveWhatWasAdded();
+            foreach (RunDirectory dir in _hardCodedDirs)
+            {
+                dir.RemoveWhatWasAdded();
+            }
             try
             {
                 Directory.Delete(_dir, recursive: true);

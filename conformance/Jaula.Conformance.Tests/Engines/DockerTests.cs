@@ -64,7 +64,7 @@ public sealed class DockerTests(DockerEngine docker) : IClassFixture<DockerEngin
     {
         string name = RunDetached();
         docker.Docker("exec", name, "echo", "execd").ShouldSucceed().Stdout.Should().Be("execd\n");
-        docker.Docker("exec", "--user", "1000:1000", name, "id").ShouldSucceed().Stdout.Should().StartWith("uid=1000 gid=1000");
+        docker.Docker("exec", "--user", "1000:1000", name, "id").ShouldSucceed().Stdout.Should().StartWith("uid=1000(tester) gid=1000(tester)");
         docker.Docker("exec", name, "sh", "-c", "exit 7").ExitCode.Should().Be(7);
         CommandResult tty = Pty.Run(TimeSpan.FromSeconds(60), "/usr/bin/env", [.. docker.ClientCommand, "exec", "-it", name, "tty"]);
         tty.ShouldSucceed().Stdout.Should().MatchRegex("(^|\n)/dev/pts/[0-9]+\n");
