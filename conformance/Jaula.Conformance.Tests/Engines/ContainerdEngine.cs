@@ -16,7 +16,7 @@ public sealed class ContainerdEngine : IDisposable
 
     private readonly string _dir = Directory.CreateTempSubdirectory("jaula-ctrd-").FullName;
     private readonly RunDirectory _shimRunDir = new(ShimSocketDir);
-    private readonly Daemon _daemon;
+    private readonly Daemon? _daemon;
 
     public ContainerdEngine()
     {
@@ -34,9 +34,9 @@ public sealed class ContainerdEngine : IDisposable
             [ttrpc]
               address = "{Address}.ttrpc"
             """);
-        _daemon = Daemon.Start("/usr/bin/containerd", ["--config", config], Address);
         try
         {
+            _daemon = Daemon.Start("/usr/bin/containerd", ["--config", config], Address);
             string archive = DockerArchive.Build(_dir, Image);
             CommandResult import = Ctr("images", "import", archive);
             if (!import.Succeeded)

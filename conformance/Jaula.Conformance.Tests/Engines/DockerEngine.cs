@@ -18,20 +18,20 @@ public sealed class DockerEngine : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("jaula-docker-").FullName;
     // Paths dockerd and the shims hard-code whatever the flags: shim sockets and fifos, the plugin dir, the trust key.
     private readonly RunDirectory[] _hardCodedDirs = [new("/run/containerd"), new("/run/docker"), new("/etc/docker")];
-    private readonly Daemon _daemon;
+    private readonly Daemon? _daemon;
 
     public DockerEngine()
     {
         CgroupParent = "/jaula-docker-" + Path.GetFileName(_dir)[^6..];
         Socket = Path.Combine(_dir, "docker.sock");
-        _daemon = Daemon.Start("/usr/sbin/dockerd", [
-            "--add-runtime", $"jaula={RepoPaths.Binary}", "--default-runtime", "jaula",
-            "--iptables=false", "--ip-masq=false", "--ip6tables=false", "--bridge=none", "--userland-proxy=false",
-            "--storage-driver=vfs", "--data-root", Path.Combine(_dir, "data"), "--exec-root", Path.Combine(_dir, "exec"),
-            "--pidfile", Path.Combine(_dir, "dockerd.pid"), "-H", $"unix://{Socket}",
-            "--cgroup-parent", CgroupParent, "--exec-opt", "native.cgroupdriver=cgroupfs"], Socket);
         try
         {
+            _daemon = Daemon.Start("/usr/sbin/dockerd", [
+                "--add-runtime", $"jaula={RepoPaths.Binary}", "--default-runtime", "jaula",
+                "--iptables=false", "--ip-masq=false", "--ip6tables=false", "--bridge=none", "--userland-proxy=false",
+                "--storage-driver=vfs", "--data-root", Path.Combine(_dir, "data"), "--exec-root", Path.Combine(_dir, "exec"),
+                "--pidfile", Path.Combine(_dir, "dockerd.pid"), "-H", $"unix://{Socket}",
+                "--cgroup-parent", CgroupParent, "--exec-opt", "native.cgroupdriver=cgroupfs"], Socket);
             Eventually.True(() => Docker("version").Succeeded, "dockerd answers", seconds: 60);
             CommandResult load = Docker("load", "-i", DockerArchive.Build(_dir, Image));
             if (!load.Succeeded)

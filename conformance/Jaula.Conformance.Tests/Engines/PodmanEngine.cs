@@ -100,29 +100,7 @@ public sealed class PodmanEngine : IDisposable
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
             }
-            RemoveCgroups();
-        }
-    }
-
-    private void RemoveCgroups()
-    {
-        foreach (string hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
-        {
-            string dir = hierarchy + CgroupParent;
-            if (!Directory.Exists(dir))
-            {
-                continue;
-            }
-            foreach (string sub in Directory.EnumerateDirectories(dir, "*", SearchOption.AllDirectories).Reverse().Append(dir))
-            {
-                try
-                {
-                    Directory.Delete(sub);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                }
-            }
+            HostCgroupTree.Remove(CgroupParent);
         }
     }
 }

@@ -212,8 +212,7 @@ public sealed class PodmanTests(PodmanEngine podman) : IClassFixture<PodmanEngin
         var leaks = podman.Containers().Intersect(_names).Select(n => $"podman still lists {n}").ToList();
         foreach (string id in _ids)
         {
-            leaks.AddRange(Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => $"{h}{podman.CgroupParent}/libpod-{id}")
-                .Where(Directory.Exists).Select(d => $"cgroup left: {d}"));
+            leaks.AddRange(HostCgroupTree.Directories($"{podman.CgroupParent}/libpod-{id}").Select(d => $"cgroup left: {d}"));
             leaks.AddRange(MountTable.LinesMentioning(id).Select(l => $"mount left: {l}"));
         }
         if (leaks.Count > 0)
