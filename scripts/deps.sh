@@ -24,6 +24,12 @@ test -x /usr/sbin/dockerd || lean+=(docker.io)
 if [ ${#need[@]} -gt 0 ] || [ ${#lean[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]} ${lean[*]}"
   apt-get update -qq
+  # Installing containerd or docker.io must not start them as services (their tests start their own daemons):
+  # a policy-rc.d that refuses, unless the machine already has one.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
+  fi
   [ ${#need[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" >/dev/null
   [ ${#lean[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${lean[@]}" >/dev/null
 fi
