@@ -15,11 +15,23 @@ command -v zsh >/dev/null || need+=(zsh)
 # The conformance suites: Debian's runc for the differential, podman (with conmon) as an engine driving jaula.
 command -v runc >/dev/null || need+=(runc)
 command -v podman >/dev/null || need+=(podman)
+# containerd 1.6 (ctr) and Docker 20.10 as engines; the tests start both daemons by hand, never as services.
+# docker.io without its recommends (no cgroupfs-mount, git, xz-utils...).
+command -v containerd >/dev/null || need+=(containerd)
+lean=()
+test -x /usr/sbin/dockerd || lean+=(docker.io)
 
-if [ ${#need[@]} -gt 0 ]; then
-  echo "deps: installing ${need[*]}"
+if [ ${#need[@]} -gt 0 ] || [ ${#lean[@]} -gt 0 ]; then
+  echo "deps: installing ${need[*]} ${lean[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  # Installing containerd or docker.io must not start them as services (their tests start their own daemons):
+  # a policy-rc.d that refuses, unless the machine already has one.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 0755 /usr/sbin/policy-rc.d
+  fi
+  [ ${#need[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" >/dev/null
+  [ ${#lean[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${lean[@]}" >/dev/null
 fi
 
 if ! command -v dotnet >/dev/null; then

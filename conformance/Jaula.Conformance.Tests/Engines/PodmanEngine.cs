@@ -60,14 +60,16 @@ public sealed class PodmanEngine : IDisposable
 
     public CommandResult Podman(params string[] args)
     {
-        using var command = RunningCommand.Start("/usr/bin/env",
-            [$"CONTAINERS_CONF={_dir}/containers.conf", $"CONTAINERS_STORAGE_CONF={_dir}/storage.conf", "/usr/bin/podman", .. args]);
+        using var command = RunningCommand.Start("/usr/bin/env", [.. ClientCommand, .. args]);
         return command.Wait(TimeSpan.FromSeconds(90));
     }
 
-    /// <summary>`podman run` with the options every scenario needs: jaula has no seccomp yet, and our cgroup parent.</summary>
-    public CommandResult Run(params string[] args) =>
-        Podman(["run", "--security-opt", "seccomp=unconfined", "--cgroup-parent", CgroupParent, .. args]);
+    /// <summary>`podman run` below our cgroup parent (with podman's default seccomp profile).</summary>
+    public CommandResult Run(params string[] args) => Podman(["run", "--cgroup-parent", CgroupParent, .. args]);
+
+    /// <summary>The environment and argv prefix of a podman call (for running it under a pty).</summary>
+    public string[] ClientCommand =>
+        [$"CONTAINERS_CONF={_dir}/containers.conf", $"CONTAINERS_STORAGE_CONF={_dir}/storage.conf", "/usr/bin/podman"];
 
     /// <summary>The container's directory in one v1 hierarchy, e.g. ("memory", id).</summary>
     public string CgroupDir(string hierarchy, string containerId) => $"/sys/fs/cgroup/{hierarchy}{CgroupParent}/libpod-{containerId}";
@@ -98,29 +100,7 @@ public sealed class PodmanEngine : IDisposable
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
             }
-            RemoveCgroups();
-        }
-    }
-
-    private void RemoveCgroups()
-    {
-        foreach (string hierarchy in Directory.EnumerateDirectories("/sys/fs/cgroup"))
-        {
-            string dir = hierarchy + CgroupParent;
-            if (!Directory.Exists(dir))
-            {
-                continue;
-            }
-            foreach (string sub in Directory.EnumerateDirectories(dir, "*", SearchOption.AllDirectories).Reverse().Append(dir))
-            {
-                try
-                {
-                    Directory.Delete(sub);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                }
-            }
+            HostCgroupTree.Remove(CgroupParent);
         }
     }
 }

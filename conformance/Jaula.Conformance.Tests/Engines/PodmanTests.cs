@@ -54,7 +54,7 @@ public sealed class PodmanTests(PodmanEngine podman) : IClassFixture<PodmanEngin
         podman.Podman("exec", "-e", "FOO=bar baz", name, "sh", "-c", "echo $FOO").ShouldSucceed().Stdout.Should().Be("bar baz\n");
         podman.Podman("exec", "-w", "/tmp", name, "pwd").ShouldSucceed().Stdout.Should().Be("/tmp\n");
         podman.Podman("exec", "-d", name, "sh", "-c", "echo detached > /tmp/d.new && mv /tmp/d.new /tmp/d").ShouldSucceed();
-        WaitUntil(() => podman.Podman("exec", name, "cat", "/tmp/d").Stdout == "detached\n", "the detached exec wrote /tmp/d");
+        Eventually.True(() => podman.Podman("exec", name, "cat", "/tmp/d").Stdout == "detached\n", "the detached exec wrote /tmp/d");
         podman.Podman("exec", name, "sh", "-c", "exit 7").ExitCode.Should().Be(7);
     }
 
@@ -165,6 +165,32 @@ public sealed class PodmanTests(PodmanEngine podman) : IClassFixture<PodmanEngin
     }
 
     [Fact]
+    public void Run_it_and_exec_it_get_a_terminal()
+    {
+        CommandResult run = Pty.Run(TimeSpan.FromSeconds(90), "/usr/bin/env", [.. podman.ClientCommand,
+            "run", "-it", "--rm", "--cgroup-parent", podman.CgroupParent, "--name", NewName(), PodmanEngine.Image,
+            "sh", "-c", "tty; test -t 0 && echo stdin-is-a-tty; exit 6"]);
+        run.ExitCode.Should().Be(6, "{0}", run);
+        run.Stdout.Should().MatchRegex("(^|\n)/dev/pts/[0-9]+\nstdin-is-a-tty\n");
+
+        string name = RunDetached();
+        CommandResult exec = Pty.Run(TimeSpan.FromSeconds(60), "/usr/bin/env", [.. podman.ClientCommand,
+            "exec", "-it", name, "sh", "-c", "tty; test -t 0 && echo stdin-is-a-tty"]);
+        exec.ShouldSucceed().Stdout.Should().MatchRegex("(^|\n)/dev/pts/[0-9]+\nstdin-is-a-tty\n");
+    }
+
+    [Fact]
+    public void The_default_seccomp_profile_filters_the_container_and_its_exec()
+    {
+        podman.Run("--rm", "--name", NewName(), PodmanEngine.Image, "grep", "^Seccomp:", "/proc/self/status")
+            .ShouldSucceed().Stdout.Should().Be("Seccomp:\t2\n");
+        string name = RunDetached();
+        podman.Podman("exec", name, "grep", "^Seccomp:", "/proc/self/status").ShouldSucceed().Stdout.Should().Be("Seccomp:\t2\n");
+        podman.Run("--rm", "--security-opt", "seccomp=unconfined", "--name", NewName(), PodmanEngine.Image, "grep", "^Seccomp:", "/proc/self/status")
+            .ShouldSucceed().Stdout.Should().Be("Seccomp:\t0\n");
+    }
+
+    [Fact]
     public void Privileged_gets_the_hosts_whole_bounding_set()
     {
         // Podman asks only for the capabilities its own bounding set has (here without CAP_SYS_RESOURCE), as under runc.
@@ -177,19 +203,6 @@ public sealed class PodmanTests(PodmanEngine podman) : IClassFixture<PodmanEngin
     private string Status(string name) =>
         podman.Podman("inspect", "--format", "{{.State.Status}}", name).ShouldSucceed().Stdout.Trim();
 
-    private static void WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"timed out waiting until {what}");
-            }
-            Thread.Sleep(100);
-        }
-    }
-
     public void Dispose()
     {
         foreach (string name in _names)
@@ -199,8 +212,7 @@ public sealed class PodmanTests(PodmanEngine podman) : IClassFixture<PodmanEngin
         var leaks = podman.Containers().Intersect(_names).Select(n => $"podman still lists {n}").ToList();
         foreach (string id in _ids)
         {
-            leaks.AddRange(Directory.EnumerateDirectories("/sys/fs/cgroup").Select(h => $"{h}{podman.CgroupParent}/libpod-{id}")
-                .Where(Directory.Exists).Select(d => $"cgroup left: {d}"));
+            leaks.AddRange(HostCgroupTree.Directories($"{podman.CgroupParent}/libpod-{id}").Select(d => $"cgroup left: {d}"));
             leaks.AddRange(MountTable.LinesMentioning(id).Select(l => $"mount left: {l}"));
         }
         if (leaks.Count > 0)
