@@ -16,6 +16,19 @@ command -v zsh >/dev/null || need+=(zsh)
 command -v runc >/dev/null || need+=(runc)
 command -v podman >/dev/null || need+=(podman)
 
+command -v jq >/dev/null || need+=(jq) # the cgroup v2 guest suite edits config.json with jq
+# The cgroup v2 guest (tests/guest): qemu (TCG) and Debian's kernel, which only adds files under /boot and
+# /lib/modules (its postinst writes an initrd there too); cpio packs the guest's initramfs.
+guest=()
+command -v qemu-system-x86_64 >/dev/null || guest+=(qemu-system-x86)
+ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 || guest+=(linux-image-amd64)
+command -v cpio >/dev/null || guest+=(cpio)
+if [ ${#guest[@]} -gt 0 ]; then
+  echo "deps: installing ${guest[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${guest[@]}" >/dev/null
+fi
+
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"
   apt-get update -qq

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Boots a qemu guest (TCG) on Debian's linux-image-amd64 with pure cgroup v2 (cgroup_no_v1=all), on this machine's own
 # root shared read-only over 9p under a tmpfs overlay, runs a bash script there as root and brings its output back.
-# Usage: run.sh <script> [results-dir]
-#   prints the script's output; exits with the script's exit status, or 124 when the guest did not finish in time.
-# Env: JAULA_GUEST_TIMEOUT (seconds, default 840), JAULA_GUEST_MEMORY (MiB, default 1024).
+# Usage: run.sh <command> [args...]   (run by bash in the guest, in the current directory; host paths are the same there)
+#   prints the command's output; exits with its exit status, or 124 when the guest did not finish in time.
+# Env: JAULA_GUEST_TIMEOUT (seconds, default 840), JAULA_GUEST_MEMORY (MiB, default 1024),
+#      JAULA_GUEST_RESULTS (a folder to keep the results share in; default a temp folder removed at exit).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-script=$(readlink -f "$1")
-results=${2:-}
+[ $# -ge 1 ] || { echo "usage: $0 <command> [args...]" >&2; exit 2; }
+results=${JAULA_GUEST_RESULTS:-}
 timeout_s=${JAULA_GUEST_TIMEOUT:-840}
 
 kernel=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -1 || true)
@@ -22,7 +23,9 @@ trap cleanup EXIT
 [ -n "$results" ] || results=$work/results
 mkdir -p "$results" "$work/initramfs"
 rm -f "$results/rc" "$results/output"
-cp "$script" "$results/command"
+printf 'cd %q || exit 1\nexec' "$PWD" > "$results/command"
+printf ' %q' "$@" >> "$results/command"
+echo >> "$results/command"
 
 # The initramfs: static busybox, the modules 9p and overlay need (in load order), /init and the stage after switch_root.
 cd "$work/initramfs"
