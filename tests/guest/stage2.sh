@@ -21,7 +21,7 @@ hostname jaula-guest
 ip link set lo up 2>/dev/null
 echo "guest: kernel $(uname -r), cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
 cd /
-/bin/bash /guest-results/command > /guest-results/output 2>&1
+/bin/bash /guest-results/command < /dev/null > /guest-results/output 2>&1
 echo $? > /guest-results/rc
 sync
 umount /guest-results
