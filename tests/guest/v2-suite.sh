@@ -238,6 +238,15 @@ t_placement() {
   expect "cgroup.procs" "$(cat $cg$parent/$name/cgroup.procs)" "$(init_pid $name)"
 }
 
+t_exec_joins_the_cgroup() {
+  local name=exec_joins_the_cgroup
+  start_detached $name '.' sleep 300 || return 1
+  j exec -d $name sleep 299 || return 1
+  local i; for ((i = 0; i < 50; i++)); do [ "$(wc -l < $cg$parent/$name/cgroup.procs)" -ge 2 ] && break; sleep 0.1; done
+  expect "processes in the container's cgroup" "$(wc -l < $cg$parent/$name/cgroup.procs)" 2 || return 1
+  j ps $name | grep -q 'sleep 299' || { echo "ps does not list the exec'd sleep: $(j ps $name)"; return 1; }
+}
+
 t_unified_keys() {
   local name=unified_keys
   start_detached $name '.linux.resources.unified = {"memory.high": "50331648", "pids.max": "7", "cpu.weight": "42"}' sleep 300 || return 1
@@ -269,7 +278,7 @@ t_delete_leaves_nothing() {
 
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(t_oom_exit_137 t_oom_event t_pids_max t_cpu_max t_cpuset t_io_max t_hugetlb t_device_filter t_freeze_thaw \
-         t_kill_all t_update_live t_events_stats t_placement t_unified_keys t_cgroupns_view t_delete_leaves_nothing)
+         t_kill_all t_update_live t_events_stats t_placement t_exec_joins_the_cgroup t_unified_keys t_cgroupns_view t_delete_leaves_nothing)
 for t in "${cases[@]}"; do
   case_ "$t"
 done
