@@ -21,6 +21,13 @@ command -v containerd >/dev/null || need+=(containerd)
 lean=()
 test -x /usr/sbin/dockerd || lean+=(docker.io)
 
+command -v jq >/dev/null || need+=(jq) # the cgroup v2 guest suite edits config.json with jq
+# The cgroup v2 guest (tests/guest): qemu (TCG) and Debian's kernel, which only adds files under /boot and
+# /lib/modules (its postinst writes an initrd there too); cpio packs the guest's initramfs. No recommends.
+command -v qemu-system-x86_64 >/dev/null || lean+=(qemu-system-x86)
+ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 || lean+=(linux-image-amd64)
+command -v cpio >/dev/null || lean+=(cpio)
+
 if [ ${#need[@]} -gt 0 ] || [ ${#lean[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]} ${lean[*]}"
   apt-get update -qq

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests (JIT), integration tests that drive the published AOT binary as root, then the
-# conformance suites (schemas, the differential against runc, engines driving jaula).
+# conformance suites (schemas, the differential against runc, engines driving jaula), then the cgroup v2 suite in a
+# qemu guest booted with pure cgroup v2 (tests/guest; this host is v1 hybrid).
 # Ends with one line "tests: N passed, N failed, N skipped"; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,14 @@ for project in tests/*/*.csproj conformance/*/*.csproj; do
 done
 
 passed=0; failed=0; skipped=0
+# The guest suite prints "ok - name" / "not ok - name: why" per case; each counts like a test.
+echo "== cgroup v2 guest (tests/guest/v2.sh)"
+guest_log=$results/guest-v2.log
+bash tests/guest/v2.sh 2>&1 | tee "$guest_log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+guest_passed=$(grep -c '^ok - ' "$guest_log"); guest_failed=$(grep -c '^not ok - ' "$guest_log")
+grep -q '^guest-v2: ' "$guest_log" || guest_failed=$((guest_failed + 1)) # the guest never finished: one failure
+passed=$((passed + guest_passed)); failed=$((failed + guest_failed))
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
