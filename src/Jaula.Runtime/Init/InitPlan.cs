@@ -15,7 +15,10 @@ public sealed class InitPlan
     /// <summary>root.path made absolute against the bundle.</summary>
     [JsonPropertyName("rootfs")] public required string Rootfs { get; init; }
 
-    [JsonPropertyName("spec")] public required Spec Spec { get; init; }
+    /// <summary>The validated spec; on the wire as <see cref="SpecDocument"/>.</summary>
+    [JsonIgnore] public Spec Spec { get; init; } = null!;
+
+    [JsonPropertyName("spec")] public PlanSpec SpecDocument { get => new(Spec); init => Spec = value.Spec; }
     [JsonPropertyName("noPivot")] public bool NoPivot { get; init; }
     [JsonPropertyName("noNewKeyring")] public bool NoNewKeyring { get; init; }
     [JsonPropertyName("preserveFds")] public int PreserveFds { get; init; }

@@ -66,8 +66,9 @@ public static class InitProgram
         var frame = channel.Receive(out mountNamespace) ?? throw new InvalidDataException("the parent closed the sync socket before sending the plan");
         if (frame.Type != FrameType.Plan)
             throw new InvalidDataException($"expected the plan, got a {frame.Type} message");
-        return JsonSerializer.Deserialize(frame.Payload, RuntimeJson.Default.InitPlan)
+        var plan = JsonSerializer.Deserialize(frame.Payload, RuntimeJson.Default.InitPlan)
             ?? throw new InvalidDataException("empty plan");
+        return plan.Spec is null ? throw new InvalidDataException("the plan has no spec") : plan;
     }
 
     private static ExecTarget Prepare(InitPlan plan, SyncChannel channel, InitSeccomp seccomp)
