@@ -66,6 +66,19 @@ public static unsafe partial class InitStage
     [LibraryImport("libjaulastage", EntryPoint = "jaula_spawn")]
     private static partial int NativeSpawn(NativeRequest* request, int* pid, int* pidfd);
 
+    [LibraryImport("libjaulastage", EntryPoint = "jaula_spawn_userns_holder")]
+    private static partial int NativeSpawnUserNamespaceHolder(int* pid, int* pidfd);
+
+    /// <summary>A child that only holds a new user namespace (no maps yet) until it is killed and reaped.</summary>
+    public static SpawnedInit SpawnUserNamespaceHolder()
+    {
+        int pid, pidfd;
+        int rc = NativeSpawnUserNamespaceHolder(&pid, &pidfd);
+        if (rc < 0)
+            throw new ErrnoException("clone3", "user namespace holder", -rc);
+        return new SpawnedInit(pid, SafeFd.Own(pidfd));
+    }
+
     public static SpawnedInit Spawn(InitSpawnRequest request)
     {
         if (request.Joins.Count > MaxJoins)

@@ -123,10 +123,13 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             foreach (var (_, fd) in joins)
                 fd.Dispose();
         }
+        // Our copy of the child's end is closed: a stage child that dies now ends our reads.
+        if (namespaces.UserAfterJoins)
+            init = UserNamespaceAfterJoins.ReceiveInit(channel, init, spec);
 
         try
         {
-            if (namespaces.NewUser)
+            if (namespaces.NewUser && !namespaces.UserAfterJoins)
                 IdMapWriter.Write(init.Pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings);
             placement.Place(init.Pid);
             Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);

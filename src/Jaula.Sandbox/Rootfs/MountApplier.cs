@@ -28,6 +28,8 @@ public static class MountApplier
                 CgroupMount.Apply(mount, options, context);
             else if (type == "bind" || options.IsBind)
                 Bind(mount, options, context, field);
+            else if (type == "sysfs" && context.InUserNamespace)
+                MountSysfsOrBindHost(mount, options, context, field);
             else
                 MountFilesystem(mount, type, options, context);
         }
@@ -57,6 +59,23 @@ public static class MountApplier
         if (wanted != 0 || options.ClearedFlags != 0)
             Remount(context, mount.Destination, wanted);
         ApplyAfter(options, context, mount.Destination);
+    }
+
+    /// <summary>
+    /// sysfs needs privilege over the network namespace; in a user namespace that does not own one, the kernel says
+    /// EPERM and, as runc does, the host's /sys is bound (recursively) with the mount's options instead.
+    /// </summary>
+    private static void MountSysfsOrBindHost(MountSpec mount, MountOptions options, MountContext context, string field)
+    {
+        try
+        {
+            MountFilesystem(mount, "sysfs", options, context);
+        }
+        catch (ErrnoException e) when (e.Errno == Errno.EPERM)
+        {
+            var hostSys = new MountSpec { Destination = mount.Destination, Type = "bind", Source = "/sys", Options = [.. mount.Options ?? [], "rbind"] };
+            Bind(hostSys, MountOptions.Parse(hostSys.Options), context, field);
+        }
     }
 
     private static void MountFilesystem(MountSpec mount, string type, MountOptions options, MountContext context)
