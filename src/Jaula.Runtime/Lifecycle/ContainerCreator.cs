@@ -136,6 +136,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             channel.Send(FrameType.Go);
             var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
+            IdmappedMountTrees.Send(channel, spec, bundle, init.Pid, namespaces.InUserNamespace);
             var hooks = new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid));
             return (init, AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs)));
         }

@@ -27,7 +27,7 @@ public static class MountApplier
             if (type == "cgroup")
                 CgroupMount.Apply(mount, options, context);
             else if (type == "bind" || options.IsBind)
-                Bind(mount, options, context, field);
+                Bind(mount, options, context, field, context.MountTrees.GetValueOrDefault(index));
             else if (type == "sysfs" && context.InUserNamespace)
                 MountSysfsOrBindHost(mount, options, context, field);
             else
@@ -39,7 +39,8 @@ public static class MountApplier
         }
     }
 
-    private static void Bind(MountSpec mount, MountOptions options, MountContext context, string field)
+    /// <param name="idmappedTree">The detached idmapped copy of the source the parent made, attached instead of a bind.</param>
+    private static void Bind(MountSpec mount, MountOptions options, MountContext context, string field, SafeFd? idmappedTree = null)
     {
         if (string.IsNullOrEmpty(mount.Source))
             throw new ContainerSetupException(field, $"a bind mount on {mount.Destination} needs a source");
@@ -52,7 +53,10 @@ public static class MountApplier
             : SecurePath.OpenOrCreateFile(context.RootFd, mount.Destination))
         {
             var flags = MountFlags.Bind | (options.IsRecursiveBind ? MountFlags.Rec : 0);
-            Sys.Mount(source, SecurePath.ProcPath(target), null, flags, null);
+            if (idmappedTree is not null)
+                Sys.MoveMount(idmappedTree, "", target, "", Sys.MOVE_MOUNT_F_EMPTY_PATH | Sys.MOVE_MOUNT_T_EMPTY_PATH);
+            else
+                Sys.Mount(source, SecurePath.ProcPath(target), null, flags, null);
         }
         // A bind copies the source's flags; the requested ones take a remount of the new mount.
         var wanted = options.Flags & ~(MountFlags.Bind | MountFlags.Rec | MountFlags.Remount | PropagationFlags);
