@@ -13,12 +13,12 @@ namespace Jaula.Runtime.Lifecycle;
 public static class UserNamespaceAfterJoins
 {
     /// <summary>Writes the maps for the stage child and returns the init it cloned; the stage child is reaped.</summary>
-    public static SpawnedInit ReceiveInit(SyncChannel channel, SpawnedInit stage, Spec spec)
+    public static SpawnedInit ReceiveInit(SyncChannel channel, SpawnedInit stage, Action<int> writeIdMaps)
     {
         try
         {
             Expect(channel.Receive(), FrameType.UserNamespace);
-            IdMapWriter.Write(stage.Pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings);
+            writeIdMaps(stage.Pid);
             channel.Send(FrameType.Go);
             var frame = channel.Receive(out SafeFd? pidfd);
             if (frame?.Type != FrameType.InitPidfd || pidfd is null)
