@@ -145,7 +145,7 @@ static void join_namespaces(const struct jaula_spawn_request *req)
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < req->n_joins; i++) {
             int nstype = req->joins[i].nstype;
-            if (nstype == CLONE_NEWPID)
+            if (nstype == CLONE_NEWPID && !req->pid_join_in_child)
                 continue; /* joined by the parent: it only affects children */
             if ((pass == 0) != (nstype == CLONE_NEWUSER))
                 continue;
@@ -267,6 +267,8 @@ static int send_fd_frame(int sync_fd, uint32_t type, int fd)
  * children only, so the init is cloned here, as our parent's child; this process reports its pidfd and exits.
  * Returns in the init only.
  */
+static void clone_sibling_init(int sync_fd);
+
 static void unshare_user_then_clone(const struct jaula_spawn_request *req)
 {
     int sync_fd = req->sync_fd;
@@ -279,6 +281,13 @@ static void unshare_user_then_clone(const struct jaula_spawn_request *req)
     uint64_t rest = req->clone_flags & ~(uint64_t)CLONE_NEWUSER;
     if (rest && unshare((int)rest) < 0)
         fail(sync_fd, "unshare", "namespaces", errno);
+    clone_sibling_init(sync_fd);
+}
+
+/* Clones the init as our parent's child (a pid namespace applies to children only), sends its pidfd and exits.
+ * Returns in the init only. */
+static void clone_sibling_init(int sync_fd)
+{
     int pidfd = -1;
     pid_t pid = clone_child(CLONE_PARENT, &pidfd);
     if (pid < 0)
@@ -297,6 +306,8 @@ static void __attribute__((noreturn)) child_main(const struct jaula_spawn_reques
     join_namespaces(req);
     if (req->unshare_flags & CLONE_NEWUSER)
         unshare_user_then_clone(req);
+    else if (req->pid_join_in_child)
+        clone_sibling_init(sync_fd);
     wait_for_go(sync_fd);
     if (req->become_root)
         become_root(req);
@@ -368,8 +379,8 @@ int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t
     if (rc < 0 || !pid_out || !pidfd_out)
         return rc < 0 ? rc : -EINVAL;
 
-    int restore_pidns;
-    rc = enter_pid_namespace(req, &restore_pidns);
+    int restore_pidns = -1;
+    rc = req->pid_join_in_child ? 0 : enter_pid_namespace(req, &restore_pidns);
     if (rc < 0)
         return rc;
 

@@ -40,6 +40,8 @@ struct jaula_spawn_request {
     const char *timens_offsets; /* text for /proc/self/timens_offsets after unshare(CLONE_NEWTIME), or NULL */
     const char *const *argv;    /* NULL-terminated */
     const char *const *envp;    /* NULL-terminated */
+    int32_t pid_join_in_child;  /* join the pid namespace in the child (after the user namespace) and clone the init
+                                   as a sibling, as with CLONE_NEWUSER in unshare_flags: for an unprivileged caller */
 };
 
 /*

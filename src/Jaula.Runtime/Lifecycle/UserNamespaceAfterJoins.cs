@@ -20,6 +20,24 @@ public static class UserNamespaceAfterJoins
             Expect(channel.Receive(), FrameType.UserNamespace);
             writeIdMaps(stage.Pid);
             channel.Send(FrameType.Go);
+            return ReceiveSibling(channel, stage);
+        }
+        catch
+        {
+            stage.KillAndReap();
+            throw;
+        }
+        finally
+        {
+            stage.PidFd.Dispose();
+        }
+    }
+
+    /// <summary>The init the stage child cloned as our child (its PIDFD frame); the stage child is reaped.</summary>
+    public static SpawnedInit ReceiveSibling(SyncChannel channel, SpawnedInit stage)
+    {
+        try
+        {
             var frame = channel.Receive(out SafeFd? pidfd);
             if (frame?.Type != FrameType.InitPidfd || pidfd is null)
             {

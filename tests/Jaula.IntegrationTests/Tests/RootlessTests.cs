@@ -29,6 +29,21 @@ public sealed class RootlessTests(RootlessUsers users) : IClassFixture<RootlessU
     }
 
     [Fact]
+    public void The_lifecycle_runs_rootless_exec_kill_and_delete_included()
+    {
+        var user = users.WithSubIds;
+        var (dir, id) = NewRootlessBundle(user, "exec sleep 100");
+
+        RunAs(user, dir, "run", "-d", id).ShouldSucceed();
+        CommandResult exec = RunAs(user, dir, "exec", id, "sh", "-c", "id -u; ps -o pid,comm");
+
+        Lines(exec.ShouldSucceed()).Should().Contain(["0", "1 sleep"], "exec joins the pid namespace of the container");
+        RunAs(user, dir, "kill", id, "KILL").ShouldSucceed();
+        RunAs(user, dir, "delete", "--force", id).ShouldSucceed();
+        RunAs(user, dir, "state", id).ShouldFailWith("container does not exist");
+    }
+
+    [Fact]
     public void Several_ranges_are_mapped_through_newuidmap_and_newgidmap()
     {
         var user = users.WithSubIds;
