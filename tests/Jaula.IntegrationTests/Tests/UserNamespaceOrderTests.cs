@@ -49,6 +49,34 @@ public sealed class UserNamespaceOrderTests(StateRoot stateRoot) : ContainerTest
         result.ShouldSucceed().Stdout.Trim().Should().Be("0:65534");
     }
 
+    [Fact]
+    public void An_empty_range_fails_naming_it_and_leaves_nothing()
+    {
+        string id = NewId();
+        Bundle bundle = NewBundle(b =>
+        {
+            b.MapRootTo(HostBase);
+            b.SetIdMappings("gidMappings", (0, HostBase, 0));
+        }, "true");
+
+        Jaula.Create(id, bundle).ShouldFailWith(id, "linux.gidMappings[0].size", "must be greater than 0");
+
+        Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+    }
+
+    [Fact]
+    public void More_than_340_ranges_fail_with_the_kernels_limit()
+    {
+        string id = NewId();
+        Bundle bundle = NewBundle(b =>
+        {
+            b.MapRootTo(HostBase);
+            b.SetIdMappings("uidMappings", Enumerable.Range(0, 341).Select(i => ((uint)i, HostBase + (uint)i, 1u)).ToArray());
+        }, "true");
+
+        Jaula.Create(id, bundle).ShouldFailWith(id, "linux.uidMappings", "at most 340 lines");
+    }
+
     private int CreateContainer(Bundle bundle)
     {
         string id = NewId();
