@@ -66,6 +66,17 @@ public static class ProcFs
     /// The inode of /proc/<paramref name="pid"/>/ns/<paramref name="nsName"/> ("pid", "mnt", ...), which identifies
     /// the namespace; null when the process is gone or its namespaces may not be looked at.
     /// </summary>
+    /// <summary>The pid a pidfd refers to, in our pid namespace (fdinfo translates it); -1 once the process is gone.</summary>
+    public static int PidOfPidfd(SafeFd pidfd)
+    {
+        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{pidfd.Value}"))
+        {
+            if (line.StartsWith("Pid:", StringComparison.Ordinal))
+                return int.Parse(line.AsSpan(4).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        throw new InvalidDataException($"/proc/self/fdinfo/{pidfd.Value}: not a pidfd (no Pid: line)");
+    }
+
     public static ulong? ReadNamespaceInode(int pid, string nsName)
     {
         try

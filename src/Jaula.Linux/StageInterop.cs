@@ -20,6 +20,12 @@ public sealed class InitSpawnRequest
     public string? TimeOffsets { get; init; }
     public required IReadOnlyList<string> Argv { get; init; }
     public required IReadOnlyList<string> Env { get; init; }
+
+    /// <summary>
+    /// The child joins the pid namespace itself (after the user namespace, whose privilege it needs) and clones the
+    /// init as our child; the parent then receives its pidfd in a PIDFD frame. For callers without CAP_SYS_ADMIN.
+    /// </summary>
+    public bool PidJoinInChild { get; init; }
 }
 
 /// <summary>The cloned init: its host pid and a pidfd for race-free signalling and waiting.</summary>
@@ -61,10 +67,24 @@ public static unsafe partial class InitStage
         public byte* TimeOffsets;
         public byte** Argv;
         public byte** Envp;
+        public int PidJoinInChild;
     }
 
     [LibraryImport("libjaulastage", EntryPoint = "jaula_spawn")]
     private static partial int NativeSpawn(NativeRequest* request, int* pid, int* pidfd);
+
+    [LibraryImport("libjaulastage", EntryPoint = "jaula_spawn_userns_holder")]
+    private static partial int NativeSpawnUserNamespaceHolder(int* pid, int* pidfd);
+
+    /// <summary>A child that only holds a new user namespace (no maps yet) until it is killed and reaped.</summary>
+    public static SpawnedInit SpawnUserNamespaceHolder()
+    {
+        int pid, pidfd;
+        int rc = NativeSpawnUserNamespaceHolder(&pid, &pidfd);
+        if (rc < 0)
+            throw new ErrnoException("clone3", "user namespace holder", -rc);
+        return new SpawnedInit(pid, SafeFd.Own(pidfd));
+    }
 
     public static SpawnedInit Spawn(InitSpawnRequest request)
     {
@@ -80,6 +100,7 @@ public static unsafe partial class InitStage
             ExeFd = request.ExeFd.Value,
             PreserveFds = request.PreserveFds,
             BecomeRoot = request.BecomeRoot ? 1 : 0,
+            PidJoinInChild = request.PidJoinInChild ? 1 : 0,
             JoinCount = request.Joins.Count,
         };
         for (int i = 0; i < request.Joins.Count; i++)

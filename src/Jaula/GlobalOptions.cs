@@ -10,7 +10,7 @@ public static class GlobalOptions
     public static readonly Option<string> Root = new("--root")
     {
         Description = "directory for the containers' state",
-        DefaultValueFactory = _ => StateStore.DefaultRoot,
+        DefaultValueFactory = _ => RootlessMode.DefaultStateRoot(),
         Recursive = true,
     };
 
@@ -33,7 +33,7 @@ public static class GlobalOptions
 
     public static readonly Option<string> Rootless = new("--rootless")
     {
-        Description = "true, false or auto (rootless containers are not supported yet)",
+        Description = "true, false or auto (auto: rootless when not run as root or already in a user namespace)",
         DefaultValueFactory = _ => "auto",
         Recursive = true,
     };

@@ -13,6 +13,8 @@
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -143,7 +145,7 @@ static void join_namespaces(const struct jaula_spawn_request *req)
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < req->n_joins; i++) {
             int nstype = req->joins[i].nstype;
-            if (nstype == CLONE_NEWPID)
+            if (nstype == CLONE_NEWPID && !req->pid_join_in_child)
                 continue; /* joined by the parent: it only affects children */
             if ((pass == 0) != (nstype == CLONE_NEWUSER))
                 continue;
@@ -162,12 +164,19 @@ static void wait_for_go(int sync_fd)
         fail(sync_fd, "sync", "expected GO", EPROTO);
 }
 
-static void become_root(int sync_fd)
+/*
+ * With a new IPC namespace unshared late (it comes with a new user namespace), it is made between the uid and the gid
+ * switch, as runc orders it: its mqueue filesystem belongs to the container's root uid, group 65534 (unmapped).
+ */
+static void become_root(const struct jaula_spawn_request *req)
 {
-    if (syscall(SYS_setresgid, 0, 0, 0) < 0)
-        fail(sync_fd, "setresgid", "0", errno);
+    int sync_fd = req->sync_fd;
     if (syscall(SYS_setresuid, 0, 0, 0) < 0)
         fail(sync_fd, "setresuid", "0", errno);
+    if ((req->unshare_flags & CLONE_NEWIPC) && unshare(CLONE_NEWIPC) < 0)
+        fail(sync_fd, "unshare", "ipc", errno);
+    if (syscall(SYS_setresgid, 0, 0, 0) < 0)
+        fail(sync_fd, "setresgid", "0", errno);
     /* Denied when /proc/<pid>/setgroups says "deny" (unprivileged maps); the init sets the groups it needs later. */
     if (syscall(SYS_setgroups, 0, NULL) < 0 && errno != EPERM)
         fail(sync_fd, "setgroups", "[]", errno);
@@ -222,14 +231,86 @@ static int lay_out_fds(const struct jaula_spawn_request *req, int *sync_fd)
     return base + 2;
 }
 
+static pid_t clone_child(uint64_t flags, int *pidfd);
+
+/* Sends an empty frame of this type with fd attached to its first byte. */
+static int send_fd_frame(int sync_fd, uint32_t type, int fd)
+{
+    uint32_t header[2] = {type, 0};
+    struct iovec iov = {.iov_base = header, .iov_len = sizeof(header)};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr msg;
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof(control.buf);
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    ssize_t n;
+    do
+        n = sendmsg(sync_fd, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n == (ssize_t)sizeof(header) ? 0 : -1;
+}
+
+/*
+ * runc's order for a new user namespace with joined ones: the joins happened as host root; now the user namespace,
+ * its maps (written by the parent), then the other new namespaces, owned by it. The pid namespace applies to
+ * children only, so the init is cloned here, as our parent's child; this process reports its pidfd and exits.
+ * Returns in the init only.
+ */
+static void clone_sibling_init(int sync_fd);
+
+static void unshare_user_then_clone(const struct jaula_spawn_request *req)
+{
+    int sync_fd = req->sync_fd;
+    if (unshare(CLONE_NEWUSER) < 0)
+        fail(sync_fd, "unshare", "user", errno);
+    uint32_t header[2] = {JAULA_FRAME_USERNS, 0};
+    if (write_all(sync_fd, header, sizeof(header)) < 0)
+        _exit(1);
+    wait_for_go(sync_fd);
+    uint64_t rest = req->clone_flags & ~(uint64_t)CLONE_NEWUSER;
+    if (rest && unshare((int)rest) < 0)
+        fail(sync_fd, "unshare", "namespaces", errno);
+    clone_sibling_init(sync_fd);
+}
+
+/* Clones the init as our parent's child (a pid namespace applies to children only), sends its pidfd and exits.
+ * Returns in the init only. */
+static void clone_sibling_init(int sync_fd)
+{
+    int pidfd = -1;
+    pid_t pid = clone_child(CLONE_PARENT, &pidfd);
+    if (pid < 0)
+        fail(sync_fd, "clone3", "init", errno);
+    if (pid == 0)
+        return;
+    if (send_fd_frame(sync_fd, JAULA_FRAME_PIDFD, pidfd) < 0)
+        kill(pid, SIGKILL); /* the parent cannot learn of it: the init must not live on unseen */
+    _exit(0);
+}
+
 static void __attribute__((noreturn)) child_main(const struct jaula_spawn_request *req)
 {
     int sync_fd = req->sync_fd;
     reset_signals();
     join_namespaces(req);
+    if (req->unshare_flags & CLONE_NEWUSER)
+        unshare_user_then_clone(req);
+    else if (req->pid_join_in_child)
+        clone_sibling_init(sync_fd);
     wait_for_go(sync_fd);
     if (req->become_root)
-        become_root(sync_fd);
+        become_root(req);
     unshare_late(req);
     int exe_fd = lay_out_fds(req, &sync_fd);
     syscall(SYS_execveat, exe_fd, "", req->argv, req->envp, AT_EMPTY_PATH);
@@ -263,7 +344,7 @@ static pid_t clone_child(uint64_t flags, int *pidfd)
     memset(&args, 0, sizeof(args));
     args.flags = flags | CLONE_PIDFD;
     args.pidfd = (uint64_t)(uintptr_t)pidfd;
-    args.exit_signal = SIGCHLD;
+    args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD; /* a sibling signals our parent as we would */
     pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
     if (pid < 0 && (errno == ENOSYS || errno == E2BIG)) {
         /* clone(2) on x86_64: flags, stack, parent_tid (receives the pidfd), child_tid, tls. */
@@ -298,8 +379,8 @@ int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t
     if (rc < 0 || !pid_out || !pidfd_out)
         return rc < 0 ? rc : -EINVAL;
 
-    int restore_pidns;
-    rc = enter_pid_namespace(req, &restore_pidns);
+    int restore_pidns = -1;
+    rc = req->pid_join_in_child ? 0 : enter_pid_namespace(req, &restore_pidns);
     if (rc < 0)
         return rc;
 
@@ -309,7 +390,9 @@ int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t
     pthread_sigmask(SIG_SETMASK, &all, &old);
 
     int pidfd = -1;
-    pid_t pid = clone_child(req->clone_flags, &pidfd);
+    /* With the user namespace made after the joins, the child creates every namespace itself. */
+    uint64_t flags = (req->unshare_flags & CLONE_NEWUSER) ? 0 : req->clone_flags;
+    pid_t pid = clone_child(flags, &pidfd);
     if (pid == 0)
         child_main(req);
     int err = errno;
@@ -330,6 +413,35 @@ int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t
             return -restore_err;
         }
     }
+    if (pid < 0)
+        return -err;
+    *pid_out = pid;
+    *pidfd_out = pidfd;
+    return 0;
+}
+
+/* ---- the user namespace holder (idmapped mounts) ------------------------------------------------------------- */
+
+int jaula_spawn_userns_holder(int32_t *pid_out, int32_t *pidfd_out)
+{
+    if (!pid_out || !pidfd_out)
+        return -EINVAL;
+    pid_t parent = getpid();
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int pidfd = -1;
+    pid_t pid = clone_child(CLONE_NEWUSER, &pidfd);
+    if (pid == 0) {
+        /* Every signal stays blocked: only SIGKILL ends this process, from the parent or at the parent's death. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        if (getppid() != parent)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    int err = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (pid < 0)
         return -err;
     *pid_out = pid;

@@ -18,6 +18,8 @@
 /* Frames on the sync socket: a header of two little-endian u32 (type, payload length), then the payload. */
 #define JAULA_FRAME_GO 1    /* parent -> stage: ID maps written, cgroup placed; go on */
 #define JAULA_FRAME_ERROR 4 /* stage/init -> parent: JSON {"step","path","errno"} from the stage; the init adds "field", "message" */
+#define JAULA_FRAME_USERNS 8 /* stage -> parent: user namespace unshared after the joins; write my uid_map/gid_map, then GO */
+#define JAULA_FRAME_PIDFD 9  /* stage -> parent: empty payload, the init's pidfd attached (SCM_RIGHTS); the stage exits */
 
 struct jaula_ns_join {
     int32_t nstype; /* one CLONE_NEW* flag */
@@ -26,7 +28,8 @@ struct jaula_ns_join {
 
 struct jaula_spawn_request {
     uint64_t clone_flags;   /* CLONE_NEW* namespaces created by clone3 itself */
-    uint64_t unshare_flags; /* CLONE_NEWCGROUP / CLONE_NEWTIME: unshared after GO, once the cgroup is placed */
+    uint64_t unshare_flags; /* CLONE_NEWCGROUP / CLONE_NEWTIME: unshared after GO; CLONE_NEWIPC: while becoming root;
+                               CLONE_NEWUSER here: join first, then make the user namespace (see jaula_spawn) */
     int32_t sync_fd;        /* the child's end of the sync socket */
     int32_t fifo_fd;        /* O_PATH fd of <state>/exec.fifo, or -1 */
     int32_t exe_fd;         /* the jaula binary, executed with execveat(AT_EMPTY_PATH) */
@@ -37,6 +40,8 @@ struct jaula_spawn_request {
     const char *timens_offsets; /* text for /proc/self/timens_offsets after unshare(CLONE_NEWTIME), or NULL */
     const char *const *argv;    /* NULL-terminated */
     const char *const *envp;    /* NULL-terminated */
+    int32_t pid_join_in_child;  /* join the pid namespace in the child (after the user namespace) and clone the init
+                                   as a sibling, as with CLONE_NEWUSER in unshare_flags: for an unprivileged caller */
 };
 
 /*
@@ -48,5 +53,18 @@ struct jaula_spawn_request {
  * Returns 0 with *pid_out (and *pidfd_out, or -1) set, or -errno when no child was made.
  */
 int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t *pidfd_out);
+
+/*
+ * With CLONE_NEWUSER in unshare_flags (a new user namespace and namespaces joined by path, as runc orders it): the
+ * child clones with no new namespace, joins, unshares the user namespace, sends USERNS and waits for GO (the parent
+ * wrote the maps), unshares clone_flags (the pid namespace among them) and clones the init as a sibling
+ * (CLONE_PARENT), whose pidfd it sends in a PIDFD frame before it exits. The parent reaps the returned child.
+ */
+
+/*
+ * A process that only holds a new user namespace until it is killed: the parent writes its maps and opens
+ * /proc/<pid>/ns/user (for idmapped mounts). It dies with its parent (PR_SET_PDEATHSIG).
+ */
+int jaula_spawn_userns_holder(int32_t *pid_out, int32_t *pidfd_out);
 
 #endif

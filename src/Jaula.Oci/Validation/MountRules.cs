@@ -31,7 +31,7 @@ internal static class MountRules
             var present = mount.UidMappings is null ? "gidMappings" : "uidMappings";
             problems.Add(FieldPath.Property(field, missing), $"is required when {present} is given: an idmapped mount needs both");
         }
-        IdMappingRules.CheckSizes(mount.UidMappings, FieldPath.Property(field, "uidMappings"), problems);
-        IdMappingRules.CheckSizes(mount.GidMappings, FieldPath.Property(field, "gidMappings"), problems);
+        IdMappingRules.CheckRanges(mount.UidMappings, FieldPath.Property(field, "uidMappings"), problems);
+        IdMappingRules.CheckRanges(mount.GidMappings, FieldPath.Property(field, "gidMappings"), problems);
     }
 }

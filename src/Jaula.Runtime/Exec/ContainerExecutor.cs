@@ -131,6 +131,8 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         var (parentEnd, childEnd) = Sys.SocketPair();
         using var channel = new SyncChannel(parentEnd);
         SpawnedInit child;
+        // Without CAP_SYS_ADMIN (rootless) our thread cannot enter the pid namespace: the child joins it after the user one.
+        bool pidJoinInChild = Sys.GetEuid() != 0 && joins.Any(j => j.NsType == CloneFlags.NewPid) && joins.Any(j => j.NsType == CloneFlags.NewUser);
         try
         {
             // The ns files were opened by pid: only if the init still is the recorded one do they belong to it.
@@ -146,6 +148,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 Joins = joins,
                 Argv = ["jaula", "init", (3 + request.PreserveFds).ToString(CultureInfo.InvariantCulture)],
                 Env = ["JAULA_INIT=1"],
+                PidJoinInChild = pidJoinInChild,
             });
         }
         finally
@@ -154,11 +157,15 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             foreach (var (_, fd) in joins)
                 fd.Dispose();
         }
+        if (pidJoinInChild)
+            child = Lifecycle.UserNamespaceAfterJoins.ReceiveSibling(channel, child);
 
         try
         {
             ApplyInitialAffinity(child.Pid, spec);
-            CgroupJoin.Join(child.Pid, initPid, request.Cgroup);
+            // A rootless container without a cgroup lives in the caller's own cgroups, which it cannot write.
+            if (container.Record.Cgroup is not null || Sys.GetEuid() == 0)
+                CgroupJoin.Join(child.Pid, initPid, request.Cgroup);
             channel.Send(FrameType.Go);
             var plan = new InitPlan
             {

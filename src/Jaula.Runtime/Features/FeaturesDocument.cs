@@ -38,7 +38,7 @@ public static class FeaturesDocument
             Selinux = new EnabledFeature { Enabled = false },
             IntelRdt = new IntelRdtFeatures { Enabled = false },
             MemoryPolicy = new MemoryPolicyFeatures { Modes = [.. MemoryPolicy.Modes.Keys], Flags = [.. MemoryPolicy.Flags.Keys] },
-            MountExtensions = new MountExtensionsFeatures { Idmap = new EnabledFeature { Enabled = false } },
+            MountExtensions = new MountExtensionsFeatures { Idmap = new EnabledFeature { Enabled = true } },
             NetDevices = new EnabledFeature { Enabled = true },
         },
     };

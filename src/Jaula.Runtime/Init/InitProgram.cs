@@ -29,8 +29,9 @@ public static class InitProgram
             if (plan.Exec)
                 return ExecProgram.Run(channel, plan, mountNamespace);
             mountNamespace?.Dispose();
+            var mountTrees = MountTreeReceiver.Receive(channel, plan.Spec);
             seccomp = new InitSeccomp(plan.Seccomp, plan.Spec.Process?.NoNewPrivileges == true);
-            target = Prepare(plan, channel, seccomp);
+            target = Prepare(plan, channel, seccomp, mountTrees);
             seccomp.BeforeReady(channel);
             foreach (string warning in target.Warnings)
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
@@ -71,12 +72,14 @@ public static class InitProgram
         return plan.Spec is null ? throw new InvalidDataException("the plan has no spec") : plan;
     }
 
-    private static ExecTarget Prepare(InitPlan plan, SyncChannel channel, InitSeccomp seccomp)
+    private static ExecTarget Prepare(InitPlan plan, SyncChannel channel, InitSeccomp seccomp, Dictionary<int, SafeFd> mountTrees)
     {
         Sys.Umask(0); // device nodes and directories get exactly the modes asked for; the process umask comes last
         var cgroups = OwnCgroup.Parse(plan.HostCgroups);
-        var rootfs = new RootfsBuilder(plan.Spec, plan.Rootfs, plan.Bundle, plan.InUserNamespace, plan.NoPivot, cgroups);
+        var rootfs = new RootfsBuilder(plan.Spec, plan.Rootfs, plan.Bundle, plan.InUserNamespace, plan.NoPivot, cgroups, mountTrees);
         rootfs.Build(() => InitHooks.BeforePivot(channel, plan));
+        foreach (var tree in mountTrees.Values)
+            tree.Dispose();
         if (plan.Spec.Process?.Terminal == true)
             AttachTerminal(plan, channel);
         ProcessSetup.ApplyKernelSettings(plan.Spec);

@@ -4,6 +4,7 @@ using Jaula.Linux;
 using Jaula.Oci;
 using Jaula.Runtime.Hooks;
 using Jaula.Runtime.Init;
+using Jaula.Runtime.Rootless;
 using Jaula.Runtime.Sync;
 using Jaula.Sandbox.Seccomp;
 
@@ -29,6 +30,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         var namespaces = NamespacePlan.From(spec);
         if (!namespaces.OwnMount)
             throw JaulaException.ForField("linux.namespaces", "a mount namespace is required (add {\"type\": \"mount\"})");
+        var rootlessMaps = options.Rootless ? RootlessMaps(spec, namespaces) : null;
 
         // Pid 0 says "creating" to `state` until the init is ready.
         using var containerLock = store.Reserve(Record(options.Id, bundle, rootfs, spec, pid: 0, pidStartTime: 0, namespaces.NewPid));
@@ -37,8 +39,10 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         SafeFd? consoleMaster = null;
         try
         {
-            placement = cgroups?.Invoke(spec) ?? new ContainerCgroups(spec, options.Id, log);
-            (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, seccomp);
+            placement = cgroups?.Invoke(spec)
+                ?? (options.Rootless && !CgroupsDelegated() ? new SkippedCgroups(log, spec.Linux?.Resources is not null) : new ContainerCgroups(spec, options.Id, log));
+            (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, seccomp,
+                rootlessMaps is null ? pid => IdMapWriter.Write(pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings) : pid => rootlessMaps.Write(pid, spec));
             consoleMaster = HandOverConsole(options, consoleMaster);
             var stat = ProcFs.ReadStat(init.Pid) ?? throw new JaulaException($"the container's init (pid {init.Pid}) vanished during create");
             var record = Record(options.Id, bundle, rootfs, spec, init.Pid, stat.StartTime, namespaces.NewPid);
@@ -61,6 +65,21 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             throw;
         }
     }
+
+    /// <summary>A rootless container needs a user namespace, and maps this host can write (checked before anything is made).</summary>
+    private static RootlessIdMapper RootlessMaps(Spec spec, NamespacePlan namespaces)
+    {
+        if (!namespaces.NewUser)
+            throw JaulaException.ForField("linux.namespaces",
+                "a rootless container needs a new user namespace with linux.uidMappings/gidMappings (`jaula spec --rootless` writes one)");
+        var mapper = RootlessIdMapper.ForCaller(RootlessHost.Real);
+        mapper.Check(spec);
+        return mapper;
+    }
+
+    /// <summary>Only a unified (v2) hierarchy can delegate a cgroup to a user; v1 and hybrid hosts give none.</summary>
+    private static bool CgroupsDelegated() =>
+        File.Exists("/sys/fs/cgroup/cgroup.controllers") && Sys.Access("/sys/fs/cgroup/cgroup.procs", 2);
 
     private static Spec LoadSpec(string bundle)
     {
@@ -105,7 +124,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     }
 
     private (SpawnedInit Init, SafeFd? ConsoleMaster) Launch(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
-        string containerDir, ICgroupPlacement placement, SeccompProgram? seccomp)
+        string containerDir, ICgroupPlacement placement, SeccompProgram? seccomp, Action<int> writeIdMaps)
     {
         using var fifo = ExecFifo.Create(containerDir);
         var (parentEnd, childEnd) = Sys.SocketPair();
@@ -123,16 +142,20 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             foreach (var (_, fd) in joins)
                 fd.Dispose();
         }
+        // Our copy of the child's end is closed: a stage child that dies now ends our reads.
+        if (namespaces.UserAfterJoins)
+            init = UserNamespaceAfterJoins.ReceiveInit(channel, init, writeIdMaps);
 
         try
         {
-            if (namespaces.NewUser)
-                IdMapWriter.Write(init.Pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings);
+            if (namespaces.NewUser && !namespaces.UserAfterJoins)
+                writeIdMaps(init.Pid);
             placement.Place(init.Pid);
             Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
             var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
+            IdmappedMountTrees.Send(channel, spec, bundle, init.Pid, namespaces.InUserNamespace);
             var hooks = new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid));
             return (init, AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs)));
         }

@@ -14,4 +14,7 @@ public sealed record CreateOptions(string Id, string Bundle)
 
     /// <summary>--pidfd-socket: where a pidfd of the init goes once it exists.</summary>
     public string? PidfdSocket { get; init; }
+
+    /// <summary>--rootless (true, or auto for an unprivileged caller): maps by the caller's means, no cgroup on v1.</summary>
+    public bool Rootless { get; init; }
 }

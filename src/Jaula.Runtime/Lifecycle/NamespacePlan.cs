@@ -8,11 +8,16 @@ public sealed class NamespacePlan
 {
     /// <summary>CLONE_NEW* flags created by clone itself.</summary>
     public int CreateFlags { get; private init; }
-    /// <summary>CLONE_NEWCGROUP / CLONE_NEWTIME, unshared by the child after the parent placed it.</summary>
+    /// <summary>
+    /// CLONE_NEWCGROUP / CLONE_NEWTIME (and CLONE_NEWIPC with a new user namespace), unshared by the child after the
+    /// parent placed it and it became root; CLONE_NEWUSER when the user namespace must come after the joins.
+    /// </summary>
     public int UnshareFlags { get; private init; }
     public IReadOnlyList<(int NsType, string Path, string Field)> Joins { get; private init; } = [];
 
     public bool NewUser => (CreateFlags & CloneFlags.NewUser) != 0;
+    /// <summary>The user namespace is unshared by the stage after the joins; the init is cloned after it.</summary>
+    public bool UserAfterJoins => (UnshareFlags & CloneFlags.NewUser) != 0;
     public bool JoinsUser => Joins.Any(j => j.NsType == CloneFlags.NewUser);
     public bool InUserNamespace => NewUser || JoinsUser;
     public bool OwnMount => (CreateFlags & CloneFlags.NewNs) != 0 || Joins.Any(j => j.NsType == CloneFlags.NewNs);
@@ -47,12 +52,15 @@ public sealed class NamespacePlan
             else
                 clone |= flag;
         }
-        if ((clone & CloneFlags.NewUser) != 0 && joins.Any(j => j.Item1 != CloneFlags.NewUser))
+        if ((clone & CloneFlags.NewUser) != 0)
         {
-            // The stage creates the user namespace with clone3, before it joins; a namespace owned by the host's user
-            // namespace cannot be joined from inside a new one. runc joins first and unshares the user namespace after.
-            throw JaulaException.ForField("linux.namespaces",
-                "joining a namespace by path together with a new user namespace is not supported yet by this jaula build");
+            // The mqueue filesystem of an IPC namespace belongs to whoever made it: the mapped root, as under runc.
+            late |= clone & CloneFlags.NewIpc;
+            clone &= ~CloneFlags.NewIpc;
+            // A namespace owned by the host's user namespace cannot be joined from inside a new one: join first,
+            // then make the user namespace and the rest (runc's order; the stage clones the init after).
+            if (joins.Any(j => j.Item1 != CloneFlags.NewUser))
+                late |= CloneFlags.NewUser;
         }
         return new NamespacePlan { CreateFlags = clone, UnshareFlags = late, Joins = joins };
     }

@@ -12,10 +12,5 @@ public static class UnsupportedFeatures
     {
         TerminalRules.Check(spec, options);
         SecurityLabelCheck.Run(spec);
-        if (spec.Mounts?.Any(m => m.UidMappings is { Count: > 0 } || m.GidMappings is { Count: > 0 }) == true)
-            throw NotYet("mounts[].uidMappings", "idmapped mounts");
     }
-
-    private static JaulaException NotYet(string field, string feature, string? hint = null) =>
-        JaulaException.ForField(field, $"not supported yet by this jaula build ({feature})" + (hint is null ? "" : $"; {hint}"));
 }

@@ -30,6 +30,15 @@ public enum FrameType : uint
     /// <summary>Parent to init: the runtime-namespace hooks succeeded; run the createContainer hooks and go on.</summary>
     HooksDone = 22,
 
+    /// <summary>C stage to parent: the user namespace was made after the joins; write the maps to the sender, then GO.</summary>
+    UserNamespace = 8,
+
+    /// <summary>C stage to parent: the init, cloned as our child after the user namespace, as a pidfd; the sender exits.</summary>
+    InitPidfd = 9,
+
+    /// <summary>Parent to init: a detached idmapped mount tree (payload: the mount's index, u32) as an SCM_RIGHTS fd.</summary>
+    MountTree = 10,
+
     /// <summary>Init to parent: the number (u32) of its seccomp listener fd, for the parent to copy and pass to the agent.</summary>
     SeccompListener = 7,
 }

@@ -61,12 +61,11 @@ internal sealed class MountOptionsParser
 
     /// <summary>
     /// Every option word this parser recognizes (not the filesystem data it passes through), for `jaula features`.
-    /// idmap and ridmap are parsed but refused later (idmapped mounts are not built yet), so they are left out.
     /// </summary>
     internal static IReadOnlyList<string> Words { get; } =
     [
         .. FlagWords.Keys, .. PropagationWords.Keys, .. RecursiveWords.Keys, .. RecursiveAtimeWords.Keys,
-        "bind", "rbind", "tmpcopyup",
+        "bind", "rbind", "tmpcopyup", "idmap", "ridmap",
     ];
 
     private MountFlags _flags;

@@ -133,12 +133,19 @@ public static class ProcessSetup
         Step("process.user", () =>
         {
             Sys.SetKeepCaps(true);
-            Sys.SetGroups(user?.AdditionalGids ?? []);
+            var groups = user?.AdditionalGids ?? [];
+            // A rootless map of one id denies setgroups for good (user_namespaces(7)); with no groups asked for,
+            // there is nothing to set, as runc does.
+            if (groups.Count > 0 || !SetgroupsDenied())
+                Sys.SetGroups(groups);
             Sys.SetResGid(gid, gid, gid);
             Sys.SetResUid(uid, uid, uid);
             Sys.SetKeepCaps(false);
         });
     }
+
+    private static bool SetgroupsDenied() =>
+        File.Exists("/proc/self/setgroups") && File.ReadAllText("/proc/self/setgroups").Trim() == "deny";
 
     private static IReadOnlyList<string> WithHome(IReadOnlyList<string> env, uint uid)
     {

@@ -27,7 +27,9 @@ public static class MountApplier
             if (type == "cgroup")
                 CgroupMount.Apply(mount, options, context);
             else if (type == "bind" || options.IsBind)
-                Bind(mount, options, context, field);
+                Bind(mount, options, context, field, context.MountTrees.GetValueOrDefault(index));
+            else if (type == "sysfs" && context.InUserNamespace)
+                MountSysfsOrBindHost(mount, options, context, field);
             else
                 MountFilesystem(mount, type, options, context);
         }
@@ -37,7 +39,8 @@ public static class MountApplier
         }
     }
 
-    private static void Bind(MountSpec mount, MountOptions options, MountContext context, string field)
+    /// <param name="idmappedTree">The detached idmapped copy of the source the parent made, attached instead of a bind.</param>
+    private static void Bind(MountSpec mount, MountOptions options, MountContext context, string field, SafeFd? idmappedTree = null)
     {
         if (string.IsNullOrEmpty(mount.Source))
             throw new ContainerSetupException(field, $"a bind mount on {mount.Destination} needs a source");
@@ -50,13 +53,33 @@ public static class MountApplier
             : SecurePath.OpenOrCreateFile(context.RootFd, mount.Destination))
         {
             var flags = MountFlags.Bind | (options.IsRecursiveBind ? MountFlags.Rec : 0);
-            Sys.Mount(source, SecurePath.ProcPath(target), null, flags, null);
+            if (idmappedTree is not null)
+                Sys.MoveMount(idmappedTree, "", target, "", Sys.MOVE_MOUNT_F_EMPTY_PATH | Sys.MOVE_MOUNT_T_EMPTY_PATH);
+            else
+                Sys.Mount(source, SecurePath.ProcPath(target), null, flags, null);
         }
         // A bind copies the source's flags; the requested ones take a remount of the new mount.
         var wanted = options.Flags & ~(MountFlags.Bind | MountFlags.Rec | MountFlags.Remount | PropagationFlags);
         if (wanted != 0 || options.ClearedFlags != 0)
             Remount(context, mount.Destination, wanted);
         ApplyAfter(options, context, mount.Destination);
+    }
+
+    /// <summary>
+    /// sysfs needs privilege over the network namespace; in a user namespace that does not own one, the kernel says
+    /// EPERM and, as runc does, the host's /sys is bound (recursively) with the mount's options instead.
+    /// </summary>
+    private static void MountSysfsOrBindHost(MountSpec mount, MountOptions options, MountContext context, string field)
+    {
+        try
+        {
+            MountFilesystem(mount, "sysfs", options, context);
+        }
+        catch (ErrnoException e) when (e.Errno == Errno.EPERM)
+        {
+            var hostSys = new MountSpec { Destination = mount.Destination, Type = "bind", Source = "/sys", Options = [.. mount.Options ?? [], "rbind"] };
+            Bind(hostSys, MountOptions.Parse(hostSys.Options), context, field);
+        }
     }
 
     private static void MountFilesystem(MountSpec mount, string type, MountOptions options, MountContext context)

@@ -17,4 +17,7 @@ public sealed class MountContext(SafeFd rootFd, string bundle, bool inUserNamesp
 
     /// <summary>/proc/self/mountinfo as the init found it, read once before any container mount.</summary>
     public IReadOnlyList<MountInfo> HostMounts { get; } = hostMounts;
+
+    /// <summary>Idmapped mounts[] entries by index: detached trees the parent made, attached here with move_mount.</summary>
+    public IReadOnlyDictionary<int, SafeFd> MountTrees { get; init; } = new Dictionary<int, SafeFd>();
 }

@@ -9,7 +9,7 @@ namespace Jaula.Sandbox.Rootfs;
 /// written what must go in first (sysctls live under /proc/sys, which is usually read-only in the end).
 /// </summary>
 public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool inUserNamespace, bool noPivot,
-    IReadOnlyList<OwnCgroup> hostCgroups)
+    IReadOnlyList<OwnCgroup> hostCgroups, IReadOnlyDictionary<int, SafeFd>? mountTrees = null)
 {
     /// <param name="beforePivot">Runs after the mounts, right before pivot_root (the createContainer hooks' moment).</param>
     public void Build(Action? beforePivot = null)
@@ -18,7 +18,10 @@ public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool 
         PrepareRoot(hostMounts);
         using (var rootFd = Sys.Open(rootfs, OpenFlags.Directory | OpenFlags.Path | OpenFlags.CloExec))
         {
-            var context = new MountContext(rootFd, bundle, inUserNamespace, hostCgroups, hostMounts);
+            var context = new MountContext(rootFd, bundle, inUserNamespace, hostCgroups, hostMounts)
+            {
+                MountTrees = mountTrees ?? new Dictionary<int, SafeFd>(),
+            };
             var mounts = spec.Mounts ?? [];
             for (int i = 0; i < mounts.Count; i++)
                 MountApplier.Apply(mounts[i], i, context);

@@ -53,6 +53,7 @@ public sealed class CreateFlags
             NoNewKeyring = result.GetValue(NoNewKeyring),
             PreserveFds = preserve,
             PidfdSocket = result.GetValue(PidfdSocket),
+            Rootless = RootlessMode.IsOn(result.GetValue(GlobalOptions.Rootless)!),
         };
     }
 
@@ -61,9 +62,5 @@ public sealed class CreateFlags
     {
         if (result.GetValue(GlobalOptions.SystemdCgroup))
             throw new JaulaException("--systemd-cgroup: systemd cgroup driver not supported on this host (jaula manages cgroupfs directly; drop the flag)");
-        string rootless = result.GetValue(GlobalOptions.Rootless)!;
-        bool unprivileged = Linux.Sys.GetEuid() != 0;
-        if (rootless == "true" || (rootless == "auto" && unprivileged))
-            throw new JaulaException("--rootless: rootless containers are not supported yet by this jaula build (run as root)");
     }
 }

@@ -32,7 +32,7 @@ public sealed class FeaturesCommandTests(StateRoot stateRoot) : ContainerTest(st
         ((string)features["ociVersionMin"]!).Should().Be("1.0.0");
         ((string)features["ociVersionMax"]!).Should().Be("1.3.0");
         Strings(features["hooks"]).Should().Equal("prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop");
-        Strings(features["mountOptions"]).Should().Contain(["ro", "nosuid", "rbind", "rro", "private", "tmpcopyup"]).And.NotContain(["idmap", "ridmap"]);
+        Strings(features["mountOptions"]).Should().Contain(["ro", "nosuid", "rbind", "rro", "private", "tmpcopyup", "idmap", "ridmap"]);
         Strings(linux["namespaces"]).Should().BeEquivalentTo("pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time");
         Strings(linux["capabilities"]).Should().Contain(["CAP_CHOWN", "CAP_SYS_ADMIN", "CAP_CHECKPOINT_RESTORE"]);
         ((bool)linux["seccomp"]!["enabled"]!).Should().BeTrue();
@@ -44,7 +44,7 @@ public sealed class FeaturesCommandTests(StateRoot stateRoot) : ContainerTest(st
         ((bool)linux["cgroup"]!["systemd"]!).Should().BeFalse();
         ((bool)linux["apparmor"]!["enabled"]!).Should().BeFalse();
         ((bool)linux["selinux"]!["enabled"]!).Should().BeFalse();
-        ((bool)linux["mountExtensions"]!["idmap"]!["enabled"]!).Should().BeFalse();
+        ((bool)linux["mountExtensions"]!["idmap"]!["enabled"]!).Should().BeTrue();
         ((bool)linux["intelRdt"]!["enabled"]!).Should().BeFalse();
         ((bool)linux["netDevices"]!["enabled"]!).Should().BeTrue();
         Strings(linux["memoryPolicy"]!["modes"]).Should().Contain(["MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE"]);

@@ -52,6 +52,48 @@ public class LinuxRuleTests
         }).ShouldReport("linux.uidMappings[0].size", "must be greater than 0");
 
     [Fact]
+    public void Id_ranges_must_not_overlap_on_the_container_side() =>
+        Specs.ProblemsAfter(s =>
+        {
+            s.Linux!.Namespaces = Specs.Namespaces("user");
+            s.Linux.UidMappings = [new IdMapping { ContainerId = 0, HostId = 1000, Size = 10 }, new IdMapping { ContainerId = 5, HostId = 5000, Size = 10 }];
+        }).ShouldReport("linux.uidMappings[1]", "overlaps linux.uidMappings[0] on the containerID side");
+
+    [Fact]
+    public void Id_ranges_must_not_overlap_on_the_host_side() =>
+        Specs.ProblemsAfter(s =>
+        {
+            s.Linux!.Namespaces = Specs.Namespaces("user");
+            s.Linux.GidMappings = [new IdMapping { ContainerId = 0, HostId = 1000, Size = 10 }, new IdMapping { ContainerId = 100, HostId = 1009, Size = 1 }];
+        }).ShouldReport("linux.gidMappings[1]", "on the hostID side");
+
+    [Fact]
+    public void Adjacent_id_ranges_are_fine() =>
+        Specs.ProblemsAfter(s =>
+        {
+            s.Linux!.Namespaces = Specs.Namespaces("user");
+            s.Linux.UidMappings = [new IdMapping { ContainerId = 0, HostId = 1000, Size = 10 }, new IdMapping { ContainerId = 10, HostId = 1010, Size = 10 }];
+            s.Linux.GidMappings = [.. s.Linux.UidMappings];
+        }).Should().BeEmpty();
+
+    [Fact]
+    public void More_than_340_id_ranges_are_refused() =>
+        Specs.ProblemsAfter(s =>
+        {
+            s.Linux!.Namespaces = Specs.Namespaces("user");
+            s.Linux.UidMappings = Enumerable.Range(0, 341)
+                .Select(i => new IdMapping { ContainerId = (uint)i, HostId = 100000 + (uint)i, Size = 1 }).ToList();
+        }).ShouldReport("linux.uidMappings", "at most 340 lines");
+
+    [Fact]
+    public void An_id_range_must_not_run_past_the_largest_id() =>
+        Specs.ProblemsAfter(s =>
+        {
+            s.Linux!.Namespaces = Specs.Namespaces("user");
+            s.Linux.UidMappings = [new IdMapping { ContainerId = 0, HostId = uint.MaxValue, Size = 2 }];
+        }).ShouldReport("linux.uidMappings[0].size", "past the largest id");
+
+    [Fact]
     public void Time_offsets_need_a_time_namespace() =>
         Specs.ProblemsAfter(s => s.Linux!.TimeOffsets = new() { ["boottime"] = new TimeOffsetSpec { Secs = 1 } })
             .ShouldReport("linux.timeOffsets", "needs a time namespace");

@@ -33,6 +33,25 @@ public class NamespacePlanTests
     }
 
     [Fact]
+    public void With_a_new_user_namespace_ipc_is_unshared_late_by_the_mapped_root()
+    {
+        var plan = NamespacePlan.From(With(new NamespaceSpec { Type = "mount" }, new NamespaceSpec { Type = "ipc" }, new NamespaceSpec { Type = "user" }));
+        plan.CreateFlags.Should().Be(CloneFlags.NewNs | CloneFlags.NewUser);
+        plan.UnshareFlags.Should().Be(CloneFlags.NewIpc);
+        plan.UserAfterJoins.Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_new_user_namespace_with_joined_ones_is_made_after_the_joins()
+    {
+        var plan = NamespacePlan.From(With(new NamespaceSpec { Type = "mount" }, new NamespaceSpec { Type = "user" },
+            new NamespaceSpec { Type = "network", Path = "/proc/1/ns/net" }));
+        plan.UserAfterJoins.Should().BeTrue();
+        plan.NewUser.Should().BeTrue();
+        plan.Joins.Should().ContainSingle();
+    }
+
+    [Fact]
     public void Unknown_types_name_the_field()
     {
         var act = () => NamespacePlan.From(With(new NamespaceSpec { Type = "bogus" }));
