@@ -22,7 +22,10 @@ cleanup() { rm -rf "$work"; }
 trap cleanup EXIT
 [ -n "$results" ] || results=$work/results
 mkdir -p "$results" "$work/initramfs"
-rm -f "$results/rc" "$results/output"
+rm -f "$results/rc" "$results/output" "$results/workdir"
+# The guest mounts tmpfs on /tmp, /run and /var/tmp; the current directory (a CI clone may live under /tmp) comes as
+# a share of its own that the guest lays over the same path.
+printf '%s\n' "$PWD" > "$results/workdir"
 printf 'cd %q || exit 1\nexec' "$PWD" > "$results/command"
 printf ' %q' "$@" >> "$results/command"
 echo >> "$results/command"
@@ -59,6 +62,7 @@ timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -
   -append "console=ttyS0 quiet panic=-1 cgroup_no_v1=all hugepages=8 rdinit=/init" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   -virtfs local,path="$results",mount_tag=results,security_model=none,multidevs=remap \
+  -virtfs local,path="$PWD",mount_tag=workdir,security_model=none,readonly=on,multidevs=remap \
   -drive file="$work/scratch.img",format=raw,if=virtio,cache=unsafe </dev/null >/dev/null 2>&1
 qemu=$?
 set -e
