@@ -68,6 +68,34 @@ public sealed class RootlessTests(RootlessUsers users) : IClassFixture<RootlessU
     }
 
     [Fact]
+    public void Several_ranges_without_newuidmap_fail_saying_so()
+    {
+        var user = users.WithSubIds;
+        var (dir, id) = NewRootlessBundle(user, "true", config => SetRanges(config, user));
+
+        // /usr/bin seen through an overlay whose upper layer whites newuidmap out, in a mount namespace of this run only.
+        string hide = "mkdir -p \"$0/upper\" \"$0/work\" \"$0/usr-bin\" && mknod \"$0/upper/newuidmap\" c 0 0 && " +
+                      "mount -t overlay -o lowerdir=/usr/bin,upperdir=\"$0/upper\",workdir=\"$0/work\" overlay /usr/bin";
+        CommandResult result = RunAsOnAlteredHost(user, dir, hide, "run", id);
+
+        result.ShouldFailWith(id, "linux.uidMappings", "/usr/bin/newuidmap, which is missing (apt-get install uidmap)");
+        File.Exists("/usr/bin/newuidmap").Should().BeTrue("the host's newuidmap was hidden in a private mount namespace only");
+    }
+
+    [Fact]
+    public void User_namespaces_switched_off_fail_saying_so()
+    {
+        var user = users.WithSubIds;
+        var (dir, id) = NewRootlessBundle(user, "true");
+
+        string switchOff = "echo 0 > \"$0/zero\" && mount --bind \"$0/zero\" /proc/sys/user/max_user_namespaces";
+        CommandResult result = RunAsOnAlteredHost(user, dir, switchOff, "run", id);
+
+        result.ShouldFailWith(id, "/proc/sys/user/max_user_namespaces is 0, so no user namespace can be made");
+        File.ReadAllText("/proc/sys/user/max_user_namespaces").Trim().Should().NotBe("0");
+    }
+
+    [Fact]
     public void A_rootless_config_without_a_user_namespace_is_refused()
     {
         var user = users.WithSubIds;
@@ -119,6 +147,27 @@ public sealed class RootlessTests(RootlessUsers users) : IClassFixture<RootlessU
         using var command = RunningCommand.Start("/usr/sbin/runuser",
             ["-u", user.Name, "--", "/usr/bin/env", $"XDG_RUNTIME_DIR={Path.Combine(dir, "run")}", RepoPaths.Binary, .. args], dir);
         return command.Wait();
+    }
+
+    /// <summary>
+    /// Like <see cref="RunAs"/>, in a private mount namespace that a root shell script first alters (the host's files
+    /// are never touched); the script gets a scratch dir owned by root as $0.
+    /// </summary>
+    private static CommandResult RunAsOnAlteredHost(RootlessUser user, string dir, string script, params string[] args)
+    {
+        string scratch = Directory.CreateTempSubdirectory("jaula-it-host-").FullName;
+        try
+        {
+            using var command = RunningCommand.Start("/usr/bin/unshare",
+                ["--mount", "--propagation", "private", "/bin/sh", "-c", script + " && exec \"$@\"", scratch,
+                 "/usr/sbin/runuser", "-u", user.Name, "--", "/usr/bin/env", $"XDG_RUNTIME_DIR={Path.Combine(dir, "run")}",
+                 RepoPaths.Binary, .. args], dir);
+            return command.Wait();
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
     }
 
     private static string[] Lines(CommandResult result) =>
