@@ -91,6 +91,14 @@ public sealed class PodmanTests(PodmanEngine podman) : IClassFixture<PodmanEngin
     }
 
     [Fact]
+    public void Run_user_sets_the_process_ids()
+    {
+        CommandResult result = podman.Run("--rm", "--user", "1000:1000", "--name", NewName(), PodmanEngine.Image,
+            "sh", "-c", "id -u; id -g").ShouldSucceed();
+        result.Stdout.Should().Be("1000\n1000\n");
+    }
+
+    [Fact]
     public void A_bind_volume_is_read_and_written()
     {
         string host = podman.NewHostDirectory();
