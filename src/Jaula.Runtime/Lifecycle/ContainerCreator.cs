@@ -39,8 +39,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         SafeFd? consoleMaster = null;
         try
         {
-            placement = cgroups?.Invoke(spec)
-                ?? (options.Rootless && !CgroupsDelegated() ? new SkippedCgroups(log, spec.Linux?.Resources is not null) : new ContainerCgroups(spec, options.Id, log));
+            placement = cgroups?.Invoke(spec) ?? Placement(spec, options);
             (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, seccomp,
                 rootlessMaps is null ? pid => IdMapWriter.Write(pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings) : pid => rootlessMaps.Write(pid, spec));
             consoleMaster = HandOverConsole(options, consoleMaster);
@@ -77,9 +76,30 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         return mapper;
     }
 
-    /// <summary>Only a unified (v2) hierarchy can delegate a cgroup to a user; v1 and hybrid hosts give none.</summary>
-    private static bool CgroupsDelegated() =>
-        File.Exists("/sys/fs/cgroup/cgroup.controllers") && Sys.Access("/sys/fs/cgroup/cgroup.procs", 2);
+    /// <summary>
+    /// Only a unified (v2) hierarchy can delegate a cgroup to a user (v1 and hybrid hosts give none), and whether it
+    /// did shows only when the cgroup is made: rootless there, permission errors mean "no cgroup", with a notice.
+    /// </summary>
+    private ICgroupPlacement Placement(Spec spec, CreateOptions options)
+    {
+        if (!options.Rootless)
+            return new ContainerCgroups(spec, options.Id, log);
+        return UnifiedHost()
+            ? new ContainerCgroups(spec, options.Id, log, rootless: true)
+            : new SkippedCgroups(log, spec.Linux?.Resources is not null);
+    }
+
+    private static bool UnifiedHost()
+    {
+        try
+        {
+            return Cgroups.CgroupLayout.DetectHost().Mode == Cgroups.CgroupMode.Unified;
+        }
+        catch (Cgroups.CgroupException)
+        {
+            return false; // no cgroup filesystem at all: nothing to delegate
+        }
+    }
 
     private static Spec LoadSpec(string bundle)
     {
