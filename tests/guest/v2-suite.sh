@@ -233,8 +233,14 @@ t_events_stats() {
 }
 
 t_placement() {
-  local name=placement
-  start_detached $name '.' sh -c 'cat /proc/self/cgroup > /tmp/own; sleep 300' || return 1
+  # On pure v2 the cgroup is made before clone and clone3 starts the init in it (CLONE_INTO_CGROUP): --debug says so,
+  # and the created init (which has run no container code yet) is there.
+  local name=placement dir; dir=$(bundle $name '.' sh -c 'cat /proc/self/cgroup > /tmp/own; sleep 300') || return 1
+  j --debug create --bundle "$dir" $name </dev/null >"$work/$name.out" 2>&1 || { cat "$work/$name.out"; return 1; }
+  grep -q "the init (pid $(init_pid $name)) was born in $cg$parent/$name (clone3 CLONE_INTO_CGROUP)" "$work/$name.out" ||
+    { echo "no CLONE_INTO_CGROUP line in --debug: $(grep cgroup "$work/$name.out")"; return 1; }
+  expect "the created init's /proc/pid/cgroup" "$(cat /proc/"$(init_pid $name)"/cgroup)" "0::$parent/$name" || return 1
+  j start $name || return 1
   expect "the init's /proc/pid/cgroup" "$(cat /proc/"$(init_pid $name)"/cgroup)" "0::$parent/$name" || return 1
   expect "cgroup.procs" "$(cat $cg$parent/$name/cgroup.procs)" "$(init_pid $name)"
 }
@@ -338,7 +344,9 @@ t_rootless_delegated_limits() {
 
 rootless_limits_checks() {
   local name=$1 dir=$2
-  uj create --bundle $dir $name </dev/null >$work/$name.out 2>&1 || { cat $work/$name.out; return 1; }
+  uj --debug create --bundle $dir $name </dev/null >$work/$name.out 2>&1 || { cat $work/$name.out; return 1; }
+  grep -q "was born in $cg$rdeleg/$name (clone3 CLONE_INTO_CGROUP)" $work/$name.out ||
+    { echo "not born in the cgroup: $(grep cgroup $work/$name.out)"; return 1; }
   expect "the cgroup's owner" "$(stat -c %u $cg$rdeleg/$name)" $ruid || return 1
   expect memory.max "$(cat $cg$rdeleg/$name/memory.max)" 67108864 || return 1
   expect pids.max "$(cat $cg$rdeleg/$name/pids.max)" 8 || return 1

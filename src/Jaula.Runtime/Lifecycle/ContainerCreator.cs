@@ -152,16 +152,21 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         using var exe = SealedExecutable.Create(log);
         SpawnedInit init;
         var joins = OpenJoins(namespaces);
+        SafeFd? cgroupFd = null;
         try
         {
-            init = Spawn(options, spec, namespaces, childEnd, fifo, exe, joins);
+            cgroupFd = placement.PrepareForClone();
+            init = Spawn(options, spec, namespaces, childEnd, fifo, exe, joins, cgroupFd);
         }
         finally
         {
             childEnd.Dispose();
+            cgroupFd?.Dispose();
             foreach (var (_, fd) in joins)
                 fd.Dispose();
         }
+        // The sibling init of UserNamespaceAfterJoins is cloned by the stage child, so it is born where that child was.
+        var birth = init.CgroupBirth;
         // Our copy of the child's end is closed: a stage child that dies now ends our reads.
         if (namespaces.UserAfterJoins)
             init = UserNamespaceAfterJoins.ReceiveInit(channel, init, writeIdMaps);
@@ -170,7 +175,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         {
             if (namespaces.NewUser && !namespaces.UserAfterJoins)
                 writeIdMaps(init.Pid);
-            placement.Place(init.Pid);
+            placement.Place(init.Pid, birth);
             Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
             var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
@@ -210,7 +215,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
 
     /// <summary>The init runs as `jaula init &lt;sync fd&gt;`; the stage puts the sync fd right after the preserved ones.</summary>
     private static SpawnedInit Spawn(CreateOptions options, Spec spec, NamespacePlan namespaces, SafeFd childEnd, SafeFd fifo,
-        SafeFd exe, List<(int NsType, SafeFd Fd)> joins) =>
+        SafeFd exe, List<(int NsType, SafeFd Fd)> joins, SafeFd? cgroupFd) =>
         InitStage.Spawn(new InitSpawnRequest
         {
             CloneFlags = namespaces.CreateFlags,
@@ -224,6 +229,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             TimeOffsets = TimeOffsetsText(spec),
             Argv = ["jaula", "init", (3 + options.PreserveFds).ToString(CultureInfo.InvariantCulture)],
             Env = ["JAULA_INIT=1"],
+            CgroupFd = cgroupFd,
         });
 
     private static InitPlan Plan(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid,
