@@ -12,6 +12,9 @@ public static class CgroupDirectories
     /// <summary>How long rmdir is retried while the cgroup's last processes are still exiting.</summary>
     private static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>rwxr-xr-x: the owner (a rootless caller, too) can list and remove what it made.</summary>
+    private const uint DirectoryMode = 0x1ED; // 0755 (C# has no octal literals)
+
     /// <summary>How often a path is walked again when a parent vanished under us.</summary>
     private const int CreateAttempts = 5;
 
@@ -32,7 +35,7 @@ public static class CgroupDirectories
                     current = $"{current}/{part}";
                     try
                     {
-                        Sys.Mkdir(current, 0755);
+                        Sys.Mkdir(current, DirectoryMode);
                         created.Add(current);
                     }
                     catch (ErrnoException e) when (e.Errno == Errno.EEXIST) { }

@@ -26,11 +26,17 @@ public sealed class InitSpawnRequest
     /// init as our child; the parent then receives its pidfd in a PIDFD frame. For callers without CAP_SYS_ADMIN.
     /// </summary>
     public bool PidJoinInChild { get; init; }
+
+    /// <summary>A cgroup v2 directory (opened O_DIRECTORY) for clone3 to start the child in, or null.</summary>
+    public SafeFd? CgroupFd { get; init; }
 }
 
 /// <summary>The cloned init: its host pid and a pidfd for race-free signalling and waiting.</summary>
 public sealed record SpawnedInit(int Pid, SafeFd PidFd)
 {
+    /// <summary>Whether clone3 started it inside the cgroup it was given.</summary>
+    public CgroupBirth CgroupBirth { get; init; } = CgroupBirth.NotAsked;
+
     /// <summary>SIGKILL through the pidfd, then reap; safe when it is already dead or already reaped.</summary>
     public void KillAndReap()
     {
@@ -68,10 +74,11 @@ public static unsafe partial class InitStage
         public byte** Argv;
         public byte** Envp;
         public int PidJoinInChild;
+        public int CgroupFd;
     }
 
     [LibraryImport("libjaulastage", EntryPoint = "jaula_spawn")]
-    private static partial int NativeSpawn(NativeRequest* request, int* pid, int* pidfd);
+    private static partial int NativeSpawn(NativeRequest* request, int* pid, int* pidfd, int* cgroupErr);
 
     [LibraryImport("libjaulastage", EntryPoint = "jaula_spawn_userns_holder")]
     private static partial int NativeSpawnUserNamespaceHolder(int* pid, int* pidfd);
@@ -101,6 +108,7 @@ public static unsafe partial class InitStage
             PreserveFds = request.PreserveFds,
             BecomeRoot = request.BecomeRoot ? 1 : 0,
             PidJoinInChild = request.PidJoinInChild ? 1 : 0,
+            CgroupFd = request.CgroupFd?.Value ?? -1,
             JoinCount = request.Joins.Count,
         };
         for (int i = 0; i < request.Joins.Count; i++)
@@ -114,11 +122,11 @@ public static unsafe partial class InitStage
         native.Argv = strings.AddArray(request.Argv);
         native.Envp = strings.AddArray(request.Env);
 
-        int pid, pidfd;
-        int rc = NativeSpawn(&native, &pid, &pidfd);
+        int pid, pidfd, cgroupErr;
+        int rc = NativeSpawn(&native, &pid, &pidfd, &cgroupErr);
         GC.KeepAlive(request);
         if (rc < 0)
             throw new ErrnoException("clone3", "init", -rc);
-        return new SpawnedInit(pid, SafeFd.Own(pidfd));
+        return new SpawnedInit(pid, SafeFd.Own(pidfd)) { CgroupBirth = CgroupBirth.FromStage(cgroupErr) };
     }
 }

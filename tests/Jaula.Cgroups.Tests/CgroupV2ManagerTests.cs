@@ -39,6 +39,19 @@ public class CgroupV2ManagerTests
     }
 
     [Fact]
+    public void Create_makes_directories_rwxr_xr_x_that_their_owner_can_list()
+    {
+        // A decimal 0755 once made them d-wxr----t: invisible to an unprivileged owner, who then could not delete them.
+        using var tree = new FakeCgroupTree();
+        var m = Created(Manager(tree, "/jaula-it/a/c1"));
+        var mode = File.GetUnixFileMode(m.Paths[""]);
+        mode.HasFlag(UnixFileMode.StickyBit).Should().BeFalse();
+        (mode & (UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute))
+            .Should().Be(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.GetUnixFileMode(Path.Combine(tree["v2"], "jaula-it", "a")).HasFlag(UnixFileMode.UserRead).Should().BeTrue();
+    }
+
+    [Fact]
     public void Every_field_is_converted_to_its_v2_file()
     {
         using var tree = new FakeCgroupTree();

@@ -233,8 +233,14 @@ t_events_stats() {
 }
 
 t_placement() {
-  local name=placement
-  start_detached $name '.' sh -c 'cat /proc/self/cgroup > /tmp/own; sleep 300' || return 1
+  # On pure v2 the cgroup is made before clone and clone3 starts the init in it (CLONE_INTO_CGROUP): --debug says so,
+  # and the created init (which has run no container code yet) is there.
+  local name=placement dir; dir=$(bundle $name '.' sh -c 'cat /proc/self/cgroup > /tmp/own; sleep 300') || return 1
+  j --debug create --bundle "$dir" $name </dev/null >"$work/$name.out" 2>&1 || { cat "$work/$name.out"; return 1; }
+  grep -q "the init (pid $(init_pid $name)) was born in $cg$parent/$name (clone3 CLONE_INTO_CGROUP)" "$work/$name.out" ||
+    { echo "no CLONE_INTO_CGROUP line in --debug: $(grep cgroup "$work/$name.out")"; return 1; }
+  expect "the created init's /proc/pid/cgroup" "$(cat /proc/"$(init_pid $name)"/cgroup)" "0::$parent/$name" || return 1
+  j start $name || return 1
   expect "the init's /proc/pid/cgroup" "$(cat /proc/"$(init_pid $name)"/cgroup)" "0::$parent/$name" || return 1
   expect "cgroup.procs" "$(cat $cg$parent/$name/cgroup.procs)" "$(init_pid $name)"
 }
@@ -278,9 +284,132 @@ t_delete_leaves_nothing() {
   [ ! -e $state/$name ] || { echo "$state/$name still exists"; return 1; }
 }
 
+# ---- rootless, in a subtree delegated the way systemd's Delegate=yes does it ----------------------------------------
+# The user owns /jaula-guest-user (the directory and its cgroup.procs, cgroup.subtree_control, cgroup.threads); root's
+# subtree_control enables the controllers; the user's shell sits in the leaf "shell". jaula runs as that user with
+# XDG_RUNTIME_DIR set and no --root, on a config from `jaula spec --rootless`.
+ruser=jaulaguest
+rdeleg=/jaula-guest-user
+rhome=/tmp/jaula-v2-rootless
+
+rootless_setup() {
+  id -u $ruser >/dev/null 2>&1 || useradd -M -d $rhome -s /bin/sh $ruser || return 1
+  ruid=$(id -u $ruser); rgid=$(id -g $ruser)
+  mkdir -p $rhome /run/user/$ruid && chown $ruid:$rgid $rhome /run/user/$ruid && chmod 0700 /run/user/$ruid || return 1
+  local c; for c in cpu memory pids; do echo "+$c" > $cg/cgroup.subtree_control; done
+  mkdir -p $cg$rdeleg && chown $ruid:$rgid $cg$rdeleg $cg$rdeleg/cgroup.procs $cg$rdeleg/cgroup.subtree_control $cg$rdeleg/cgroup.threads || return 1
+  mkdir -p $cg$rdeleg/shell && chown -R $ruid:$rgid $cg$rdeleg/shell || return 1
+  if [ ! -d $rhome/rootfs ]; then cp -a "$work/rootfs" $rhome/rootfs && chown -R $ruid:$rgid $rhome/rootfs || return 1; fi
+}
+
+# as_user CMD...: CMD as the user, from the delegated leaf (root moves itself there, then drops to the user).
+as_user() {
+  sh -c 'echo $$ > "$1/cgroup.procs" || exit 1; shift; exec "$@"' sh $cg$rdeleg/shell \
+    setpriv --reuid=$ruid --regid=$rgid --clear-groups \
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=$rhome XDG_RUNTIME_DIR=/run/user/$ruid "$@"
+}
+uj() { as_user timeout -k 5 90 "$jaula" "$@"; }
+
+# rootless_bundle NAME CGROUPSPATH JQ-FILTER ARGS...: `jaula spec --rootless` by the user, then the case's settings.
+rootless_bundle() {
+  local name=$1 path=$2 filter=$3; shift 3
+  local dir=$rhome/$name
+  mkdir -p $dir && chown $ruid:$rgid $dir
+  (cd $dir && uj spec --rootless) || return 1
+  local args a; args=$(for a in "$@"; do jq -n --arg a "$a" '$a'; done | jq -sc .)
+  jq --arg rootfs $rhome/rootfs --arg cg "$path" --argjson args "$args" \
+    '.root.path = $rootfs | .root.readonly = false | .process.terminal = false | .linux.cgroupsPath = $cg
+     | .process.args = $args | '"$filter" $dir/config.json > $dir/config.new && mv $dir/config.new $dir/config.json &&
+    chown $ruid:$rgid $dir/config.json
+  echo $dir
+}
+
+# The user's containers are gone, the delegated subtree is left as it was given, then removed.
+rootless_teardown() {
+  local name=$1
+  uj delete --force $name >/dev/null 2>&1
+  rm -rf $rhome/$name
+  rmdir $cg$rdeleg/shell $cg$rdeleg 2>/dev/null
+  [ ! -e $cg$rdeleg ] || { echo "left in the delegated subtree: $(find $cg$rdeleg -mindepth 1 -type d)"; return 1; }
+}
+
+t_rootless_delegated_limits() {
+  local name=rootless_delegated_limits dir
+  rootless_setup || return 1
+  dir=$(rootless_bundle $name $rdeleg/$name '.linux.resources = {memory: {limit: 67108864}, pids: {limit: 8}}' \
+    sh -c 'i=0; while [ $i -lt 20 ]; do sleep 300 & i=$((i+1)); done; wait') || { rootless_teardown $name; return 1; }
+  rootless_limits_checks $name $dir; local rc=$?
+  rootless_teardown $name && return $rc
+}
+
+rootless_limits_checks() {
+  local name=$1 dir=$2
+  uj --debug create --bundle $dir $name </dev/null >$work/$name.out 2>&1 || { cat $work/$name.out; return 1; }
+  grep -q "was born in $cg$rdeleg/$name (clone3 CLONE_INTO_CGROUP)" $work/$name.out ||
+    { echo "not born in the cgroup: $(grep cgroup $work/$name.out)"; return 1; }
+  expect "the cgroup's owner" "$(stat -c %u $cg$rdeleg/$name)" $ruid || return 1
+  expect memory.max "$(cat $cg$rdeleg/$name/memory.max)" 67108864 || return 1
+  expect pids.max "$(cat $cg$rdeleg/$name/pids.max)" 8 || return 1
+  local pid; pid=$(uj state $name | jq -r .pid)
+  expect "the init's /proc/pid/cgroup" "$(cat /proc/$pid/cgroup)" "0::$rdeleg/$name" || return 1
+  expect "state's cgroup" "$(jq -r '.cgroup.paths[""]' /run/user/$ruid/jaula/$name/state.json)" "$cg$rdeleg/$name" || return 1
+  uj start $name || return 1
+  local i; for ((i = 0; i < 300; i++)); do [ "$(uj state $name | jq -r .status)" = stopped ] && break; sleep 0.1; done
+  local events; events=$(awk '$1 == "max" {print $2}' $cg$rdeleg/$name/pids.events)
+  [ "${events:-0}" -ge 1 ] || { echo "pids.events max is '$events'"; return 1; }
+  grep -q "can't fork" $work/$name.out || { echo "no fork failure inside: $(cat $work/$name.out)"; return 1; }
+  uj delete $name || return 1
+  [ ! -e $cg$rdeleg/$name ] || { echo "$cg$rdeleg/$name still exists"; return 1; }
+  [ ! -e /run/user/$ruid/jaula/$name ] || { echo "the state dir still exists"; return 1; }
+}
+
+t_rootless_delegated_lifecycle() {
+  local name=rootless_delegated_lifecycle dir
+  rootless_setup || return 1
+  dir=$(rootless_bundle $name $rdeleg/$name '.' sh -c 'sleep 300 & sleep 300 & sleep 300 & wait') || { rootless_teardown $name; return 1; }
+  rootless_lifecycle_checks $name $dir; local rc=$?
+  rootless_teardown $name && return $rc
+}
+
+rootless_lifecycle_checks() {
+  local name=$1 dir=$2 i
+  uj create --bundle $dir $name </dev/null >/dev/null 2>$work/$name.err || { cat $work/$name.err; return 1; }
+  uj start $name || return 1
+  for ((i = 0; i < 50; i++)); do [ "$(wc -l < $cg$rdeleg/$name/cgroup.procs)" -ge 4 ] && break; sleep 0.1; done
+  [ "$(wc -l < $cg$rdeleg/$name/cgroup.procs)" -ge 4 ] || { echo "procs: $(cat $cg$rdeleg/$name/cgroup.procs)"; return 1; }
+  expect "id -u inside" "$(uj exec $name id -u)" 0 || return 1
+  uj pause $name || return 1
+  expect "state after pause" "$(uj state $name | jq -r .status)" paused || return 1
+  grep -q '^frozen 1' $cg$rdeleg/$name/cgroup.events || { echo "cgroup.events: $(cat $cg$rdeleg/$name/cgroup.events)"; return 1; }
+  uj resume $name || return 1
+  expect "state after resume" "$(uj state $name | jq -r .status)" running || return 1
+  uj kill --all $name KILL || return 1
+  for ((i = 0; i < 100; i++)); do [ -s $cg$rdeleg/$name/cgroup.procs ] || break; sleep 0.1; done
+  expect "cgroup.procs after kill --all" "$(cat $cg$rdeleg/$name/cgroup.procs)" "" || return 1
+  for ((i = 0; i < 100; i++)); do [ "$(uj state $name | jq -r .status)" = stopped ] && break; sleep 0.1; done
+  uj delete $name || return 1
+  [ ! -e $cg$rdeleg/$name ] || { echo "$cg$rdeleg/$name still exists"; return 1; }
+  [ ! -e /run/user/$ruid/jaula/$name ] || { echo "the state dir still exists"; return 1; }
+}
+
+t_rootless_no_write_access() {
+  # A cgroupsPath outside the delegated subtree: the user cannot make it, so no cgroup, a notice, and the run goes on.
+  local name=rootless_no_write_access dir out rc
+  rootless_setup || return 1
+  dir=$(rootless_bundle $name /jaula-guest-not-delegated/$name '.linux.resources = {pids: {limit: 8}}' sh -c 'echo inside') ||
+    { rootless_teardown $name; return 1; }
+  out=$(uj run --bundle $dir $name </dev/null 2>&1); rc=$?
+  rootless_teardown $name || return 1
+  expect "run's exit status" $rc 0 || { echo "$out"; return 1; }
+  echo "$out" | grep -q '^inside$' || { echo "no output from inside: $out"; return 1; }
+  echo "$out" | grep -q 'rootless: no write access to the cgroup.*linux.resources is not applied' || { echo "no notice: $out"; return 1; }
+  [ ! -e $cg/jaula-guest-not-delegated ] || { echo "a cgroup was made outside the delegated subtree"; return 1; }
+}
+
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(t_oom_exit_137 t_oom_event t_pids_max t_cpu_max t_cpuset t_io_max t_hugetlb t_device_filter t_freeze_thaw \
-         t_kill_all t_update_live t_events_stats t_placement t_exec_joins_the_cgroup t_unified_keys t_cgroupns_view t_delete_leaves_nothing)
+         t_kill_all t_update_live t_events_stats t_placement t_exec_joins_the_cgroup t_unified_keys t_cgroupns_view t_delete_leaves_nothing \
+         t_rootless_delegated_limits t_rootless_delegated_lifecycle t_rootless_no_write_access)
 for t in "${cases[@]}"; do
   case_ "$t"
 done

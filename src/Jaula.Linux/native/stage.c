@@ -25,6 +25,12 @@
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* clone_args must reach the cgroup field (CLONE_ARGS_SIZE_VER2, Linux 5.7). */
+_Static_assert(offsetof(struct clone_args, cgroup) == 80 && sizeof(struct clone_args) >= 88, "clone_args without cgroup");
 
 /* ---- small helpers, safe in the child -------------------------------------------------------------------------- */
 
@@ -231,7 +237,7 @@ static int lay_out_fds(const struct jaula_spawn_request *req, int *sync_fd)
     return base + 2;
 }
 
-static pid_t clone_child(uint64_t flags, int *pidfd);
+static pid_t clone_child(uint64_t flags, int cgroup_fd, int *pidfd);
 
 /* Sends an empty frame of this type with fd attached to its first byte. */
 static int send_fd_frame(int sync_fd, uint32_t type, int fd)
@@ -289,7 +295,7 @@ static void unshare_user_then_clone(const struct jaula_spawn_request *req)
 static void clone_sibling_init(int sync_fd)
 {
     int pidfd = -1;
-    pid_t pid = clone_child(CLONE_PARENT, &pidfd);
+    pid_t pid = clone_child(CLONE_PARENT, -1, &pidfd); /* born in our cgroup: the one the parent chose */
     if (pid < 0)
         fail(sync_fd, "clone3", "init", errno);
     if (pid == 0)
@@ -327,6 +333,8 @@ static int validate(const struct jaula_spawn_request *req)
         return -EINVAL;
     if (req->sync_fd < 0 || req->exe_fd < 0 || req->preserve_fds < 0 || req->preserve_fds > 65536)
         return -EINVAL;
+    if (req->cgroup_fd < -1)
+        return -EINVAL;
     for (int i = 0; i < req->n_joins; i++) {
         if (req->joins[i].fd < 0)
             return -EINVAL;
@@ -338,15 +346,20 @@ static int validate(const struct jaula_spawn_request *req)
     return 0;
 }
 
-static pid_t clone_child(uint64_t flags, int *pidfd)
+/* With cgroup_fd >= 0: clone3 only (clone(2) cannot place a child), and its refusal is returned as is. */
+static pid_t clone_child(uint64_t flags, int cgroup_fd, int *pidfd)
 {
     struct clone_args args;
     memset(&args, 0, sizeof(args));
     args.flags = flags | CLONE_PIDFD;
     args.pidfd = (uint64_t)(uintptr_t)pidfd;
     args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD; /* a sibling signals our parent as we would */
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = (uint64_t)cgroup_fd;
+    }
     pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-    if (pid < 0 && (errno == ENOSYS || errno == E2BIG)) {
+    if (pid < 0 && cgroup_fd < 0 && (errno == ENOSYS || errno == E2BIG)) {
         /* clone(2) on x86_64: flags, stack, parent_tid (receives the pidfd), child_tid, tls. */
         pid = (pid_t)syscall(SYS_clone, (unsigned long)(flags | CLONE_PIDFD | SIGCHLD), NULL, pidfd, NULL, 0);
     }
@@ -373,11 +386,12 @@ static int enter_pid_namespace(const struct jaula_spawn_request *req, int *resto
     return 0;
 }
 
-int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t *pidfd_out)
+int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t *pidfd_out, int32_t *cgroup_err_out)
 {
     int rc = validate(req);
-    if (rc < 0 || !pid_out || !pidfd_out)
+    if (rc < 0 || !pid_out || !pidfd_out || !cgroup_err_out)
         return rc < 0 ? rc : -EINVAL;
+    *cgroup_err_out = -1;
 
     int restore_pidns = -1;
     rc = req->pid_join_in_child ? 0 : enter_pid_namespace(req, &restore_pidns);
@@ -392,9 +406,19 @@ int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t
     int pidfd = -1;
     /* With the user namespace made after the joins, the child creates every namespace itself. */
     uint64_t flags = (req->unshare_flags & CLONE_NEWUSER) ? 0 : req->clone_flags;
-    pid_t pid = clone_child(flags, &pidfd);
-    if (pid == 0)
-        child_main(req);
+    pid_t pid = -1;
+    if (req->cgroup_fd >= 0) {
+        pid = clone_child(flags, req->cgroup_fd, &pidfd);
+        if (pid == 0)
+            child_main(req);
+        *cgroup_err_out = pid < 0 ? errno : 0;
+    }
+    if (pid < 0) {
+        /* Not asked, or refused: an ordinary clone, and the parent writes cgroup.procs. */
+        pid = clone_child(flags, -1, &pidfd);
+        if (pid == 0)
+            child_main(req);
+    }
     int err = errno;
 
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -431,7 +455,7 @@ int jaula_spawn_userns_holder(int32_t *pid_out, int32_t *pidfd_out)
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     int pidfd = -1;
-    pid_t pid = clone_child(CLONE_NEWUSER, &pidfd);
+    pid_t pid = clone_child(CLONE_NEWUSER, -1, &pidfd);
     if (pid == 0) {
         /* Every signal stays blocked: only SIGKILL ends this process, from the parent or at the parent's death. */
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);

@@ -42,6 +42,7 @@ struct jaula_spawn_request {
     const char *const *envp;    /* NULL-terminated */
     int32_t pid_join_in_child;  /* join the pid namespace in the child (after the user namespace) and clone the init
                                    as a sibling, as with CLONE_NEWUSER in unshare_flags: for an unprivileged caller */
+    int32_t cgroup_fd;          /* a cgroup v2 directory to start the child in (clone3 CLONE_INTO_CGROUP), or -1 */
 };
 
 /*
@@ -50,9 +51,12 @@ struct jaula_spawn_request {
  *   base         the sync socket
  *   base+1       the exec fifo (O_PATH), when fifo_fd >= 0
  * and every other fd above 2 is closed.
+ * With cgroup_fd >= 0 the child is started inside that cgroup; where clone3 refuses (an older kernel, EBUSY, no
+ * permission...) it is cloned without it and the parent moves it in through cgroup.procs. *cgroup_err_out is 0 when
+ * the child was born in the cgroup, the errno clone3 refused it with, or -1 when no cgroup was asked for.
  * Returns 0 with *pid_out (and *pidfd_out, or -1) set, or -errno when no child was made.
  */
-int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t *pidfd_out);
+int jaula_spawn(const struct jaula_spawn_request *req, int32_t *pid_out, int32_t *pidfd_out, int32_t *cgroup_err_out);
 
 /*
  * With CLONE_NEWUSER in unshare_flags (a new user namespace and namespaces joined by path, as runc orders it): the

@@ -1,34 +1,139 @@
+using System.Runtime.InteropServices;
 using Jaula.Cgroups;
 using Jaula.Cgroups.Resources;
+using Jaula.Linux;
 using Jaula.Oci;
 
 namespace Jaula.Runtime.Lifecycle;
 
 /// <summary>
 /// The container's cgroups on this host: created at linux.cgroupsPath in every hierarchy, linux.resources applied
-/// (device rules with runc's defaults), then the init added. Any failure removes what was made, so a refused value
+/// (device rules with runc's defaults), then the init added. On a pure cgroup v2 host this happens before clone, and
+/// clone3 starts the init inside (CLONE_INTO_CGROUP); a v1 or hybrid host needs cgroup.procs writes in its v1
+/// hierarchies anyway, so there it all happens after clone. Any failure removes what was made, so a refused value
 /// leaves nothing half-applied.
+/// Rootless (a unified host only; see <see cref="Rootless.SkippedCgroups"/> for v1), as runc's fs2 driver does it:
+/// the cgroup is made where linux.cgroupsPath says, which works inside a subtree delegated to the user; where the
+/// kernel refuses for lack of permission, what was made is removed and the container goes on without a cgroup, with
+/// a notice. The device filter needs privilege (bpf), so its refusal is only logged.
 /// </summary>
-public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog log) : ICgroupPlacement
+public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog log, bool rootless = false) : ICgroupPlacement
 {
     private ICgroupManager? _manager;
+    private CgroupLayout? _layout;
+
+    /// <summary>Set once a rootless caller turned out to have no write access: no cgroup, and no second attempt.</summary>
+    private bool _skipped;
 
     public CgroupRecord? Record => _manager?.ToRecord();
 
-    public void Place(int pid)
+    public SafeFd? PrepareForClone()
+    {
+        var layout = Detect();
+        if (layout.Mode != CgroupMode.Unified)
+        {
+            log.Debug($"cgroup: container {containerId}: no CLONE_INTO_CGROUP on a {layout.Mode.ToString().ToLowerInvariant()} host (its v1 hierarchies take cgroup.procs writes); the init is moved in after clone");
+            return null;
+        }
+        if (!Make(layout))
+            return null;
+        string dir = _manager!.Paths[""];
+        try
+        {
+            return Sys.Open(dir, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.CloExec);
+        }
+        catch (ErrnoException e)
+        {
+            log.Debug($"cgroup: container {containerId}: open {dir} for CLONE_INTO_CGROUP: {e.Message}; the init is moved in after clone");
+            return null;
+        }
+    }
+
+    public void Place(int pid, CgroupBirth birth)
+    {
+        if (_skipped || (_manager is null && !Make(Detect())))
+            return;
+        var paths = _manager!.Paths.Values.Distinct().ToList();
+        string dir = paths.Count == 1 ? paths[0] : $"{paths[0]} and {paths.Count - 1} more hierarchies";
+        if (birth.Inside)
+        {
+            log.Debug($"cgroup: container {containerId}: the init (pid {pid}) was born in {dir} (clone3 CLONE_INTO_CGROUP)");
+            return;
+        }
+        if (birth.Asked)
+            log.Debug($"cgroup: container {containerId}: clone3 refused CLONE_INTO_CGROUP ({Errno.Name(birth.RefusedErrno)}: {Marshal.GetPInvokeErrorMessage(birth.RefusedErrno)}); the init (pid {pid}) is moved in through cgroup.procs");
+        var manager = _manager;
+        Guard(() => manager.AddProcess(pid));
+        if (_manager is not null)
+            log.Debug($"cgroup: container {containerId}: the init (pid {pid}) was moved into {dir} through cgroup.procs");
+    }
+
+    private CgroupLayout Detect()
     {
         try
         {
-            var manager = CgroupManagers.ForContainer(CgroupLayout.DetectHost(), OwnCgroups.ReadSelf(), spec.Linux?.CgroupsPath,
-                containerId, log.Warn);
-            manager.Create();
-            _manager = manager;
-            manager.Apply(ResourcesFor(spec));
-            manager.AddProcess(pid);
+            return _layout ??= CgroupLayout.DetectHost();
         }
         catch (CgroupException e)
         {
             throw new JaulaException(e.Message, e);
+        }
+    }
+
+    /// <summary>Creates the cgroup and applies the resources; false when a rootless caller may not (then skipped).</summary>
+    private bool Make(CgroupLayout layout)
+    {
+        Guard(() =>
+        {
+            var manager = CgroupManagers.ForContainer(layout, OwnCgroups.ReadSelf(), spec.Linux?.CgroupsPath, containerId, log.Warn);
+            manager.Create();
+            _manager = manager;
+            ApplyResources(manager);
+        });
+        return _manager is not null;
+    }
+
+    /// <summary>A cgroup failure is the create's error, except a rootless permission refusal: no cgroup, and a notice.</summary>
+    private void Guard(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (CgroupException e) when (rootless && e.PermissionDenied)
+        {
+            Remove();
+            _skipped = true;
+            log.Warn($"rootless: no write access to the cgroup ({e.Message}), so the container gets no cgroup of its own"
+                + (spec.Linux?.Resources is null ? "" : " and linux.resources is not applied")
+                + "; delegate a cgroup v2 subtree to this user and set linux.cgroupsPath inside it");
+        }
+        catch (CgroupException e)
+        {
+            throw new JaulaException(e.Message, e);
+        }
+    }
+
+    private void ApplyResources(ICgroupManager manager)
+    {
+        var resources = ResourcesFor(spec);
+        if (!rootless)
+        {
+            manager.Apply(resources);
+            return;
+        }
+        var devices = resources.Devices;
+        resources.Devices = null;
+        manager.Apply(resources);
+        try
+        {
+            manager.Apply(new LinuxResources { Devices = devices });
+        }
+        catch (CgroupException e)
+        {
+            // Loading a cgroup device program needs CAP_SYS_ADMIN (or CAP_BPF); runc ignores this rootless too. In a user
+            // namespace devices are bind mounts of the host's nodes, whose permissions still hold.
+            log.Debug($"rootless: no device filter for container {containerId}: {e.Message}");
         }
     }
 

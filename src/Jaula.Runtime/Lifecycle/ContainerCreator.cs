@@ -39,8 +39,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         SafeFd? consoleMaster = null;
         try
         {
-            placement = cgroups?.Invoke(spec)
-                ?? (options.Rootless && !CgroupsDelegated() ? new SkippedCgroups(log, spec.Linux?.Resources is not null) : new ContainerCgroups(spec, options.Id, log));
+            placement = cgroups?.Invoke(spec) ?? Placement(spec, options);
             (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, seccomp,
                 rootlessMaps is null ? pid => IdMapWriter.Write(pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings) : pid => rootlessMaps.Write(pid, spec));
             consoleMaster = HandOverConsole(options, consoleMaster);
@@ -77,9 +76,30 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         return mapper;
     }
 
-    /// <summary>Only a unified (v2) hierarchy can delegate a cgroup to a user; v1 and hybrid hosts give none.</summary>
-    private static bool CgroupsDelegated() =>
-        File.Exists("/sys/fs/cgroup/cgroup.controllers") && Sys.Access("/sys/fs/cgroup/cgroup.procs", 2);
+    /// <summary>
+    /// Only a unified (v2) hierarchy can delegate a cgroup to a user (v1 and hybrid hosts give none), and whether it
+    /// did shows only when the cgroup is made: rootless there, permission errors mean "no cgroup", with a notice.
+    /// </summary>
+    private ICgroupPlacement Placement(Spec spec, CreateOptions options)
+    {
+        if (!options.Rootless)
+            return new ContainerCgroups(spec, options.Id, log);
+        return UnifiedHost()
+            ? new ContainerCgroups(spec, options.Id, log, rootless: true)
+            : new SkippedCgroups(log, spec.Linux?.Resources is not null);
+    }
+
+    private static bool UnifiedHost()
+    {
+        try
+        {
+            return Cgroups.CgroupLayout.DetectHost().Mode == Cgroups.CgroupMode.Unified;
+        }
+        catch (Cgroups.CgroupException)
+        {
+            return false; // no cgroup filesystem at all: nothing to delegate
+        }
+    }
 
     private static Spec LoadSpec(string bundle)
     {
@@ -132,16 +152,21 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         using var exe = SealedExecutable.Create(log);
         SpawnedInit init;
         var joins = OpenJoins(namespaces);
+        SafeFd? cgroupFd = null;
         try
         {
-            init = Spawn(options, spec, namespaces, childEnd, fifo, exe, joins);
+            cgroupFd = placement.PrepareForClone();
+            init = Spawn(options, spec, namespaces, childEnd, fifo, exe, joins, cgroupFd);
         }
         finally
         {
             childEnd.Dispose();
+            cgroupFd?.Dispose();
             foreach (var (_, fd) in joins)
                 fd.Dispose();
         }
+        // The sibling init of UserNamespaceAfterJoins is cloned by the stage child, so it is born where that child was.
+        var birth = init.CgroupBirth;
         // Our copy of the child's end is closed: a stage child that dies now ends our reads.
         if (namespaces.UserAfterJoins)
             init = UserNamespaceAfterJoins.ReceiveInit(channel, init, writeIdMaps);
@@ -150,7 +175,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         {
             if (namespaces.NewUser && !namespaces.UserAfterJoins)
                 writeIdMaps(init.Pid);
-            placement.Place(init.Pid);
+            placement.Place(init.Pid, birth);
             Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
             var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
@@ -190,7 +215,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
 
     /// <summary>The init runs as `jaula init &lt;sync fd&gt;`; the stage puts the sync fd right after the preserved ones.</summary>
     private static SpawnedInit Spawn(CreateOptions options, Spec spec, NamespacePlan namespaces, SafeFd childEnd, SafeFd fifo,
-        SafeFd exe, List<(int NsType, SafeFd Fd)> joins) =>
+        SafeFd exe, List<(int NsType, SafeFd Fd)> joins, SafeFd? cgroupFd) =>
         InitStage.Spawn(new InitSpawnRequest
         {
             CloneFlags = namespaces.CreateFlags,
@@ -204,6 +229,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             TimeOffsets = TimeOffsetsText(spec),
             Argv = ["jaula", "init", (3 + options.PreserveFds).ToString(CultureInfo.InvariantCulture)],
             Env = ["JAULA_INIT=1"],
+            CgroupFd = cgroupFd,
         });
 
     private static InitPlan Plan(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid,

@@ -1,4 +1,5 @@
 using Jaula.Cgroups;
+using Jaula.Linux;
 using Jaula.Runtime.Lifecycle;
 
 namespace Jaula.Runtime.Rootless;
@@ -11,7 +12,9 @@ public sealed class SkippedCgroups(IRuntimeLog log, bool hasResources) : ICgroup
 {
     public CgroupRecord? Record => null;
 
-    public void Place(int pid) =>
+    public SafeFd? PrepareForClone() => null;
+
+    public void Place(int pid, CgroupBirth birth) =>
         log.Warn("rootless: no delegated cgroup on this host (cgroup v1), so the container gets no cgroup of its own"
             + (hasResources ? " and linux.resources is not applied" : ""));
 
