@@ -9,7 +9,7 @@ namespace Jaula.Runtime.Lifecycle;
 /// (device rules with runc's defaults), then the init added. Any failure removes what was made, so a refused value
 /// leaves nothing half-applied.
 /// </summary>
-public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog log) : ICgroupPlacement
+public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog log, bool systemd = false) : ICgroupPlacement
 {
     private ICgroupManager? _manager;
 
@@ -20,7 +20,7 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
         try
         {
             var manager = CgroupManagers.ForContainer(CgroupLayout.DetectHost(), OwnCgroups.ReadSelf(), spec.Linux?.CgroupsPath,
-                containerId, log.Warn);
+                containerId, log.Warn, systemd);
             manager.Create();
             _manager = manager;
             manager.Apply(ResourcesFor(spec));
@@ -45,6 +45,22 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
         _manager = null;
     }
 
+    /// <summary>
+    /// Refuses --systemd-cgroup before anything is made when this host cannot have it (not unified) or cgroupsPath is
+    /// not of the driver's "slice:prefix:name" form.
+    /// </summary>
+    public static void CheckSystemd(Spec spec, string containerId)
+    {
+        try
+        {
+            CgroupManagers.ForSystemd(CgroupLayout.DetectHost(), spec.Linux?.CgroupsPath, containerId, _ => { });
+        }
+        catch (CgroupException e)
+        {
+            throw new JaulaException(e.Message, e);
+        }
+    }
+
     /// <summary>linux.resources with the device list runc would give the cgroup (config rules, linux.devices, defaults).</summary>
     public static LinuxResources ResourcesFor(Spec spec)
     {
@@ -66,6 +82,6 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
     /// <summary>The manager of an existing container, or an error saying it has no cgroup.</summary>
     public static ICgroupManager Of(ContainerRecord record, IRuntimeLog log) =>
         record.Cgroup is { } cgroup
-            ? CgroupManagers.FromRecord(cgroup, log.Warn)
+            ? CgroupManagers.FromRecord(cgroup, log.Warn, record.Id)
             : throw new JaulaException("the container has no cgroup (it was created without one)");
 }

@@ -20,10 +20,14 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     public CreatedContainer Create(CreateOptions options)
     {
         ContainerId.Validate(options.Id);
+        if (options.SystemdCgroup && options.Rootless)
+            throw new JaulaException("--systemd-cgroup with --rootless: the systemd driver talks to the system instance only (a user instance is not supported); drop one of the flags");
         string bundle = Path.GetFullPath(options.Bundle);
         Spec spec = LoadSpec(bundle);
         UnsupportedFeatures.Reject(spec, options, log);
         ConfigFieldChecks.Check(spec);
+        if (options.SystemdCgroup)
+            ContainerCgroups.CheckSystemd(spec, options.Id);
         options = SocketActivation.Apply(options, spec);
         var seccomp = SeccompAgent.Compile(spec, log);
         string rootfs = ResolveRootfs(spec, bundle);
@@ -40,7 +44,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         try
         {
             placement = cgroups?.Invoke(spec)
-                ?? (options.Rootless && !CgroupsDelegated() ? new SkippedCgroups(log, spec.Linux?.Resources is not null) : new ContainerCgroups(spec, options.Id, log));
+                ?? (options.Rootless && !CgroupsDelegated() ? new SkippedCgroups(log, spec.Linux?.Resources is not null) : new ContainerCgroups(spec, options.Id, log, options.SystemdCgroup));
             (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, seccomp,
                 rootlessMaps is null ? pid => IdMapWriter.Write(pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings) : pid => rootlessMaps.Write(pid, spec));
             consoleMaster = HandOverConsole(options, consoleMaster);
