@@ -76,11 +76,33 @@ public sealed class SystemdCgroupManager(SystemdUnitPath unit, string containerI
         fs.Apply(_pending);
     }
 
-    public IReadOnlyList<int> Pids() => fs.Pids();
     public void Freeze() => fs.Freeze();
     public void Thaw() => fs.Thaw();
     public FreezerState FreezerState() => fs.FreezerState();
-    public void KillAll(int signal) => fs.KillAll(signal);
+
+    /// <summary>
+    /// systemd removes a scope's cgroup on its own once the last process has exited, possibly while we read or
+    /// signal it: a cgroup that vanished holds no processes.
+    /// </summary>
+    public IReadOnlyList<int> Pids() => UnlessScopeVanished(fs.Pids, []);
+
+    public void KillAll(int signal) => UnlessScopeVanished(() =>
+    {
+        fs.KillAll(signal);
+        return true;
+    }, true);
+
+    private T UnlessScopeVanished<T>(Func<T> action, T vanished)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is IOException or CgroupException && !Directory.Exists(fs.Paths[""]))
+        {
+            return vanished;
+        }
+    }
     public CgroupStats Stats() => fs.Stats();
     public ulong OomKillCount() => fs.OomKillCount();
     public IOomWatch WatchOom() => fs.WatchOom();
@@ -105,7 +127,11 @@ public sealed class SystemdCgroupManager(SystemdUnitPath unit, string containerI
                     b.ResetFailedUnit(unit.Unit);
             });
         }
-        fs.Destroy();
+        UnlessScopeVanished(() =>
+        {
+            fs.Destroy();
+            return true;
+        }, true);
     }
 
     public CgroupRecord ToRecord()

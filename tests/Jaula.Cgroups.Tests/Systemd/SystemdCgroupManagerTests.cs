@@ -50,6 +50,8 @@ public sealed class SystemdCgroupManagerTests : IDisposable
                     File.WriteAllText(Path.Combine(ScopeDir, f), "");
                 _state = "active";
                 return p.Return(call, "o", w => w.WriteObjectPath("/org/freedesktop/systemd1/job/1"));
+            case "StopUnit" when _state is null:
+                return p.Error(call, SystemdBus.NoSuchUnit, "Unit jaula-c1.scope not loaded.");
             case "StopUnit":
                 Directory.Delete(ScopeDir, recursive: true);
                 _state = null;
@@ -110,6 +112,21 @@ public sealed class SystemdCgroupManagerTests : IDisposable
         Call("StopUnit").ReadBody().Should().Equal("jaula-c1.scope", "replace");
         Directory.Exists(ScopeDir).Should().BeFalse();
         _peers.Should().OnlyContain(p => p.Failure == null);
+    }
+
+    [Fact]
+    public void A_scope_systemd_already_removed_has_no_processes_and_deletes_cleanly()
+    {
+        var m = Manager();
+        m.Create();
+        m.AddProcess(4242);
+        // The last process exited: systemd unloads the scope and removes its cgroup by itself.
+        Directory.Delete(ScopeDir, recursive: true);
+        _state = null;
+        m.Pids().Should().BeEmpty();
+        m.Invoking(x => x.KillAll(9)).Should().NotThrow();
+        m.Invoking(x => x.Destroy()).Should().NotThrow();
+        Call("StopUnit").ReadBody()[0].Should().Be("jaula-c1.scope");
     }
 
     [Fact]
