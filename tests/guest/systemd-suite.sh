@@ -182,6 +182,25 @@ t_init_exits_on_its_own() {
   gone $name
 }
 
+t_slice_unit() {
+  # A name ending in .slice makes the container's unit that slice (runc's form): its cgroup follows the dashes.
+  local name=slice_unit unit=jaula-sliceunit.slice dir=$cg/jaula.slice/jaula-sliceunit.slice bundle_dir pid
+  bundle_dir=$(bundle $name '.linux.resources.memory = {limit: 50331648}' sleep 300) || return 1
+  jq ".linux.cgroupsPath = \"$slice:unused:$unit\"" "$bundle_dir/config.json" > "$bundle_dir/c" && mv "$bundle_dir/c" "$bundle_dir/config.json"
+  j create --bundle "$bundle_dir" $name </dev/null >"$work/$name.out" 2>&1 || { cat "$work/$name.out"; return 1; }
+  j start $name || return 1
+  pid=$(init_pid $name)
+  expect ActiveState "$(systemctl show -p ActiveState --value $unit)" active || return 1
+  expect ControlGroup "$(systemctl show -p ControlGroup --value $unit)" /jaula.slice/$unit || return 1
+  expect MemoryMax "$(systemctl show -p MemoryMax --value $unit)" 50331648 || return 1
+  expect memory.max "$(cat $dir/memory.max)" 50331648 || return 1
+  expect "the init's /proc/pid/cgroup" "$(cat /proc/"$pid"/cgroup)" "0::/jaula.slice/$unit" || return 1
+  j delete --force $name || return 1
+  # systemd loads any slice name on demand (no unit file needed), so `show` finds one: the transient one is gone.
+  expect "after delete" "$(systemctl show -p ActiveState,Transient --value $unit | tr '\n' ' ')" "inactive no " || return 1
+  [ ! -e $dir ] || { echo "$dir still exists"; return 1; }
+}
+
 t_bad_cgroups_path() {
   local name=bad_cgroups_path dir out
   dir=$(bundle $name '.' true) || return 1
@@ -193,7 +212,7 @@ t_bad_cgroups_path() {
 
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(t_features_and_check t_scope t_update t_pause_resume t_exec_joins_the_scope t_kill_all \
-         t_delete_stops_the_unit t_init_exits_on_its_own t_bad_cgroups_path)
+         t_delete_stops_the_unit t_init_exits_on_its_own t_slice_unit t_bad_cgroups_path)
 for t in "${cases[@]}"; do
   case_ "$t"
 done

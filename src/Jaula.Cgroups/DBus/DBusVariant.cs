@@ -14,6 +14,12 @@ public sealed class DBusVariant(string signature, Action<DBusWriter> write)
     public static DBusVariant UInt64(ulong value) => new("t", w => w.WriteUInt64(value));
     public static DBusVariant SignatureValue(string value) => new("g", w => w.WriteSignature(value));
 
+    public static DBusVariant StringArray(IReadOnlyList<string> values) => new("as", w => w.WriteArray(4, () =>
+    {
+        foreach (string v in values)
+            w.WriteString(v);
+    }));
+
     public static DBusVariant UInt32Array(IReadOnlyList<uint> values) => new("au", w => w.WriteArray(4, () =>
     {
         foreach (uint v in values)

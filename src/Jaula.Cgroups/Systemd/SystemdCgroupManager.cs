@@ -77,14 +77,20 @@ public sealed class SystemdCgroupManager(SystemdUnitPath unit, string containerI
     }
 
     public void Freeze() => fs.Freeze();
-    public void Thaw() => fs.Thaw();
-    public FreezerState FreezerState() => fs.FreezerState();
 
     /// <summary>
     /// systemd removes a scope's cgroup on its own once the last process has exited, possibly while we read or
-    /// signal it: a cgroup that vanished holds no processes.
+    /// signal it: a cgroup that vanished holds no processes, and nothing in it is frozen.
     /// </summary>
     public IReadOnlyList<int> Pids() => UnlessScopeVanished(fs.Pids, []);
+
+    public FreezerState FreezerState() => UnlessScopeVanished(fs.FreezerState, Cgroups.FreezerState.Undefined);
+
+    public void Thaw() => UnlessScopeVanished(() =>
+    {
+        fs.Thaw();
+        return true;
+    }, true);
 
     public void KillAll(int signal) => UnlessScopeVanished(() =>
     {

@@ -27,15 +27,24 @@ public static class UnitProperties
         var list = new List<UnitProperty>
         {
             new("Description", DBusVariant.String($"jaula container {containerId}")),
-            new("Slice", DBusVariant.String(unit.Slice)),
-            // A scope of its own, not ordered after basic.target or stopped at shutdown.target's conflicts.
+            // Not ordered after basic.target, not stopped by shutdown.target's conflicts: the container's own lifetime.
             new("DefaultDependencies", DBusVariant.Bool(false)),
-            new("Delegate", DBusVariant.Bool(true)),
             new("MemoryAccounting", DBusVariant.Bool(true)),
             new("CPUAccounting", DBusVariant.Bool(true)),
             new("IOAccounting", DBusVariant.Bool(true)),
             new("TasksAccounting", DBusVariant.Bool(true)),
         };
+        if (unit.IsSlice)
+        {
+            // A slice's parent is its name's prefix; the given slice is only wanted (runc's way). Slices take no
+            // Delegate (systemd refuses it for them).
+            list.Add(new("Wants", DBusVariant.StringArray([unit.Slice])));
+        }
+        else
+        {
+            list.Add(new("Slice", DBusVariant.String(unit.Slice)));
+            list.Add(new("Delegate", DBusVariant.Bool(true)));
+        }
         if (pid is { } p)
             list.Add(new("PIDs", DBusVariant.UInt32Array([(uint)p])));
         list.AddRange(ForResources(resources));

@@ -125,6 +125,8 @@ public sealed class SystemdCgroupManagerTests : IDisposable
         _state = null;
         m.Pids().Should().BeEmpty();
         m.Invoking(x => x.KillAll(9)).Should().NotThrow();
+        m.FreezerState().Should().Be(FreezerState.Undefined);
+        m.Invoking(x => x.Thaw()).Should().NotThrow();
         m.Invoking(x => x.Destroy()).Should().NotThrow();
         Call("StopUnit").ReadBody()[0].Should().Be("jaula-c1.scope");
     }

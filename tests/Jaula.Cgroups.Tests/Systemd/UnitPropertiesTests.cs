@@ -63,4 +63,12 @@ public sealed class UnitPropertiesTests
         ((List<object>)values["PIDs"]).Should().Equal(77u);
         values.Should().NotContainKey("MemoryMax");
     }
+
+    [Fact]
+    public void A_slice_unit_wants_its_slice_and_takes_no_pids_or_delegation()
+    {
+        var values = Values(UnitProperties.ForStart(SystemdUnitPath.Parse("system.slice:x:jaula-box.slice", "c1"), "c1", null, new LinuxResources()));
+        ((List<object>)values["Wants"]).Should().Equal("system.slice");
+        values.Should().NotContainKeys("Slice", "Delegate", "PIDs");
+    }
 }
