@@ -4,7 +4,8 @@
 # case checks what systemd says about the container's unit (systemctl show, over its own private socket) and what the
 # kernel shows in the unit's cgroup. Prints "ok - name" / "not ok - name: why" per case and ends with
 # "guest-systemd: N passed, N failed"; exits non-zero when a case failed.
-# Env: JAULA (the binary; default <repo>/artifacts/publish/jaula), JAULA_ROOTFS (a busybox rootfs to copy).
+# Env: JAULA (the binary; default <repo>/artifacts/publish/jaula), JAULA_ROOTFS (a busybox rootfs to copy),
+# JAULA_GUEST_DEBUG (non-empty: diagnostics after a failed case).
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 jaula=${JAULA:-$repo/artifacts/publish/jaula}
@@ -87,6 +88,7 @@ case_() {
     passed=$((passed + 1)); echo "ok - systemd_${name#t_}"
   else
     failed=$((failed + 1)); echo "not ok - systemd_${name#t_}: $(echo "$out" | tail -5 | tr '\n' ' ')"
+    [ -z "${JAULA_GUEST_DEBUG:-}" ] || { dmesg | tail -40; cat /tmp/pid1.samples | tail -40; systemctl list-jobs --no-pager; systemctl status --no-pager "jaula-${name#t_}.scope"; }
   fi
 }
 
@@ -210,6 +212,9 @@ t_bad_cgroups_path() {
   [ ! -e "$state/$name" ] || { echo "state left: $(ls "$state/$name")"; return 1; }
 }
 
+if [ -n "${JAULA_GUEST_DEBUG:-}" ]; then
+  (while :; do echo "$(date +%T.%N | cut -c1-12) $(cut -d' ' -f3 /proc/1/stat) $(cat /proc/1/wchan) $(tr '\n' '|' < /proc/1/stack 2>/dev/null | cut -c1-200)"; sleep 0.5; done > /tmp/pid1.samples 2>&1) &
+fi
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(t_features_and_check t_scope t_update t_pause_resume t_exec_joins_the_scope t_kill_all \
          t_delete_stops_the_unit t_init_exits_on_its_own t_slice_unit t_bad_cgroups_path)

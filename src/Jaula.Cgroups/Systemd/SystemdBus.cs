@@ -16,7 +16,8 @@ public sealed class SystemdBus(DBusConnection connection) : IDisposable
     public const string NoSuchUnit = "org.freedesktop.systemd1.NoSuchUnit";
     public const string UnitExists = "org.freedesktop.systemd1.UnitExists";
 
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>systemd answers at once (jobs run later); a silent connection is retried by the caller where that is safe.</summary>
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
     public static SystemdBus Connect()
     {
@@ -80,6 +81,24 @@ public sealed class SystemdBus(DBusConnection connection) : IDisposable
         catch (DBusErrorException e) when (e.ErrorName is NoSuchUnit or "org.freedesktop.DBus.Error.UnknownObject")
         {
             return null; // unloaded between the two calls
+        }
+    }
+
+    /// <summary>Whether a job (StartTransientUnit's answer) is still queued or running: systemd drops its object when done.</summary>
+    public bool JobPending(string jobPath)
+    {
+        try
+        {
+            connection.Call(Destination, jobPath, "org.freedesktop.DBus.Properties", "Get", "ss", w =>
+            {
+                w.WriteString("org.freedesktop.systemd1.Job");
+                w.WriteString("State");
+            });
+            return true;
+        }
+        catch (DBusErrorException)
+        {
+            return false; // UnknownObject: the job has finished
         }
     }
 

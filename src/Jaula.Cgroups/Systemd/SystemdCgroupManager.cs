@@ -16,6 +16,7 @@ public sealed class SystemdCgroupManager(SystemdUnitPath unit, string containerI
 {
     private static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan ScopeCleanupGrace = TimeSpan.FromSeconds(2);
 
     private bool _started = started;
     private LinuxResources _pending = new();
@@ -57,18 +58,20 @@ public sealed class SystemdCgroupManager(SystemdUnitPath unit, string containerI
         var properties = UnitProperties.ForStart(unit, containerId, unit.IsSlice ? null : pid, _pending);
         Bus("StartTransientUnit", b =>
         {
+            string job;
             try
             {
-                b.StartTransientUnit(unit.Unit, "replace", properties);
+                job = b.StartTransientUnit(unit.Unit, "replace", properties);
             }
             catch (DBusErrorException e) when (e.ErrorName == SystemdBus.UnitExists)
             {
                 // A failed unit of an earlier container with this name stays loaded until reset: reset, try once more.
                 b.ResetFailedUnit(unit.Unit);
-                b.StartTransientUnit(unit.Unit, "replace", properties);
+                job = b.StartTransientUnit(unit.Unit, "replace", properties);
             }
             _started = true;
-            WaitForState(b, "start", s => s == "active", s => s is null or "failed" or "inactive");
+            // Until its start job has run the unit is still "inactive": only a finished job with no active unit failed.
+            WaitForState(b, "start", s => s == "active", s => s == "failed" || (s != "activating" && !b.JobPending(job) && b.ActiveState(unit.Unit) != "active"));
         });
         fs.Create();
         if (unit.IsSlice)
@@ -113,12 +116,16 @@ public sealed class SystemdCgroupManager(SystemdUnitPath unit, string containerI
     public ulong OomKillCount() => fs.OomKillCount();
     public IOomWatch WatchOom() => fs.WatchOom();
 
-    /// <summary>StopUnit, wait until systemd has unloaded it (resetting a failed one), then any cgroup left over.</summary>
+    /// <summary>
+    /// StopUnit, wait until systemd has unloaded it (resetting a failed one), then any cgroup left over. A scope whose
+    /// processes are all gone is stopped and removed by systemd itself: when its cgroup vanishes within a moment,
+    /// there is nothing to ask systemd. The calls are idempotent, so a connection that stays silent is retried.
+    /// </summary>
     public void Destroy()
     {
-        if (_started)
+        if (_started && !(unit.IsSlice is false && VanishesSoon()))
         {
-            Bus("StopUnit", b =>
+            Bus("StopUnit", attempts: 3, action: b =>
             {
                 try
                 {
@@ -171,15 +178,37 @@ public sealed class SystemdCgroupManager(SystemdUnitPath unit, string containerI
         }
     }
 
+    private bool VanishesSoon()
+    {
+        if (Pids().Count > 0)
+            return false;
+        var deadline = DateTime.UtcNow + ScopeCleanupGrace;
+        while (Directory.Exists(fs.Paths[""]))
+        {
+            if (DateTime.UtcNow > deadline)
+                return false;
+            Thread.Sleep(PollInterval);
+        }
+        return true;
+    }
+
     private string Where() => $"container {containerId}: {SystemdUnitPath.Field}: systemd unit {unit.Unit} in {unit.Slice}";
 
     /// <summary>One connection per operation; a D-Bus failure becomes a CgroupException naming container, field and error.</summary>
-    private void Bus(string method, Action<SystemdBus> action)
+    private void Bus(string method, Action<SystemdBus> action, int attempts = 1)
     {
         try
         {
-            using var bus = connect();
-            action(bus);
+            for (int attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    using var bus = connect();
+                    action(bus);
+                    return;
+                }
+                catch (DBusProtocolException) when (attempt < attempts) { }
+            }
         }
         catch (DBusErrorException e)
         {

@@ -18,6 +18,12 @@ public sealed class SystemdCgroupManagerTests : IDisposable
     private string? _startError;
     private string? _state;
 
+    /// <summary>How many job polls still find the start job queued; the unit is "inactive" until then.</summary>
+    private int _jobPolls;
+
+    /// <summary>The unit's state once its start job has run.</summary>
+    private string _stateAfterJob = "active";
+
     public SystemdCgroupManagerTests()
     {
         _layout = _tree.Layout([], unified: true);
@@ -48,7 +54,7 @@ public sealed class SystemdCgroupManagerTests : IDisposable
                 Directory.CreateDirectory(ScopeDir);
                 foreach (string f in FakeCgroupTree.V2Files)
                     File.WriteAllText(Path.Combine(ScopeDir, f), "");
-                _state = "active";
+                _state = _jobPolls > 0 ? "inactive" : _stateAfterJob;
                 return p.Return(call, "o", w => w.WriteObjectPath("/org/freedesktop/systemd1/job/1"));
             case "StopUnit" when _state is null:
                 return p.Error(call, SystemdBus.NoSuchUnit, "Unit jaula-c1.scope not loaded.");
@@ -60,6 +66,11 @@ public sealed class SystemdCgroupManagerTests : IDisposable
                 return p.Error(call, SystemdBus.NoSuchUnit, "Unit jaula-c1.scope not loaded.");
             case "GetUnit":
                 return p.Return(call, "o", w => w.WriteObjectPath("/org/freedesktop/systemd1/unit/jaula_2dc1_2escope"));
+            case "Get" when call.Path!.StartsWith("/org/freedesktop/systemd1/job/", StringComparison.Ordinal):
+                if (_jobPolls-- > 0)
+                    return p.Return(call, "v", w => w.WriteVariant(DBusVariant.String("waiting")));
+                _state = _stateAfterJob;
+                return p.Error(call, "org.freedesktop.DBus.Error.UnknownObject", "Unknown object.");
             case "Get":
                 return p.Return(call, "v", w => w.WriteVariant(DBusVariant.String(_state ?? "inactive")));
             case "SetUnitProperties":
@@ -115,6 +126,28 @@ public sealed class SystemdCgroupManagerTests : IDisposable
     }
 
     [Fact]
+    public void Start_waits_while_the_job_is_queued_and_the_unit_still_inactive()
+    {
+        _jobPolls = 3;
+        var m = Manager();
+        m.Create();
+        m.AddProcess(4242);
+        _calls.Count(c => c.Path == "/org/freedesktop/systemd1/job/1").Should().Be(4);
+        m.ToRecord().SystemdUnit.Should().Be("jaula-c1.scope");
+    }
+
+    [Fact]
+    public void A_start_job_that_ends_without_an_active_unit_is_an_error()
+    {
+        _jobPolls = 1;
+        _stateAfterJob = "inactive";
+        var m = Manager();
+        m.Create();
+        m.Invoking(x => x.AddProcess(4242)).Should().Throw<CgroupException>()
+            .WithMessage("container c1: linux.cgroupsPath: systemd unit jaula-c1.scope in system.slice: systemd could not start the unit: its state is inactive*");
+    }
+
+    [Fact]
     public void A_scope_systemd_already_removed_has_no_processes_and_deletes_cleanly()
     {
         var m = Manager();
@@ -128,7 +161,7 @@ public sealed class SystemdCgroupManagerTests : IDisposable
         m.FreezerState().Should().Be(FreezerState.Undefined);
         m.Invoking(x => x.Thaw()).Should().NotThrow();
         m.Invoking(x => x.Destroy()).Should().NotThrow();
-        Call("StopUnit").ReadBody()[0].Should().Be("jaula-c1.scope");
+        _calls.Should().NotContain(c => c.Member == "StopUnit", "systemd stopped and removed the empty scope itself");
     }
 
     [Fact]
