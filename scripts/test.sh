@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests (JIT), integration tests that drive the published AOT binary as root, then the
 # conformance suites (schemas, the differential against runc, engines driving jaula), then the cgroup v2 suite in a
-# qemu guest booted with pure cgroup v2 (tests/guest; this host is v1 hybrid).
+# qemu guest booted with pure cgroup v2 (tests/guest; this host is v1 hybrid), then the systemd cgroup driver suite in
+# the same guest booted with systemd as PID 1.
 # Ends with one line "tests: N passed, N failed, N skipped"; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,14 +20,20 @@ for project in tests/*/*.csproj conformance/*/*.csproj; do
 done
 
 passed=0; failed=0; skipped=0
-# The guest suite prints "ok - name" / "not ok - name: why" per case; each counts like a test.
+# A guest suite prints "ok - name" / "not ok - name: why" per case; each counts like a test.
+# guest_suite NAME SCRIPT: runs it, adds its cases to the totals; a guest that never finished is one failure.
+guest_suite() {
+  local name=$1 script=$2 log=$results/guest-$1.log
+  bash "$script" 2>&1 | tee "$log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  local ok bad; ok=$(grep -c '^ok - ' "$log"); bad=$(grep -c '^not ok - ' "$log")
+  grep -q "^guest-$name: " "$log" || bad=$((bad + 1))
+  passed=$((passed + ok)); failed=$((failed + bad))
+}
 echo "== cgroup v2 guest (tests/guest/v2.sh)"
-guest_log=$results/guest-v2.log
-bash tests/guest/v2.sh 2>&1 | tee "$guest_log"
-[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-guest_passed=$(grep -c '^ok - ' "$guest_log"); guest_failed=$(grep -c '^not ok - ' "$guest_log")
-grep -q '^guest-v2: ' "$guest_log" || guest_failed=$((guest_failed + 1)) # the guest never finished: one failure
-passed=$((passed + guest_passed)); failed=$((failed + guest_failed))
+guest_suite v2 tests/guest/v2.sh
+echo "== systemd cgroup driver guest (tests/guest/systemd.sh: systemd as PID 1, cgroup v2)"
+guest_suite systemd tests/guest/systemd.sh
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)

@@ -15,4 +15,10 @@ public sealed class CgroupRecord
 
     /// <summary>Parent directories create made (top-down); removed on delete if nothing else uses them.</summary>
     [JsonPropertyName("createdParents")] public List<string> CreatedParents { get; init; } = [];
+
+    /// <summary>The transient unit the systemd driver made ("jaula-c1.scope"); null under the cgroupfs driver.</summary>
+    [JsonPropertyName("systemdUnit")] public string? SystemdUnit { get; init; }
+
+    /// <summary>The unit's parent slice, with <see cref="SystemdUnit"/>.</summary>
+    [JsonPropertyName("systemdSlice")] public string? SystemdSlice { get; init; }
 }

@@ -23,7 +23,7 @@ public static class CgroupChecks
             if (f.Length >= 4)
                 yield return Controller(f[0], f[3] == "1", mounts, unified, unifiedControllers);
         }
-        yield return SystemdDriver(host);
+        yield return SystemdDriver(host, unified is not null && !anyV1);
     }
 
     private static HostCheckResult Mode(CgroupMount? unified, bool anyV1) => (unified, anyV1) switch
@@ -54,16 +54,22 @@ public static class CgroupChecks
             $"mount it: mkdir -p /sys/fs/cgroup/{name} && mount -t cgroup -o {name} cgroup /sys/fs/cgroup/{name}");
     }
 
-    private static HostCheckResult SystemdDriver(HostView host)
+    /// <summary>--systemd-cgroup needs a unified host (the driver is v2 only), systemd as PID 1 and its socket.</summary>
+    private static HostCheckResult SystemdDriver(HostView host, bool unifiedOnly)
     {
+        const string what = "systemd cgroup driver";
+        const string fallback = "use the default cgroupfs driver (engines: cgroup_manager = \"cgroupfs\")";
         bool systemdIsInit = host.Read("/proc/1/comm")?.Trim() == "systemd";
-        bool busReachable = host.Exists("/run/systemd/private");
-        string state = systemdIsInit && busReachable ? "systemd runs as PID 1 and its bus is reachable"
-            : systemdIsInit ? "systemd runs as PID 1 but /run/systemd/private is missing"
-            : "systemd is not PID 1";
-        return HostCheckResult.Warn("cgroups", "systemd cgroup driver",
-            $"{state}; jaula has no systemd driver yet, so --systemd-cgroup is refused",
-            "use the default cgroupfs driver (engines: cgroup_manager = \"cgroupfs\")");
+        bool socket = host.Exists("/run/systemd/private") || host.Exists("/run/dbus/system_bus_socket");
+        if (!unifiedOnly)
+            return HostCheckResult.Warn("cgroups", what,
+                "cgroup v1 or hybrid host: jaula's systemd driver works on unified cgroup v2 only, so --systemd-cgroup is refused", fallback);
+        if (!systemdIsInit)
+            return HostCheckResult.Warn("cgroups", what, "systemd is not PID 1, so --systemd-cgroup fails", fallback);
+        if (!socket)
+            return HostCheckResult.Warn("cgroups", what,
+                "systemd runs as PID 1 but neither /run/systemd/private nor /run/dbus/system_bus_socket exists", fallback);
+        return HostCheckResult.Ok("cgroups", what, "systemd runs as PID 1 on a unified host: --systemd-cgroup makes a delegated scope per container");
     }
 
     /// <summary>cgroup and cgroup2 entries of mountinfo, parsed by the sandbox's own <see cref="MountInfo"/>.</summary>

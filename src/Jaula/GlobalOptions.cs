@@ -27,7 +27,7 @@ public static class GlobalOptions
 
     public static readonly Option<bool> SystemdCgroup = new("--systemd-cgroup")
     {
-        Description = "manage cgroups through systemd (not supported yet)",
+        Description = "put the container in a transient systemd unit (cgroup v2 hosts; linux.cgroupsPath is slice:prefix:name)",
         Recursive = true,
     };
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # /init of the guest's busybox initramfs: load the 9p and overlay modules, mount the host's root read-only (9p share
 # "hostroot") under a tmpfs overlay, and switch_root into it. A chroot would not do: user namespaces refuse a caller
-# whose root is not its mount namespace's root.
+# whose root is not its mount namespace's root. With "jaula.init=systemd" on the command line the host's own systemd
+# becomes PID 1 instead of stage2.sh, starting only jaula-guest.target (see systemd-units/).
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -17,5 +18,15 @@ mkdir -p /rw/upper /rw/work
 mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay /newroot || { echo "guest-init: overlay failed"; poweroff -f; }
 cp /stage2.sh /newroot/jaula-guest-stage2
 chmod 0755 /newroot/jaula-guest-stage2
+if grep -q 'jaula.init=systemd' /proc/cmdline; then
+  # Only our target and service (DefaultDependencies=no): none of the host's services start. Without /.dockerenv
+  # systemd does not take the guest for a container.
+  cp /systemd-units/* /newroot/etc/systemd/system/
+  cp /systemd-stage.sh /newroot/jaula-guest-systemd-stage
+  chmod 0755 /newroot/jaula-guest-systemd-stage
+  rm -f /newroot/.dockerenv
+  umount /proc /sys /dev
+  exec switch_root /newroot /lib/systemd/systemd
+fi
 umount /proc /sys /dev
 exec switch_root /newroot /jaula-guest-stage2

@@ -4,6 +4,8 @@
 # Usage: run.sh <command> [args...]   (run by bash in the guest, in the current directory; host paths are the same there)
 #   prints the command's output; exits with its exit status, or 124 when the guest did not finish in time.
 # Env: JAULA_GUEST_TIMEOUT (seconds, default 840), JAULA_GUEST_MEMORY (MiB, default 1024),
+#      JAULA_GUEST_INIT (stage2, the default: a shell script as PID 1; systemd: the host's systemd as PID 1, see
+#      systemd-stage.sh),
 #      JAULA_GUEST_RESULTS (a folder to keep the results share in; default a temp folder removed at exit).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,8 +51,18 @@ for m in "${order[@]}"; do
 done
 install -m 0755 "$here/initramfs-init.sh" init
 install -m 0755 "$here/stage2.sh" stage2.sh
+install -m 0755 "$here/systemd-stage.sh" systemd-stage.sh
+mkdir -p systemd-units
+cp "$here"/systemd-units/* systemd-units/
 find . | cpio -o -H newc --quiet > "$work/initramfs.cpio"
 cd - >/dev/null
+
+init_args=
+case ${JAULA_GUEST_INIT:-stage2} in
+  stage2) ;;
+  systemd) init_args="jaula.init=systemd systemd.unit=jaula-guest.target systemd.show_status=0" ;;
+  *) echo "guest: JAULA_GUEST_INIT is stage2 or systemd, not ${JAULA_GUEST_INIT}" >&2; exit 2 ;;
+esac
 
 # A scratch disk: a real block device for io.max.
 truncate -s 64M "$work/scratch.img"
@@ -59,7 +71,7 @@ set +e
 timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -m "${JAULA_GUEST_MEMORY:-1024}" -smp 2 \
   -display none -no-reboot -serial file:"$work/console.log" -monitor none \
   -kernel "$kernel" -initrd "$work/initramfs.cpio" \
-  -append "console=ttyS0 quiet panic=-1 cgroup_no_v1=all hugepages=8 rdinit=/init" \
+  -append "console=ttyS0 quiet panic=-1 cgroup_no_v1=all hugepages=8 rdinit=/init $init_args" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   -virtfs local,path="$results",mount_tag=results,security_model=none,multidevs=remap \
   -virtfs local,path="$PWD",mount_tag=workdir,security_model=none,readonly=on,multidevs=remap \

@@ -23,8 +23,11 @@ public static class FeaturesDocument
         {
             Namespaces = [.. NamespaceTypes.All],
             Capabilities = [.. CapabilityNames.All],
-            // Both managers (Jaula.Cgroups); no systemd driver.
-            Cgroup = new CgroupFeatures { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = true },
+            // Both cgroupfs managers (Jaula.Cgroups); the systemd driver (system instance, v2 only) where this host has it.
+            Cgroup = new CgroupFeatures
+            {
+                V1 = true, V2 = true, Systemd = Cgroups.Systemd.SystemdDriverHost.LooksUsable(), SystemdUser = false, Rdma = true,
+            },
             Seccomp = new SeccompFeatures
             {
                 Enabled = true,

@@ -31,7 +31,7 @@ internal static class ContainerCgroupOps
             return false;
         try
         {
-            return CgroupManagers.FromRecord(record.Cgroup, _ => { }).FreezerState() == FreezerState.Frozen;
+            return CgroupManagers.FromRecord(record.Cgroup, _ => { }, record.Id).FreezerState() == FreezerState.Frozen;
         }
         catch (Exception e) when (e is IOException or CgroupException or UnauthorizedAccessException)
         {

@@ -17,7 +17,8 @@ namespace Jaula.Runtime.Lifecycle;
 /// kernel refuses for lack of permission, what was made is removed and the container goes on without a cgroup, with
 /// a notice. The device filter needs privilege (bpf), so its refusal is only logged.
 /// </summary>
-public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog log, bool rootless = false) : ICgroupPlacement
+public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog log, bool rootless = false, bool systemd = false)
+    : ICgroupPlacement
 {
     private ICgroupManager? _manager;
     private CgroupLayout? _layout;
@@ -30,6 +31,11 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
     public SafeFd? PrepareForClone()
     {
         var layout = Detect();
+        if (systemd)
+        {
+            log.Debug($"cgroup: container {containerId}: the systemd driver starts its scope with the init's pid, so no CLONE_INTO_CGROUP; the init is moved in after clone");
+            return null;
+        }
         if (layout.Mode != CgroupMode.Unified)
         {
             log.Debug($"cgroup: container {containerId}: no CLONE_INTO_CGROUP on a {layout.Mode.ToString().ToLowerInvariant()} host (its v1 hierarchies take cgroup.procs writes); the init is moved in after clone");
@@ -85,7 +91,8 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
     {
         Guard(() =>
         {
-            var manager = CgroupManagers.ForContainer(layout, OwnCgroups.ReadSelf(), spec.Linux?.CgroupsPath, containerId, log.Warn);
+            var manager = CgroupManagers.ForContainer(layout, OwnCgroups.ReadSelf(), spec.Linux?.CgroupsPath, containerId, log.Warn,
+                systemd);
             manager.Create();
             _manager = manager;
             ApplyResources(manager);
@@ -150,6 +157,22 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
         _manager = null;
     }
 
+    /// <summary>
+    /// Refuses --systemd-cgroup before anything is made when this host cannot have it (not unified) or cgroupsPath is
+    /// not of the driver's "slice:prefix:name" form.
+    /// </summary>
+    public static void CheckSystemd(Spec spec, string containerId)
+    {
+        try
+        {
+            CgroupManagers.ForSystemd(CgroupLayout.DetectHost(), spec.Linux?.CgroupsPath, containerId, _ => { });
+        }
+        catch (CgroupException e)
+        {
+            throw new JaulaException(e.Message, e);
+        }
+    }
+
     /// <summary>linux.resources with the device list runc would give the cgroup (config rules, linux.devices, defaults).</summary>
     public static LinuxResources ResourcesFor(Spec spec)
     {
@@ -171,6 +194,6 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
     /// <summary>The manager of an existing container, or an error saying it has no cgroup.</summary>
     public static ICgroupManager Of(ContainerRecord record, IRuntimeLog log) =>
         record.Cgroup is { } cgroup
-            ? CgroupManagers.FromRecord(cgroup, log.Warn)
+            ? CgroupManagers.FromRecord(cgroup, log.Warn, record.Id)
             : throw new JaulaException("the container has no cgroup (it was created without one)");
 }

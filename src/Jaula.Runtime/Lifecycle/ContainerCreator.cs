@@ -20,10 +20,14 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     public CreatedContainer Create(CreateOptions options)
     {
         ContainerId.Validate(options.Id);
+        if (options.SystemdCgroup && options.Rootless)
+            throw new JaulaException("--systemd-cgroup with --rootless: the systemd driver talks to the system instance only (a user instance is not supported); drop one of the flags");
         string bundle = Path.GetFullPath(options.Bundle);
         Spec spec = LoadSpec(bundle);
         UnsupportedFeatures.Reject(spec, options, log);
         ConfigFieldChecks.Check(spec);
+        if (options.SystemdCgroup)
+            ContainerCgroups.CheckSystemd(spec, options.Id);
         options = SocketActivation.Apply(options, spec);
         var seccomp = SeccompAgent.Compile(spec, log);
         string rootfs = ResolveRootfs(spec, bundle);
@@ -83,7 +87,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     private ICgroupPlacement Placement(Spec spec, CreateOptions options)
     {
         if (!options.Rootless)
-            return new ContainerCgroups(spec, options.Id, log);
+            return new ContainerCgroups(spec, options.Id, log, systemd: options.SystemdCgroup);
         return UnifiedHost()
             ? new ContainerCgroups(spec, options.Id, log, rootless: true)
             : new SkippedCgroups(log, spec.Linux?.Resources is not null);

@@ -17,4 +17,7 @@ public sealed record CreateOptions(string Id, string Bundle)
 
     /// <summary>--rootless (true, or auto for an unprivileged caller): maps by the caller's means, no cgroup on v1.</summary>
     public bool Rootless { get; init; }
+
+    /// <summary>--systemd-cgroup: the cgroup is a transient systemd unit (cgroup v2 hosts only).</summary>
+    public bool SystemdCgroup { get; init; }
 }

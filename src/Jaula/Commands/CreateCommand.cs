@@ -12,7 +12,6 @@ public static class CreateCommand
         flags.AddTo(command);
         command.SetAction(result => CommandContext.Execute(result, "create", result.GetValue(flags.Id), context =>
         {
-            CreateFlags.RejectUnsupportedGlobals(result);
             var created = new ContainerCreator(context.Store, context.Log).Create(flags.Read(result));
             created.Init.PidFd.Dispose();
             return 0;

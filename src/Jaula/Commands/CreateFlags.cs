@@ -54,13 +54,7 @@ public sealed class CreateFlags
             PreserveFds = preserve,
             PidfdSocket = result.GetValue(PidfdSocket),
             Rootless = RootlessMode.IsOn(result.GetValue(GlobalOptions.Rootless)!),
+            SystemdCgroup = result.GetValue(GlobalOptions.SystemdCgroup),
         };
-    }
-
-    /// <summary>Global flags whose features this build lacks fail loudly instead of being ignored.</summary>
-    public static void RejectUnsupportedGlobals(ParseResult result)
-    {
-        if (result.GetValue(GlobalOptions.SystemdCgroup))
-            throw new JaulaException("--systemd-cgroup: systemd cgroup driver not supported on this host (jaula manages cgroupfs directly; drop the flag)");
     }
 }

@@ -14,7 +14,6 @@ public static class RunCommand
         command.Options.Add(detach);
         command.SetAction(result => CommandContext.Execute(result, "run", result.GetValue(flags.Id), context =>
         {
-            CreateFlags.RejectUnsupportedGlobals(result);
             bool detached = result.GetValue(detach);
             return new ContainerRunner(context.Store, context.Log).Run(flags.Read(result) with { Foreground = !detached }, detached);
         }));

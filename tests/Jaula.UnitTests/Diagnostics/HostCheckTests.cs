@@ -71,6 +71,23 @@ public sealed class HostCheckTests : IDisposable
     }
 
     [Fact]
+    public void The_systemd_driver_is_ok_only_on_a_unified_host_with_systemd_and_its_socket()
+    {
+        Find("cgroups", "systemd cgroup driver").Detail.Should().Contain("works on unified cgroup v2 only");
+
+        _host.Write("/proc/self/mountinfo", "40 30 0:37 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
+        Find("cgroups", "systemd cgroup driver").Detail.Should().Contain("systemd is not PID 1");
+
+        _host.Write("/proc/1/comm", "systemd\n");
+        Find("cgroups", "systemd cgroup driver").Status.Should().Be(CheckStatus.Warning);
+
+        _host.Write("/run/systemd/private", "");
+        var ok = Find("cgroups", "systemd cgroup driver");
+        ok.Status.Should().Be(CheckStatus.Ok);
+        ok.Detail.Should().Contain("delegated scope");
+    }
+
+    [Fact]
     public void No_cgroup_filesystem_is_missing()
     {
         _host.Write("/proc/self/mountinfo", "1 0 0:1 / / rw - ext4 /dev/vda rw\n");
