@@ -156,6 +156,15 @@ t_io_max() {
     { echo "2 MiB read in $(((end - start) / 1000000)) ms under rbps=1MiB: $(cat "$work/$name.dd"; cat $cg$parent/$name/io.stat)"; return 1; }
 }
 
+# blockIO.weight (blkio's 10-1000) becomes io.weight (1-10000) as runc converts it: the guest has no BFQ loaded, so no
+# io.bfq.weight; iocost gives every cgroup an io.weight file.
+t_io_weight() {
+  local name=io_weight
+  start_detached $name '.linux.resources.blockIO = {weight: 500}' sleep 300 || return 1
+  [ ! -e $cg$parent/$name/io.bfq.weight ] || { echo "io.bfq.weight exists: this case expects io.weight"; return 1; }
+  expect io.weight "$(cat $cg$parent/$name/io.weight)" "default 4950"
+}
+
 t_hugetlb() {
   local name=hugetlb
   start_detached $name '.linux.resources.hugepageLimits = [{pageSize: "2MB", limit: 2097152}]' sleep 300 || return 1
@@ -407,7 +416,7 @@ t_rootless_no_write_access() {
 }
 
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=(t_oom_exit_137 t_oom_event t_pids_max t_cpu_max t_cpuset t_io_max t_hugetlb t_device_filter t_freeze_thaw \
+[ ${#cases[@]} -gt 0 ] || cases=(t_oom_exit_137 t_oom_event t_pids_max t_cpu_max t_cpuset t_io_max t_io_weight t_hugetlb t_device_filter t_freeze_thaw \
          t_kill_all t_update_live t_events_stats t_placement t_exec_joins_the_cgroup t_unified_keys t_cgroupns_view t_delete_leaves_nothing \
          t_rootless_delegated_limits t_rootless_delegated_lifecycle t_rootless_no_write_access)
 for t in "${cases[@]}"; do
