@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Jaula.Cgroups;
 
 /// <summary>A container's cgroups as the state record keeps them.</summary>
-public sealed class CgroupRecord
+public sealed record CgroupRecord
 {
     [JsonPropertyName("version")] public required int Version { get; init; }
 

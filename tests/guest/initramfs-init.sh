@@ -17,6 +17,7 @@ mount -t tmpfs -o size=512m,mode=0755 rw /rw
 mkdir -p /rw/upper /rw/work
 mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay /newroot || { echo "guest-init: overlay failed"; poweroff -f; }
 cp /stage2.sh /newroot/jaula-guest-stage2
+cp /guest-command.sh /newroot/jaula-guest-command
 chmod 0755 /newroot/jaula-guest-stage2
 if grep -q 'jaula.init=systemd' /proc/cmdline; then
   # Only our target and service (DefaultDependencies=no): none of the host's services start. Without /.dockerenv

@@ -52,6 +52,7 @@ done
 install -m 0755 "$here/initramfs-init.sh" init
 install -m 0755 "$here/stage2.sh" stage2.sh
 install -m 0755 "$here/systemd-stage.sh" systemd-stage.sh
+install -m 0644 "$here/guest-command.sh" guest-command.sh
 mkdir -p systemd-units
 cp "$here"/systemd-units/* systemd-units/
 find . | cpio -o -H newc --quiet > "$work/initramfs.cpio"

@@ -18,54 +18,13 @@ passed=0; failed=0
 # Every call is bounded: a hung jaula fails its case instead of the whole guest run.
 j() { timeout -k 5 90 "$jaula" --root "$state" --systemd-cgroup "$@"; }
 
-if [ -n "${JAULA_ROOTFS:-}" ]; then
-  cp -a "$JAULA_ROOTFS" "$work/rootfs"
-else
-  bash "$repo/spec-fixtures/make-busybox-rootfs.sh" "$work/rootfs" >/dev/null
-fi
-"$jaula" spec --bundle "$work" || { echo "not ok - spec"; exit 1; }
-jq --arg rootfs "$work/rootfs" '.root.path = $rootfs | .root.readonly = false | .process.terminal = false' \
-  "$work/config.json" > "$work/base.json"
+cgroups_path_of() { echo "$slice:jaula:$1"; }
+. "$repo/tests/guest/suite-lib.sh"
+make_base_bundle || { echo "not ok - spec"; exit 1; }
 
 unit_of() { echo "jaula-$1.scope"; }
 scope_dir() { echo "$cg/$slice/$(unit_of "$1")"; }
 prop() { systemctl show -p "$2" --value "$(unit_of "$1")"; }
-
-# bundle NAME JQ-FILTER ARGS...: the base config, cgroupsPath "system.slice:jaula:NAME", the filter, process.args.
-bundle() {
-  local name=$1 filter=$2; shift 2
-  mkdir -p "$work/$name"
-  local args a; args=$(for a in "$@"; do jq -n --arg a "$a" '$a'; done | jq -sc .)
-  jq --arg cg "$slice:jaula:$name" --argjson args "$args" ".linux.cgroupsPath = \$cg | $filter | .process.args = \$args" \
-    "$work/base.json" > "$work/$name/config.json"
-  echo "$work/$name"
-}
-
-start_detached() {
-  local name=$1 dir; dir=$(bundle "$@") || return 1
-  j create --bundle "$dir" "$name" </dev/null >"$work/$name.out" 2>&1 || { cat "$work/$name.out"; return 1; }
-  j start "$name" || return 1
-}
-
-status_of() { j state "$1" 2>/dev/null | jq -r .status; }
-init_pid() { j state "$1" | jq -r .pid; }
-
-wait_status() {
-  local i
-  for ((i = 0; i < ${3:-300}; i++)); do
-    [ "$(status_of "$1")" = "$2" ] && return 0
-    sleep 0.1
-  done
-  echo "status of $1 is $(status_of "$1"), not $2"
-  return 1
-}
-
-expect() {
-  if [ "$2" != "$3" ]; then
-    echo "$1: got '$2', expected '$3'"
-    return 1
-  fi
-}
 
 # gone NAME: no unit loaded, no cgroup, no state left of the container.
 gone() {

@@ -17,57 +17,11 @@ passed=0; failed=0; failures=()
 # Every call is bounded: a hung jaula fails its case instead of the whole guest run.
 j() { timeout -k 5 90 "$jaula" --root "$state" "$@"; }
 
-# The base bundle: `jaula spec`, no terminal, a busybox rootfs; a cgroup mount and a cgroup namespace come with spec.
-if [ -n "${JAULA_ROOTFS:-}" ]; then
-  cp -a "$JAULA_ROOTFS" "$work/rootfs"
-else
-  bash "$repo/spec-fixtures/make-busybox-rootfs.sh" "$work/rootfs" >/dev/null
-fi
-j spec --bundle "$work" || { echo "not ok - spec"; exit 1; }
-jq --arg rootfs "$work/rootfs" '.root.path = $rootfs | .root.readonly = false | .process.terminal = false' \
-  "$work/config.json" > "$work/base.json"
-
-# bundle NAME JQ-FILTER ARGS...: a bundle dir whose config is the base + cgroupsPath $parent/NAME + the filter.
-bundle() {
-  local name=$1 filter=$2; shift 2
-  mkdir -p "$work/$name"
-  # Each argument goes in as an --arg value: as a positional one, jq would take "-c" for its own option.
-  local args a; args=$(for a in "$@"; do jq -n --arg a "$a" '$a'; done | jq -sc .)
-  jq --arg cg "$parent/$name" --argjson args "$args" "$filter"' | .linux.cgroupsPath = $cg | .process.args = $args' \
-    "$work/base.json" > "$work/$name/config.json"
-  echo "$work/$name"
-}
-
-# start_detached NAME JQ-FILTER ARGS...: create + start; the container is running when this returns 0.
-start_detached() {
-  local name=$1 dir; dir=$(bundle "$@") || return 1
-  j create --bundle "$dir" "$name" </dev/null >"$work/$name.out" 2>&1 || { cat "$work/$name.out"; return 1; }
-  j start "$name" || return 1
-}
-
-status_of() { j state "$1" 2>/dev/null | jq -r .status; }
-init_pid() { j state "$1" | jq -r .pid; }
-
-# wait_status NAME STATUS [TENTHS]: polls `state` (the guest is slow: generous).
-wait_status() {
-  local i
-  for ((i = 0; i < ${3:-300}; i++)); do
-    [ "$(status_of "$1")" = "$2" ] && return 0
-    sleep 0.1
-  done
-  echo "status of $1 is $(status_of "$1"), not $2"
-  return 1
-}
+cgroups_path_of() { echo "$parent/$1"; }
+. "$repo/tests/guest/suite-lib.sh"
+make_base_bundle || { echo "not ok - spec"; exit 1; }
 
 remove() { j delete --force "$1" >/dev/null 2>&1; true; }
-
-# expect WHAT ACTUAL EXPECTED
-expect() {
-  if [ "$2" != "$3" ]; then
-    echo "$1: got '$2', expected '$3'"
-    return 1
-  fi
-}
 
 case_() {
   local name=$1 out rc began=$SECONDS
@@ -92,13 +46,17 @@ t_oom_exit_137() {
 t_oom_event() {
   local name=oom_event
   start_detached $name '.linux.resources.memory = {limit: 33554432, swap: 33554432}' \
-    sh -c 'sleep 1; tail /dev/zero' || return 1
+    sh -c 'until [ -e /oom_event.go ]; do sleep 0.1; done; tail /dev/zero' || return 1
   j events --interval 60s $name > "$work/$name.events" 2>&1 &
-  local events=$!
+  local events=$! i
+  # The OOM comes only once events is watching (its first stats line): an OOM before that is not an event to it.
+  for ((i = 0; i < 300; i++)); do [ -s "$work/$name.events" ] && break; sleep 0.1; done
+  touch "$work/rootfs/oom_event.go"
   wait_status $name stopped 600 || { kill $events; return 1; }
   local oom_kills; oom_kills=$(awk '$1 == "oom_kill" {print $2}' "$cg$parent/$name/memory.events")
   wait $events
   [ "${oom_kills:-0}" -ge 1 ] || { echo "memory.events oom_kill is '$oom_kills'"; return 1; }
+  rm -f "$work/rootfs/oom_event.go"
   grep -q '"type":"oom"' "$work/$name.events" || { echo "no oom event: $(cat "$work/$name.events")"; return 1; }
 }
 

@@ -76,12 +76,7 @@ public sealed class ContainerdEngine : IDisposable
     public string CgroupDir(string hierarchy, string id) => $"/sys/fs/cgroup/{hierarchy}{CgroupPath(id)}";
 
     /// <summary>A host directory for bind mounts, removed with the engine.</summary>
-    public string NewHostDirectory()
-    {
-        string path = Path.Combine(_dir, "host-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public string NewHostDirectory() => EngineDirectory.NewHostDirectory(_dir);
 
     /// <summary>The status `ctr task ls` gives the task (RUNNING, PAUSED, STOPPED), or null without a task.</summary>
     public string? TaskStatus(string id)
@@ -124,19 +119,8 @@ public sealed class ContainerdEngine : IDisposable
         {
             _daemon?.Stop();
             Daemon.KillProcessesMentioning(_dir);
-            foreach (string line in MountTable.LinesMentioning(_dir).Reverse())
-            {
-                using var umount = RunningCommand.Start("/bin/umount", ["-l", line.Split(' ')[4]]);
-                umount.Wait();
-            }
+            EngineDirectory.UnmountAndDelete(_dir);
             _shimRunDir.RemoveWhatWasAdded();
-            try
-            {
-                Directory.Delete(_dir, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
             HostCgroupTree.Remove(CgroupParent);
         }
     }

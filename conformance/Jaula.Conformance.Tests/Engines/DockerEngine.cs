@@ -66,12 +66,7 @@ public sealed class DockerEngine : IDisposable
     public string CgroupDir(string hierarchy, string id) => $"/sys/fs/cgroup/{hierarchy}{CgroupParent}/{id}";
 
     /// <summary>A host directory for bind mounts, removed with the engine.</summary>
-    public string NewHostDirectory()
-    {
-        string path = Path.Combine(_dir, "host-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public string NewHostDirectory() => EngineDirectory.NewHostDirectory(_dir);
 
     /// <summary>Names of the containers dockerd still knows (running or not).</summary>
     public string[] Containers() =>
@@ -95,21 +90,10 @@ public sealed class DockerEngine : IDisposable
         {
             _daemon?.Stop();
             Daemon.KillProcessesMentioning(_dir);
-            foreach (string line in MountTable.LinesMentioning(_dir).Reverse())
-            {
-                using var umount = RunningCommand.Start("/bin/umount", ["-l", line.Split(' ')[4]]);
-                umount.Wait();
-            }
+            EngineDirectory.UnmountAndDelete(_dir);
             foreach (RunDirectory dir in _hardCodedDirs)
             {
                 dir.RemoveWhatWasAdded();
-            }
-            try
-            {
-                Directory.Delete(_dir, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
             }
             HostCgroupTree.Remove(CgroupParent);
         }

@@ -51,12 +51,7 @@ public sealed class PodmanEngine : IDisposable
     public string CgroupParent { get; }
 
     /// <summary>A host directory for volumes, removed with the engine.</summary>
-    public string NewHostDirectory()
-    {
-        string path = Path.Combine(_dir, "host-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(path);
-        return path;
-    }
+    public string NewHostDirectory() => EngineDirectory.NewHostDirectory(_dir);
 
     public CommandResult Podman(params string[] args)
     {
@@ -87,19 +82,7 @@ public sealed class PodmanEngine : IDisposable
         }
         finally
         {
-            foreach (string line in MountTable.LinesMentioning(_dir).Reverse())
-            {
-                string target = line.Split(' ')[4];
-                using var umount = RunningCommand.Start("/bin/umount", ["-l", target]);
-                umount.Wait();
-            }
-            try
-            {
-                Directory.Delete(_dir, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
+            EngineDirectory.UnmountAndDelete(_dir);
             HostCgroupTree.Remove(CgroupParent);
         }
     }

@@ -147,19 +147,7 @@ public sealed class SystemdCgroupManager(SystemdUnitPath unit, string containerI
         }, true);
     }
 
-    public CgroupRecord ToRecord()
-    {
-        var record = fs.ToRecord();
-        return new CgroupRecord
-        {
-            Version = record.Version,
-            Paths = record.Paths,
-            Roots = record.Roots,
-            CreatedParents = record.CreatedParents,
-            SystemdUnit = unit.Unit,
-            SystemdSlice = unit.Slice,
-        };
-    }
+    public CgroupRecord ToRecord() => fs.ToRecord() with { SystemdUnit = unit.Unit, SystemdSlice = unit.Slice };
 
     /// <summary>Polls the unit's ActiveState until <paramref name="done"/> (returned) or <paramref name="failed"/> (an error).</summary>
     private string? WaitForState(SystemdBus bus, string what, Func<string?, bool> done, Func<string?, bool> failed)
