@@ -48,6 +48,8 @@ public static class JaulaCommandLine
         return root;
     }
 
+    // runc's three lines, then the toolchain as runc prints go's: the .NET runtime compiled into the binary.
     public static string VersionText() =>
-        $"jaula version {BuildInfo.Version}\ncommit: {BuildInfo.Commit}\nspec: {Jaula.Oci.OciSpecVersion.Current}\n";
+        $"jaula version {BuildInfo.Version}\ncommit: {BuildInfo.Commit}\nspec: {Jaula.Oci.OciSpecVersion.Current}\n" +
+        $"dotnet: {Environment.Version}\n";
 }

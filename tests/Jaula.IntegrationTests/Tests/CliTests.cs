@@ -15,6 +15,7 @@ public sealed class CliTests(StateRoot stateRoot) : ContainerTest(stateRoot)
         lines.Should().Contain(l => l.StartsWith("jaula version ") && l.Length > "jaula version ".Length);
         lines.Should().Contain(l => l.StartsWith("commit: ") && l.Length > "commit: ".Length);
         lines.Should().Contain("spec: 1.3.0");
+        lines.Should().Contain(l => l.StartsWith("dotnet: 10."), "the binary is built on .NET 10");
     }
 
     [Fact]

@@ -80,12 +80,13 @@ public class CommandLineTests
     }
 
     [Fact]
-    public void Version_has_runc_s_three_lines()
+    public void Version_has_runc_s_three_lines_and_the_dotnet_version()
     {
         var lines = JaulaCommandLine.VersionText().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        lines.Should().HaveCount(3);
+        lines.Should().HaveCount(4);
         lines[0].Should().StartWith("jaula version ");
         lines[1].Should().StartWith("commit: ");
         lines[2].Should().Be("spec: 1.3.0");
+        lines[3].Should().Be($"dotnet: {Environment.Version}");
     }
 }
