@@ -21,6 +21,8 @@ internal static class DeviceRules
             RequireNumber(device.Major, device.Type, FieldPath.Property(field, "major"), problems);
             RequireNumber(device.Minor, device.Type, FieldPath.Property(field, "minor"), problems);
         }
+        IdRules.Check(device.Uid, FieldPath.Property(field, "uid"), problems);
+        IdRules.Check(device.Gid, FieldPath.Property(field, "gid"), problems);
     }
 
     private static void RequireNumber(long? number, string type, string field, Problems problems)

@@ -19,7 +19,17 @@ public static class ExecProcessBuilder
             throw JaulaException.ForField("process.cwd", $"\"{process.Cwd}\" is not an absolute path");
         if (request.Tty)
             process.Terminal = true;
+        process.User ??= new UserSpec { Uid = 0, Gid = 0 }; // runc's zero value: a --process without user runs as root
+        ThrowIfInvalid(process);
         return process;
+    }
+
+    /// <summary>The same rules as the container's process: ids the kernel would misread, NUL bytes, nulls in lists.</summary>
+    private static void ThrowIfInvalid(ProcessSpec process)
+    {
+        var problems = SpecValidator.ValidateProcess(process);
+        if (problems.Count > 0)
+            throw JaulaException.ForField(problems[0].Field, problems[0].Message);
     }
 
     private static ProcessSpec Load(string file)
