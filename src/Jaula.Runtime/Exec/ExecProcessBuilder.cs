@@ -36,18 +36,33 @@ public static class ExecProcessBuilder
     {
         try
         {
-            using var stream = file == "-" ? Console.OpenStandardInput() : File.OpenRead(file);
-            return JsonSerializer.Deserialize(stream, OciJsonContext.Default.ProcessSpec)
+            byte[] utf8 = ReadAll(file);
+            JsonValueCheck.ThrowIfUnfaithful(utf8, $"--process {file}", "process");
+            return JsonSerializer.Deserialize(utf8, OciJsonContext.Default.ProcessSpec)
                 ?? throw new JaulaException($"--process {file}: the document is null");
         }
         catch (JsonException e)
         {
             throw new JaulaException($"--process {file}: not a valid OCI process: {e.Message}", e);
         }
+        catch (SpecException e)
+        {
+            throw new JaulaException(e.Message, e);
+        }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new JaulaException($"--process {file}: no such file or directory", e);
         }
+    }
+
+    private static byte[] ReadAll(string file)
+    {
+        if (file != "-")
+            return File.ReadAllBytes(file);
+        using var stdin = Console.OpenStandardInput();
+        using var copy = new MemoryStream();
+        stdin.CopyTo(copy);
+        return copy.ToArray();
     }
 
     private static ProcessSpec FromFlags(ProcessSpec base_, ExecRequest request)
