@@ -96,3 +96,16 @@ public class IdRangeRuleTests
         SpecValidator.ValidateProcess(process).ShouldReport("process.user.uid", RangeText);
     }
 }
+
+/// <summary>Values outside the schema's enums and ranges (issue 17): refused by field.</summary>
+public class SchemaRangeRuleTests
+{
+    [Fact]
+    public void A_device_file_mode_above_0777_is_refused() =>
+        Specs.ProblemsAfter(s => s.Linux!.Devices = [new DeviceSpec { Type = "c", Path = "/dev/x", Major = 1, Minor = 3, FileMode = 99999 }])
+            .ShouldReport("linux.devices[0].fileMode", "at most 511");
+
+    [Fact]
+    public void An_empty_rootfs_propagation_is_refused() =>
+        Specs.ProblemsAfter(s => s.Linux!.RootfsPropagation = "").ShouldReport("linux.rootfsPropagation", "unknown propagation");
+}

@@ -216,7 +216,6 @@ public class LinuxRuleTests
     [InlineData("rshared")]
     [InlineData("unbindable")]
     [InlineData("runbindable")]
-    [InlineData("")]
     public void Known_rootfs_propagations_are_accepted(string propagation) =>
         Specs.ProblemsAfter(s => s.Linux!.RootfsPropagation = propagation).Should().BeEmpty();
 
