@@ -61,11 +61,11 @@ public static class ExecFifo
     /// The init's side: blocks until `start` opens the fifo, runs <paramref name="beforeRelease"/> (the
     /// startContainer hooks), then writes "0", or "1" and the failure, which `start` reports. False on failure.
     /// </summary>
-    public static bool WaitForStart(int fifoFd, Func<string?>? beforeRelease = null)
+    public static bool WaitForStart(SafeFd fdDirectory, int fifoFd, Func<string?>? beforeRelease = null)
     {
         // Reopening through /proc/self/fd needs no path into the state dir, which the init cannot see after pivot_root.
-        string reopen = $"/proc/self/fd/{fifoFd}";
-        using var fifo = Sys.Open(reopen, OpenFlags.WriteOnly | OpenFlags.CloExec);
+        using var fifo = Sys.OpenAt(fdDirectory, fifoFd.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            OpenFlags.WriteOnly | OpenFlags.CloExec);
         string? failure = beforeRelease?.Invoke();
         if (failure is null)
         {
@@ -80,6 +80,13 @@ public static class ExecFifo
     }
 
     private const int MaxFailureLength = 1000;
+
+    /// <summary>
+    /// The init's own /proc/self/fd, opened while the host's /proc is still reachable: a container without a /proc
+    /// mount (mounts absent or []) has none after pivot_root, and runc starts such containers too.
+    /// </summary>
+    public static SafeFd OpenFdDirectory() =>
+        Sys.Open("/proc/self/fd", OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec);
 
     /// <summary>What the init wrote after a "1": everything is already in the pipe (one atomic write).</summary>
     private static string ReadFailure(SafeFd fifo)

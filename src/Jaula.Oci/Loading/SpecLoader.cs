@@ -35,6 +35,7 @@ public static class SpecLoader
         utf8 = WithoutByteOrderMark(utf8);
         ThrowIfNotUtf8(utf8, sourceName);
         JsonSyntaxCheck.ThrowIfInvalid(utf8, sourceName);
+        JsonValueCheck.ThrowIfUnfaithful(utf8, sourceName);
         Spec? spec;
         try
         {

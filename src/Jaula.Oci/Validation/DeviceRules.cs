@@ -3,6 +3,8 @@ namespace Jaula.Oci;
 /// <summary>linux.devices: a known node type, an absolute path, and numbers unless it is a FIFO.</summary>
 internal static class DeviceRules
 {
+    private const uint MaxFileMode = 0x1FF; // 0777, the schema's FileMode bound
+
     private static readonly string[] Types = ["c", "b", "u", "p"];
 
     public static void Check(Spec spec, Problems problems) =>
@@ -21,6 +23,12 @@ internal static class DeviceRules
             RequireNumber(device.Major, device.Type, FieldPath.Property(field, "major"), problems);
             RequireNumber(device.Minor, device.Type, FieldPath.Property(field, "minor"), problems);
         }
+        if (device.FileMode > MaxFileMode)
+        {
+            problems.Add(FieldPath.Property(field, "fileMode"), $"must be at most 511 (0777: permission bits only; JSON numbers are decimal, so 0666 is written 438), found {device.FileMode}");
+        }
+        IdRules.Check(device.Uid, FieldPath.Property(field, "uid"), problems);
+        IdRules.Check(device.Gid, FieldPath.Property(field, "gid"), problems);
     }
 
     private static void RequireNumber(long? number, string type, string field, Problems problems)

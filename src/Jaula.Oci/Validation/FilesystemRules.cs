@@ -17,7 +17,8 @@ internal static class FilesystemRules
     // Empty is unset, as Go tools write it.
     private static void CheckPropagation(string? propagation, Problems problems)
     {
-        if (!string.IsNullOrEmpty(propagation) && !KnownNames.RootfsPropagations.Contains(propagation))
+        // "" is not in the schema's enum (only an absent field means "the runtime's default")
+        if (propagation is not null && !KnownNames.RootfsPropagations.Contains(propagation))
         {
             problems.Add("linux.rootfsPropagation", $"unknown propagation \"{propagation}\": use {KnownNames.OneOf(KnownNames.RootfsPropagations)}");
         }

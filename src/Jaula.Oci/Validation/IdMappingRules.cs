@@ -24,10 +24,12 @@ internal static class IdMappingRules
             problems.Add(field, $"has {mappings.Count} ranges; the kernel accepts at most {MaxRanges} lines in a uid_map or gid_map");
         Items.Each(mappings, field, problems, (mapping, itemField) =>
         {
+            IdRules.Check(mapping.ContainerId, FieldPath.Property(itemField, "containerID"), problems);
+            IdRules.Check(mapping.HostId, FieldPath.Property(itemField, "hostID"), problems);
             if (mapping.Size == 0)
                 problems.Add(FieldPath.Property(itemField, "size"), "must be greater than 0: it is the number of ids mapped");
-            else if ((ulong)mapping.ContainerId + mapping.Size > 1UL << 32 || (ulong)mapping.HostId + mapping.Size > 1UL << 32)
-                problems.Add(FieldPath.Property(itemField, "size"), "makes the range run past the largest id (4294967295)");
+            else if ((ulong)mapping.ContainerId + mapping.Size > IdRules.MaxMappedEnd || (ulong)mapping.HostId + mapping.Size > IdRules.MaxMappedEnd)
+                problems.Add(FieldPath.Property(itemField, "size"), $"makes the range run past 4294967294, the largest id the kernel maps (containerID + size and hostID + size must be at most 4294967295), found {mapping.Size}");
         });
         ReportOverlaps(mappings, field, problems);
     }

@@ -13,6 +13,12 @@ internal static class ProcessRules
             problems.Add("process", "is required to create a container: it says what to run, e.g. {\"args\": [\"sh\"], \"cwd\": \"/\", \"user\": {\"uid\": 0, \"gid\": 0}}");
             return;
         }
+        CheckProcess(process, problems);
+    }
+
+    /// <summary>The rules for one process: the container's, or one `exec` runs.</summary>
+    public static void CheckProcess(ProcessSpec process, Problems problems)
+    {
         CheckArgs(process.Args, problems);
         CheckCwd(process.Cwd, problems);
         EnvRules.Check(process.Env, "process.env", problems);
@@ -50,9 +56,21 @@ internal static class ProcessRules
         {
             problems.Add("process.user", "is required: say who runs the process, e.g. {\"uid\": 0, \"gid\": 0}");
         }
-        else if (user.Umask > MaxUmask)
+        else
         {
-            problems.Add("process.user.umask", $"must be at most 511 (0777: JSON numbers are decimal, so umask 022 is written 18), found {user.Umask}");
+            IdRules.Check(user.Uid, "process.user.uid", problems);
+            IdRules.Check(user.Gid, "process.user.gid", problems);
+            if (user.AdditionalGids is { } gids)
+            {
+                for (var i = 0; i < gids.Count; i++)
+                {
+                    IdRules.Check(gids[i], FieldPath.Index("process.user.additionalGids", i), problems);
+                }
+            }
+            if (user.Umask > MaxUmask)
+            {
+                problems.Add("process.user.umask", $"must be at most 511 (0777: JSON numbers are decimal, so umask 022 is written 18), found {user.Umask}");
+            }
         }
     }
 }

@@ -22,6 +22,15 @@ public static class SpecValidator
         return problems;
     }
 
+    /// <summary>Checks a process `exec` runs (from --process or the container's process with flags applied).</summary>
+    public static IReadOnlyList<SpecProblem> ValidateProcess(ProcessSpec process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        var problems = new Problems();
+        ProcessRules.CheckProcess(process, problems);
+        return problems;
+    }
+
     private static void CheckLinux(Spec spec, Problems problems)
     {
         NamespaceRules.Check(spec, problems);

@@ -19,25 +19,50 @@ public static class ExecProcessBuilder
             throw JaulaException.ForField("process.cwd", $"\"{process.Cwd}\" is not an absolute path");
         if (request.Tty)
             process.Terminal = true;
+        process.User ??= new UserSpec { Uid = 0, Gid = 0 }; // runc's zero value: a --process without user runs as root
+        ThrowIfInvalid(process);
         return process;
+    }
+
+    /// <summary>The same rules as the container's process: ids the kernel would misread, NUL bytes, nulls in lists.</summary>
+    private static void ThrowIfInvalid(ProcessSpec process)
+    {
+        var problems = SpecValidator.ValidateProcess(process);
+        if (problems.Count > 0)
+            throw JaulaException.ForField(problems[0].Field, problems[0].Message);
     }
 
     private static ProcessSpec Load(string file)
     {
         try
         {
-            using var stream = file == "-" ? Console.OpenStandardInput() : File.OpenRead(file);
-            return JsonSerializer.Deserialize(stream, OciJsonContext.Default.ProcessSpec)
+            byte[] utf8 = ReadAll(file);
+            JsonValueCheck.ThrowIfUnfaithful(utf8, $"--process {file}", "process");
+            return JsonSerializer.Deserialize(utf8, OciJsonContext.Default.ProcessSpec)
                 ?? throw new JaulaException($"--process {file}: the document is null");
         }
         catch (JsonException e)
         {
             throw new JaulaException($"--process {file}: not a valid OCI process: {e.Message}", e);
         }
+        catch (SpecException e)
+        {
+            throw new JaulaException(e.Message, e);
+        }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new JaulaException($"--process {file}: no such file or directory", e);
         }
+    }
+
+    private static byte[] ReadAll(string file)
+    {
+        if (file != "-")
+            return File.ReadAllBytes(file);
+        using var stdin = Console.OpenStandardInput();
+        using var copy = new MemoryStream();
+        stdin.CopyTo(copy);
+        return copy.ToArray();
     }
 
     private static ProcessSpec FromFlags(ProcessSpec base_, ExecRequest request)

@@ -23,12 +23,14 @@ public static class InitProgram
         ExecTarget target;
         InitPlan plan;
         InitSeccomp seccomp;
+        SafeFd fdDirectory;
         try
         {
             plan = ReceivePlan(channel, out SafeFd? mountNamespace);
             if (plan.Exec)
                 return ExecProgram.Run(channel, plan, mountNamespace);
             mountNamespace?.Dispose();
+            fdDirectory = ExecFifo.OpenFdDirectory();
             var mountTrees = MountTreeReceiver.Receive(channel, plan.Spec);
             seccomp = new InitSeccomp(plan.Seccomp, plan.Spec.Process?.NoNewPrivileges == true);
             target = Prepare(plan, channel, seccomp, mountTrees);
@@ -46,7 +48,10 @@ public static class InitProgram
 
         try
         {
-            if (!ExecFifo.WaitForStart(syncFd + 1, () => InitHooks.BeforeStart(plan)))
+            bool started;
+            using (fdDirectory)
+                started = ExecFifo.WaitForStart(fdDirectory, syncFd + 1, () => InitHooks.BeforeStart(plan));
+            if (!started)
                 return 1;
             // Only the preserved fds (3 .. 3+N-1) and stdio pass to the process.
             Sys.CloseRange((uint)(3 + plan.PreserveFds), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);

@@ -15,6 +15,12 @@ public enum FrameType : uint
     /// <summary>C stage or init to parent: an <see cref="InitError"/> as JSON; the sender exits after it.</summary>
     Error = 4,
 
+    /// <summary>
+    /// Either way: a piece of a message larger than one frame (<see cref="SyncChannel.MaxPayload"/>); the pieces follow
+    /// each other and the message's own type comes with its last piece.
+    /// </summary>
+    Continued = 11,
+
     /// <summary>Init to parent: UTF-8 text of something skipped; the parent logs it and keeps waiting.</summary>
     Warning = 5,
 

@@ -9,32 +9,45 @@ namespace Jaula.Runtime.Sync;
 /// </summary>
 public sealed class SyncChannel : IDisposable
 {
+    /// <summary>The largest frame: what one read allocates before more of a message is seen.</summary>
     public const int MaxPayload = 16 * 1024 * 1024;
+
+    /// <summary>The largest message (frames joined by <see cref="FrameType.Continued"/>): a bound, not a format limit.</summary>
+    public const int MaxMessage = 1024 * 1024 * 1024;
     private const int HeaderSize = 8;
 
     public SyncChannel(SafeFd socket) => Socket = socket;
 
     public SafeFd Socket { get; }
 
-    public void Send(FrameType type, ReadOnlySpan<byte> payload = default)
+    /// <summary>
+    /// Sends a message of any size: a payload longer than <see cref="MaxPayload"/> goes as <see cref="FrameType.Continued"/>
+    /// frames of at most that size, the last piece in a frame of <paramref name="type"/> (a 10 MB annotation makes a
+    /// plan larger than one frame). With <paramref name="fdToSend"/>, the descriptor rides on the first header
+    /// (SCM_RIGHTS).
+    /// </summary>
+    public void Send(FrameType type, ReadOnlySpan<byte> payload = default, SafeFd? fdToSend = null)
     {
-        if (payload.Length > MaxPayload)
-            throw new InvalidOperationException($"sync frame {type} of {payload.Length} bytes exceeds {MaxPayload}");
-        Span<byte> header = stackalloc byte[HeaderSize];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)type);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)payload.Length);
-        Sys.WriteAll(Socket, header);
-        if (!payload.IsEmpty)
-            Sys.WriteAll(Socket, payload);
+        if (payload.Length > MaxMessage)
+            throw new InvalidOperationException($"sync message {type} of {payload.Length} bytes exceeds {MaxMessage}");
+        while (payload.Length > MaxPayload)
+        {
+            SendFrame(FrameType.Continued, payload[..MaxPayload], fdToSend);
+            fdToSend = null;
+            payload = payload[MaxPayload..];
+        }
+        SendFrame(type, payload, fdToSend);
     }
 
-    /// <summary>Sends a frame with a descriptor attached to its first byte (SCM_RIGHTS).</summary>
-    public void Send(FrameType type, ReadOnlySpan<byte> payload, SafeFd fdToSend)
+    private void SendFrame(FrameType type, ReadOnlySpan<byte> payload, SafeFd? fdToSend)
     {
         Span<byte> header = stackalloc byte[HeaderSize];
         BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)type);
         BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)payload.Length);
-        Sys.SendWithFd(Socket, header, fdToSend);
+        if (fdToSend is null)
+            Sys.WriteAll(Socket, header);
+        else
+            Sys.SendWithFd(Socket, header, fdToSend);
         if (!payload.IsEmpty)
             Sys.WriteAll(Socket, payload);
     }
@@ -65,13 +78,8 @@ public sealed class SyncChannel : IDisposable
         try
         {
             ReadExactly(header[first..], allowEof: false);
-            var type = (FrameType)BinaryPrimitives.ReadUInt32LittleEndian(header);
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
-            if (length > MaxPayload)
-                throw new InvalidDataException($"sync frame {type} announces {length} bytes, more than {MaxPayload}");
-            var payload = new byte[length];
-            ReadExactly(payload, allowEof: false);
-            return new Frame(type, payload);
+            var (type, payload) = ReadPayload(header);
+            return type == FrameType.Continued ? ReceiveRest(payload) : new Frame(type, payload);
         }
         catch
         {
@@ -79,6 +87,35 @@ public sealed class SyncChannel : IDisposable
             fd = null;
             throw;
         }
+    }
+
+    /// <summary>Gathers the pieces of a message sent in <see cref="FrameType.Continued"/> frames, up to its last frame.</summary>
+    private Frame ReceiveRest(byte[] firstPiece)
+    {
+        using var message = new MemoryStream();
+        message.Write(firstPiece);
+        Span<byte> header = stackalloc byte[HeaderSize];
+        while (true)
+        {
+            ReadExactly(header, allowEof: false);
+            var (type, piece) = ReadPayload(header);
+            if (message.Length + piece.Length > MaxMessage)
+                throw new InvalidDataException($"sync message {type} grows past {MaxMessage} bytes");
+            message.Write(piece);
+            if (type != FrameType.Continued)
+                return new Frame(type, message.ToArray());
+        }
+    }
+
+    private (FrameType Type, byte[] Payload) ReadPayload(ReadOnlySpan<byte> header)
+    {
+        var type = (FrameType)BinaryPrimitives.ReadUInt32LittleEndian(header);
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        if (length > MaxPayload)
+            throw new InvalidDataException($"sync frame {type} announces {length} bytes, more than {MaxPayload}");
+        var payload = new byte[length];
+        ReadExactly(payload, allowEof: false);
+        return (type, payload);
     }
 
     private bool ReadExactly(Span<byte> buffer, bool allowEof)

@@ -18,9 +18,9 @@ public sealed class CliLog(string? file, bool json, bool debug) : IRuntimeLog
             Write("debug", message, toStderr: file is null);
     }
 
-    public void Warn(string message) => Write("warning", message, toStderr: true);
+    public void Warn(string message) => Write("warning", ValueExcerpts.Shorten(message), toStderr: true);
 
-    public void Error(string message) => Write("error", message, toStderr: true);
+    public void Error(string message) => Write("error", ValueExcerpts.Shorten(message), toStderr: true);
 
     private void Write(string level, string message, bool toStderr)
     {

@@ -90,8 +90,8 @@ public class LinuxRuleTests
         Specs.ProblemsAfter(s =>
         {
             s.Linux!.Namespaces = Specs.Namespaces("user");
-            s.Linux.UidMappings = [new IdMapping { ContainerId = 0, HostId = uint.MaxValue, Size = 2 }];
-        }).ShouldReport("linux.uidMappings[0].size", "past the largest id");
+            s.Linux.UidMappings = [new IdMapping { ContainerId = 0, HostId = int.MaxValue, Size = 2147483649 }];
+        }).ShouldReport("linux.uidMappings[0].size", "past 4294967294");
 
     [Fact]
     public void Time_offsets_need_a_time_namespace() =>
@@ -216,7 +216,6 @@ public class LinuxRuleTests
     [InlineData("rshared")]
     [InlineData("unbindable")]
     [InlineData("runbindable")]
-    [InlineData("")]
     public void Known_rootfs_propagations_are_accepted(string propagation) =>
         Specs.ProblemsAfter(s => s.Linux!.RootfsPropagation = propagation).Should().BeEmpty();
 
