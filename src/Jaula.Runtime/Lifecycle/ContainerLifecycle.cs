@@ -106,6 +106,7 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
 
     public void Delete(string id, bool force)
     {
+        store.SweepStaging(); // a create killed before its directory got the id leaves only a staging dir
         using var _ = store.Lock(id);
         Container? container;
         try
