@@ -149,7 +149,7 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
             if (pidfd is not null)
             {
                 if (!force)
-                    throw new JaulaException($"container {id} has no state but its init (pid {made!.Pid}) still runs; `delete --force {id}` removes it");
+                    throw new JaulaException($"container {id}: its state.json is missing (or its create never finished) but its init (pid {made!.Pid}) still runs; `delete --force {id}` removes it");
                 Sys.TryPidfdSendSignal(pidfd, Signals.SIGKILL);
                 AwaitExit(pidfd, made!.Pid);
             }
