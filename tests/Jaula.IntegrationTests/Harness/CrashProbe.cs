@@ -59,12 +59,16 @@ public static class CrashProbe
         }
     }
 
-    /// <summary>Whether a thread of the process waits in the kernel function <paramref name="wchan"/>.</summary>
-    public static bool WaitsIn(int pid, string wchan)
+    /// <summary>x86_64 connect(2): where create waits on a unix socket whose backlog is full.</summary>
+    public const int ConnectSyscall = 42;
+
+    /// <summary>Whether a thread of the process is blocked in the system call <paramref name="number"/> (/proc/.../syscall).</summary>
+    public static bool BlockedIn(int pid, int number)
     {
         try
         {
-            return Directory.EnumerateDirectories($"/proc/{pid}/task").Any(t => File.ReadAllText(Path.Combine(t, "wchan")) == wchan);
+            return Directory.EnumerateDirectories($"/proc/{pid}/task")
+                .Any(t => File.ReadAllText(Path.Combine(t, "syscall")).StartsWith($"{number} ", StringComparison.Ordinal));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -44,7 +44,7 @@ public sealed class CrashConsistencyTests(StateRoot stateRoot) : ContainerTest(s
         using var socket = new FullSocket();
         using var create = CrashProbe.Launch(Jaula, bundle, "create", "--console-socket", socket.Path, id);
 
-        CrashProbe.WaitUntil(create, () => CrashProbe.WaitsIn(create.Pid, "unix_wait_for_peer")).Should().BeTrue("create should reach the console socket");
+        CrashProbe.WaitUntil(create, () => CrashProbe.BlockedIn(create.Pid, CrashProbe.ConnectSyscall)).Should().BeTrue("create should reach the console socket");
         Jaula.State(id).Status.Should().Be("creating");
         CrashProbe.SigKill(create);
 
@@ -59,7 +59,7 @@ public sealed class CrashConsistencyTests(StateRoot stateRoot) : ContainerTest(s
         using var socket = new FullSocket();
         using var create = CrashProbe.Launch(Jaula, bundle, "create", "--pidfd-socket", socket.Path, id);
 
-        CrashProbe.WaitUntil(create, () => CrashProbe.WaitsIn(create.Pid, "unix_wait_for_peer")).Should().BeTrue("create should reach the pidfd socket");
+        CrashProbe.WaitUntil(create, () => CrashProbe.BlockedIn(create.Pid, CrashProbe.ConnectSyscall)).Should().BeTrue("create should reach the pidfd socket");
         CrashProbe.SigKill(create);
 
         Jaula.WaitForStatus(id, "stopped", TimeSpan.FromSeconds(5)); // the init died with create
