@@ -98,7 +98,7 @@ public sealed class StateStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Corrupt(id, path, e.Message, e); // a directory in its place, say
+            throw Corrupt(id, path, Directory.Exists(path) ? "a directory stands in its place" : e.Message, e);
         }
         try
         {
