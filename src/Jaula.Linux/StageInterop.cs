@@ -12,6 +12,9 @@ public sealed class InitSpawnRequest
     public int UnshareFlags { get; init; }
 
     public required SafeFd SyncFd { get; init; }
+
+    /// <summary>Our end of the sync socket: the child closes its copy, so our death reads as end-of-file there.</summary>
+    public SafeFd? ParentSyncFd { get; init; }
     public SafeFd? FifoFd { get; init; }
     public required SafeFd ExeFd { get; init; }
     public int PreserveFds { get; init; }
@@ -75,6 +78,7 @@ public static unsafe partial class InitStage
         public byte** Envp;
         public int PidJoinInChild;
         public int CgroupFd;
+        public int ParentSyncFd;
     }
 
     [LibraryImport("libjaulastage", EntryPoint = "jaula_spawn")]
@@ -109,6 +113,7 @@ public static unsafe partial class InitStage
             BecomeRoot = request.BecomeRoot ? 1 : 0,
             PidJoinInChild = request.PidJoinInChild ? 1 : 0,
             CgroupFd = request.CgroupFd?.Value ?? -1,
+            ParentSyncFd = request.ParentSyncFd?.Value ?? -1,
             JoinCount = request.Joins.Count,
         };
         for (int i = 0; i < request.Joins.Count; i++)

@@ -6,6 +6,7 @@ namespace Jaula.Runtime;
 /// <summary>Source-generated JSON for the runtime's own documents (no reflection under NativeAOT).</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ContainerRecord))]
+[JsonSerializable(typeof(MadeRecord))]
 [JsonSerializable(typeof(InitPlan))]
 [JsonSerializable(typeof(InitError))]
 public partial class RuntimeJson : JsonSerializerContext;

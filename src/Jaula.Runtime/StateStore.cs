@@ -12,6 +12,10 @@ public sealed class StateStore
 {
     public const string DefaultRoot = "/run/jaula";
     private const string StateFile = "state.json";
+    private const string MadeFile = "made.json";
+
+    /// <summary>A staging dir is locked right after mkdir: one this old and unlocked lost its creator (even to pid reuse).</summary>
+    private static readonly TimeSpan StagingGrace = TimeSpan.FromSeconds(10);
 
     public StateStore(string root) => Root = Path.GetFullPath(root);
 
@@ -34,6 +38,7 @@ public sealed class StateStore
         string id = initial.Id;
         string dir = DirectoryOf(id);
         EnsureRoot();
+        SweepStaging();
         string staging = Path.Combine(Root, $"~{id}~{Environment.ProcessId}");
         Sys.Mkdir(staging, 0x1C0 /* 0700 */);
         ContainerLock held;
@@ -91,23 +96,52 @@ public sealed class StateStore
         {
             return null;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Corrupt(id, path, Directory.Exists(path) ? "a directory stands in its place" : e.Message, e);
+        }
         try
         {
-            return JsonSerializer.Deserialize(json, RuntimeJson.Default.ContainerRecord);
+            return JsonSerializer.Deserialize(json, RuntimeJson.Default.ContainerRecord)
+                ?? throw Corrupt(id, path, "null", null);
         }
         catch (JsonException e)
         {
-            throw new JaulaException($"{path}: the container's state is corrupt ({e.Message}); `delete --force {id}` removes it", e);
+            throw Corrupt(id, path, e.Message, e);
         }
     }
 
+    private static JaulaException Corrupt(string id, string path, string why, Exception? inner) =>
+        new($"{path}: the container's state is corrupt ({why}); `delete --force {id}` removes it", inner);
+
     public void Save(ContainerRecord record) => WriteRecord(DirectoryOf(record.Id), record);
 
-    private static void WriteRecord(string dir, ContainerRecord record)
+    private static void WriteRecord(string dir, ContainerRecord record) =>
+        WriteAtomically(Path.Combine(dir, StateFile), JsonSerializer.SerializeToUtf8Bytes(record, RuntimeJson.Default.ContainerRecord));
+
+    /// <summary>Records what create is about to make (or has just made); see <see cref="MadeRecord"/>.</summary>
+    public void SaveMade(string id, MadeRecord made) =>
+        WriteAtomically(Path.Combine(DirectoryOf(id), MadeFile), JsonSerializer.SerializeToUtf8Bytes(made, RuntimeJson.Default.MadeRecord));
+
+    /// <summary>The made record, or null when there is none or it is unreadable (then there is nothing more to learn).</summary>
+    public MadeRecord? TryLoadMade(string id)
     {
-        string temp = Path.Combine(dir, StateFile + ".tmp");
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(record, RuntimeJson.Default.ContainerRecord));
-        File.Move(temp, Path.Combine(dir, StateFile), overwrite: true);
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(DirectoryOf(id), MadeFile)), RuntimeJson.Default.MadeRecord);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Write and rename: a reader (or a crash) never sees half a file.</summary>
+    private static void WriteAtomically(string path, byte[] content)
+    {
+        string temp = path + ".tmp";
+        File.WriteAllBytes(temp, content);
+        File.Move(temp, path, overwrite: true);
     }
 
     public void Remove(string id)
@@ -121,11 +155,72 @@ public sealed class StateStore
     {
         if (!Directory.Exists(Root))
             return [];
+        SweepStaging();
         return Directory.EnumerateDirectories(Root)
             .Select(Path.GetFileName)
             .Where(ContainerId.IsValid)
             .Order(StringComparer.Ordinal)
             .ToList()!;
+    }
+
+    /// <summary>
+    /// Removes the staging dirs (~id~pid) of creates that died between mkdir and rename: the creator's pid is gone, or
+    /// the dir is unlocked and older than <see cref="StagingGrace"/> (the pid was reused). list and create call this.
+    /// </summary>
+    public void SweepStaging()
+    {
+        IEnumerable<string> entries;
+        try
+        {
+            entries = Directory.EnumerateDirectories(Root, "~*").ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (string staging in entries)
+        {
+            if (IsAbandoned(staging))
+                TryRemoveStaging(staging);
+        }
+    }
+
+    private static bool IsAbandoned(string staging)
+    {
+        string name = Path.GetFileName(staging);
+        int cut = name.LastIndexOf('~');
+        if (cut <= 0 || !int.TryParse(name.AsSpan(cut + 1), System.Globalization.NumberStyles.None, null, out int pid))
+            return false; // not ours
+        if (pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            return true;
+        return DateTime.UtcNow - Directory.GetLastWriteTimeUtc(staging) > StagingGrace && !IsLocked(staging);
+    }
+
+    private static bool IsLocked(string dir)
+    {
+        try
+        {
+            using var fd = Sys.Open(dir, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.CloExec);
+            Sys.Flock(fd, Sys.LOCK_EX | Sys.LOCK_NB);
+            return false;
+        }
+        catch (ErrnoException e) when (e.Errno == Errno.EAGAIN)
+        {
+            return true;
+        }
+        catch (ErrnoException)
+        {
+            return true; // gone or unreadable: leave it
+        }
+    }
+
+    private static void TryRemoveStaging(string staging)
+    {
+        try
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     private void EnsureRoot()

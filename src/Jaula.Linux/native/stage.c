@@ -130,6 +130,16 @@ static const char *ns_name(int nstype)
 
 /* ---- the child ----------------------------------------------------------------------------------------------- */
 
+/*
+ * Dies with the parent until the hand-over (see stage.h). Arming after a credential change re-arms what it cleared.
+ * getppid() cannot close the race (in a new pid namespace it is 0 whether the parent lives or not): the socket can,
+ * once our copy of the parent's end is closed, as every later wait of ours before the hand-over is a read of it.
+ */
+static void die_with_parent(void)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+}
+
 /* Handlers installed by the .NET runtime must never run here, and the container must not inherit ignored signals. */
 static void reset_signals(void)
 {
@@ -298,8 +308,10 @@ static void clone_sibling_init(int sync_fd)
     pid_t pid = clone_child(CLONE_PARENT, -1, &pidfd); /* born in our cgroup: the one the parent chose */
     if (pid < 0)
         fail(sync_fd, "clone3", "init", errno);
-    if (pid == 0)
+    if (pid == 0) {
+        die_with_parent(); /* a new child starts without it; our parent is its parent */
         return;
+    }
     if (send_fd_frame(sync_fd, JAULA_FRAME_PIDFD, pidfd) < 0)
         kill(pid, SIGKILL); /* the parent cannot learn of it: the init must not live on unseen */
     _exit(0);
@@ -308,6 +320,9 @@ static void clone_sibling_init(int sync_fd)
 static void __attribute__((noreturn)) child_main(const struct jaula_spawn_request *req)
 {
     int sync_fd = req->sync_fd;
+    die_with_parent();
+    if (req->parent_sync_fd >= 0)
+        close(req->parent_sync_fd);
     reset_signals();
     join_namespaces(req);
     if (req->unshare_flags & CLONE_NEWUSER)
@@ -315,8 +330,10 @@ static void __attribute__((noreturn)) child_main(const struct jaula_spawn_reques
     else if (req->pid_join_in_child)
         clone_sibling_init(sync_fd);
     wait_for_go(sync_fd);
-    if (req->become_root)
+    if (req->become_root) {
         become_root(req);
+        die_with_parent(); /* a new effective uid cleared it */
+    }
     unshare_late(req);
     int exe_fd = lay_out_fds(req, &sync_fd);
     syscall(SYS_execveat, exe_fd, "", req->argv, req->envp, AT_EMPTY_PATH);
@@ -333,7 +350,7 @@ static int validate(const struct jaula_spawn_request *req)
         return -EINVAL;
     if (req->sync_fd < 0 || req->exe_fd < 0 || req->preserve_fds < 0 || req->preserve_fds > 65536)
         return -EINVAL;
-    if (req->cgroup_fd < -1)
+    if (req->cgroup_fd < -1 || req->parent_sync_fd < -1)
         return -EINVAL;
     for (int i = 0; i < req->n_joins; i++) {
         if (req->joins[i].fd < 0)

@@ -43,9 +43,15 @@ struct jaula_spawn_request {
     int32_t pid_join_in_child;  /* join the pid namespace in the child (after the user namespace) and clone the init
                                    as a sibling, as with CLONE_NEWUSER in unshare_flags: for an unprivileged caller */
     int32_t cgroup_fd;          /* a cgroup v2 directory to start the child in (clone3 CLONE_INTO_CGROUP), or -1 */
+    int32_t parent_sync_fd;     /* the parent's end of the sync socket: closed in the child at once, or -1 */
 };
 
 /*
+ * Until the parent hands the container over, the child dies with it: it sets PR_SET_PDEATHSIG(SIGKILL) right after
+ * clone (again after a credential change, which clears it), and closes its copy of the parent's socket end, so a
+ * parent that died before the prctl shows as end-of-file at the child's next read (it then exits). The signal comes
+ * when the parent THREAD exits: call this from a thread that lives until the hand-over (jaula: the main thread).
+ *
  * Clones the init. In the child, the fds are laid out for `jaula init` as:
  *   3 .. base-1  the preserved fds (base = 3 + preserve_fds)
  *   base         the sync socket

@@ -142,6 +142,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             child = InitStage.Spawn(new InitSpawnRequest
             {
                 SyncFd = childEnd,
+                ParentSyncFd = channel.Socket,
                 ExeFd = exe,
                 PreserveFds = request.PreserveFds,
                 BecomeRoot = joins.Any(j => j.NsType == CloneFlags.NewUser),

@@ -29,6 +29,7 @@ public static class ExecProgram
             ExecCpuAffinityApplier.ApplyFinal(plan.Spec.Process?.ExecCpuAffinity);
             if (plan.Spec.Process?.Terminal == true)
                 SendPty(channel, plan);
+            InitProgram.StopDyingWithParent(); // the exec'd process outlives `exec`, as under runc
             target = ProcessSetup.Prepare(plan.Spec, sessionKeyring: null, seccomp.BeforeUserSwitch);
             seccomp.BeforeReady(channel);
             foreach (string warning in target.Warnings)

@@ -38,6 +38,8 @@ public static class InitProgram
             foreach (string warning in target.Warnings)
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
             channel.Send(FrameType.Ready);
+            if (!AwaitHandOver(channel))
+                return 1;
         }
         catch (Exception e)
         {
@@ -66,6 +68,27 @@ public static class InitProgram
         }
     }
 
+    /// <summary>
+    /// create records our pid, then hands the container over; end-of-file first means create died before it could,
+    /// and nothing would ever account for us: exit.
+    /// </summary>
+    private static bool AwaitHandOver(SyncChannel channel)
+    {
+        var frame = channel.Receive();
+        if (frame is null)
+            return false;
+        if (frame.Type != FrameType.HandOver)
+            throw new InvalidDataException($"expected the hand-over, got a {frame.Type} message");
+        return true;
+    }
+
+    /// <summary>
+    /// The C stage made us die with create (PR_SET_PDEATHSIG). From here on nothing waits but on the sync socket, whose
+    /// end-of-file tells of create's death as well, while what comes next may forbid prctl (a seccomp filter) or clears
+    /// the setting itself (a user switch): give it up now, so it never fires after the hand-over.
+    /// </summary>
+    internal static void StopDyingWithParent() => Sys.SetParentDeathSignal(0);
+
     /// <param name="mountNamespace">For exec: the container's mount namespace, sent along with the plan.</param>
     private static InitPlan ReceivePlan(SyncChannel channel, out SafeFd? mountNamespace)
     {
@@ -90,6 +113,7 @@ public static class InitProgram
         ProcessSetup.ApplyKernelSettings(plan.Spec);
         rootfs.Finish();
         ProcessAttributes.Apply(plan.Spec);
+        StopDyingWithParent();
         return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId, seccomp.BeforeUserSwitch);
     }
 

@@ -17,7 +17,10 @@ namespace Jaula.Runtime.Lifecycle;
 /// kernel refuses for lack of permission, what was made is removed and the container goes on without a cgroup, with
 /// a notice. The device filter needs privilege (bpf), so its refusal is only logged.
 /// </summary>
-public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog log, bool rootless = false, bool systemd = false)
+/// <param name="beforeMake">Called with the record of the cgroup about to be made (its parents that do not exist yet
+/// among those to remove), before any directory is made: create writes it down so a crash leaves nothing unnamed.</param>
+public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog log, bool rootless = false, bool systemd = false,
+    Action<CgroupRecord>? beforeMake = null)
     : ICgroupPlacement
 {
     private ICgroupManager? _manager;
@@ -93,11 +96,33 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
         {
             var manager = CgroupManagers.ForContainer(layout, OwnCgroups.ReadSelf(), spec.Linux?.CgroupsPath, containerId, log.Warn,
                 systemd);
+            beforeMake?.Invoke(Planned(manager.ToRecord()));
             manager.Create();
             _manager = manager;
             ApplyResources(manager);
         });
         return _manager is not null;
+    }
+
+    /// <summary>The record as it will be once made: every missing ancestor of the container's directories counts as made.</summary>
+    private static CgroupRecord Planned(CgroupRecord record)
+    {
+        var parents = new List<string>(record.CreatedParents);
+        foreach (var (key, dir) in record.Paths)
+        {
+            if (!record.Roots.TryGetValue(key, out string? root))
+                continue;
+            string current = root.TrimEnd('/');
+            if (!dir.StartsWith(current + "/", StringComparison.Ordinal))
+                continue;
+            foreach (string part in dir[(current.Length + 1)..].Split('/', StringSplitOptions.RemoveEmptyEntries).SkipLast(1))
+            {
+                current = $"{current}/{part}";
+                if (!Directory.Exists(current) && !parents.Contains(current))
+                    parents.Add(current);
+            }
+        }
+        return record with { CreatedParents = parents };
     }
 
     /// <summary>A cgroup failure is the create's error, except a rootless permission refusal: no cgroup, and a notice.</summary>

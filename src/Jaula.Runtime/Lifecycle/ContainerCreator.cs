@@ -38,14 +38,17 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
 
         // Pid 0 says "creating" to `state` until the init is ready.
         using var containerLock = store.Reserve(Record(options.Id, bundle, rootfs, spec, pid: 0, pidStartTime: 0, namespaces.NewPid));
+        var journal = new CreateJournal(store, options.Id);
         ICgroupPlacement? placement = null;
         SpawnedInit? init = null;
         SafeFd? consoleMaster = null;
+        SyncChannel? channel = null;
         try
         {
-            placement = cgroups?.Invoke(spec) ?? Placement(spec, options);
-            (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, seccomp,
-                rootlessMaps is null ? pid => IdMapWriter.Write(pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings) : pid => rootlessMaps.Write(pid, spec));
+            placement = cgroups?.Invoke(spec) ?? Placement(spec, options, journal);
+            (init, consoleMaster, channel) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, seccomp,
+                rootlessMaps is null ? pid => IdMapWriter.Write(pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings) : pid => rootlessMaps.Write(pid, spec),
+                journal);
             consoleMaster = HandOverConsole(options, consoleMaster);
             var stat = ProcFs.ReadStat(init.Pid) ?? throw new JaulaException($"the container's init (pid {init.Pid}) vanished during create");
             var record = Record(options.Id, bundle, rootfs, spec, init.Pid, stat.StartTime, namespaces.NewPid);
@@ -55,6 +58,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 PidFile.Write(options.PidFile, init.Pid);
             if (options.PidfdSocket is not null)
                 PidfdSocket.Send(options.PidfdSocket, init.Pid);
+            // Recorded: from now on the init outlives us (until here it dies with us, see native/stage.h).
+            channel.Send(FrameType.HandOver);
             log.Debug($"container {options.Id} created, init pid {init.Pid}");
             return new CreatedContainer(record, init, consoleMaster);
         }
@@ -66,6 +71,10 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             if (e is HookFailedException)
                 HookRunner.RunPoststop(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, 0), log);
             throw;
+        }
+        finally
+        {
+            channel?.Dispose();
         }
     }
 
@@ -84,12 +93,12 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     /// Only a unified (v2) hierarchy can delegate a cgroup to a user (v1 and hybrid hosts give none), and whether it
     /// did shows only when the cgroup is made: rootless there, permission errors mean "no cgroup", with a notice.
     /// </summary>
-    private ICgroupPlacement Placement(Spec spec, CreateOptions options)
+    private ICgroupPlacement Placement(Spec spec, CreateOptions options, CreateJournal journal)
     {
         if (!options.Rootless)
-            return new ContainerCgroups(spec, options.Id, log, systemd: options.SystemdCgroup);
+            return new ContainerCgroups(spec, options.Id, log, systemd: options.SystemdCgroup, beforeMake: journal.CgroupAbout);
         return UnifiedHost()
-            ? new ContainerCgroups(spec, options.Id, log, rootless: true)
+            ? new ContainerCgroups(spec, options.Id, log, rootless: true, beforeMake: journal.CgroupAbout)
             : new SkippedCgroups(log, spec.Linux?.Resources is not null);
     }
 
@@ -147,12 +156,31 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         return null;
     }
 
+    /// <summary>Returns the sync channel too: create hands the container over on it once it is recorded.</summary>
+    private (SpawnedInit Init, SafeFd? ConsoleMaster, SyncChannel Channel) Launch(CreateOptions options, Spec spec, string bundle, string rootfs,
+        NamespacePlan namespaces, string containerDir, ICgroupPlacement placement, SeccompProgram? seccomp, Action<int> writeIdMaps,
+        CreateJournal journal)
+    {
+        var (parentEnd, childEnd) = Sys.SocketPair();
+        var channel = new SyncChannel(parentEnd);
+        try
+        {
+            var (init, master) = Launch(options, spec, bundle, rootfs, namespaces, containerDir, placement, seccomp, writeIdMaps, journal,
+                channel, childEnd);
+            return (init, master, channel);
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
+    }
+
     private (SpawnedInit Init, SafeFd? ConsoleMaster) Launch(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
-        string containerDir, ICgroupPlacement placement, SeccompProgram? seccomp, Action<int> writeIdMaps)
+        string containerDir, ICgroupPlacement placement, SeccompProgram? seccomp, Action<int> writeIdMaps, CreateJournal journal,
+        SyncChannel channel, SafeFd childEnd)
     {
         using var fifo = ExecFifo.Create(containerDir);
-        var (parentEnd, childEnd) = Sys.SocketPair();
-        using var channel = new SyncChannel(parentEnd);
         using var exe = SealedExecutable.Create(log);
         SpawnedInit init;
         var joins = OpenJoins(namespaces);
@@ -160,7 +188,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         try
         {
             cgroupFd = placement.PrepareForClone();
-            init = Spawn(options, spec, namespaces, childEnd, fifo, exe, joins, cgroupFd);
+            init = Spawn(options, spec, namespaces, channel.Socket, childEnd, fifo, exe, joins, cgroupFd);
         }
         finally
         {
@@ -172,8 +200,12 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         // The sibling init of UserNamespaceAfterJoins is cloned by the stage child, so it is born where that child was.
         var birth = init.CgroupBirth;
         // Our copy of the child's end is closed: a stage child that dies now ends our reads.
+        RecordOrKill(journal, init);
         if (namespaces.UserAfterJoins)
+        {
             init = UserNamespaceAfterJoins.ReceiveInit(channel, init, writeIdMaps);
+            RecordOrKill(journal, init);
+        }
 
         try
         {
@@ -203,6 +235,19 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         }
     }
 
+    private static void RecordOrKill(CreateJournal journal, SpawnedInit init)
+    {
+        try
+        {
+            journal.Init(init.Pid);
+        }
+        catch
+        {
+            init.KillAndReap();
+            throw;
+        }
+    }
+
     /// <summary>An ERROR frame the (now dead) child left on the socket; reading cannot block once it is reaped.</summary>
     private static InitError? TryReadError(SyncChannel channel)
     {
@@ -218,13 +263,14 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     }
 
     /// <summary>The init runs as `jaula init &lt;sync fd&gt;`; the stage puts the sync fd right after the preserved ones.</summary>
-    private static SpawnedInit Spawn(CreateOptions options, Spec spec, NamespacePlan namespaces, SafeFd childEnd, SafeFd fifo,
-        SafeFd exe, List<(int NsType, SafeFd Fd)> joins, SafeFd? cgroupFd) =>
+    private static SpawnedInit Spawn(CreateOptions options, Spec spec, NamespacePlan namespaces, SafeFd parentEnd, SafeFd childEnd,
+        SafeFd fifo, SafeFd exe, List<(int NsType, SafeFd Fd)> joins, SafeFd? cgroupFd) =>
         InitStage.Spawn(new InitSpawnRequest
         {
             CloneFlags = namespaces.CreateFlags,
             UnshareFlags = namespaces.UnshareFlags,
             SyncFd = childEnd,
+            ParentSyncFd = parentEnd,
             FifoFd = fifo,
             ExeFd = exe,
             PreserveFds = options.PreserveFds,

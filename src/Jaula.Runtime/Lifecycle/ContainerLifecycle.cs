@@ -1,3 +1,4 @@
+using Jaula.Cgroups;
 using Jaula.Linux;
 using Jaula.Oci;
 using Jaula.Runtime.Hooks;
@@ -105,13 +106,24 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
 
     public void Delete(string id, bool force)
     {
+        store.SweepStaging(); // a create killed before its directory got the id leaves only a staging dir
         using var _ = store.Lock(id);
-        var container = Container.TryLoad(store, id);
+        Container? container;
+        try
+        {
+            container = Container.TryLoad(store, id);
+        }
+        catch (JaulaException) when (force && store.Exists(id))
+        {
+            // state.json is damaged: what made.json names is all there is to go on.
+            RemoveWreck(id, force);
+            return;
+        }
         var status = container?.Status ?? ContainerStatus.Creating;
         if (container is null || status == ContainerStatus.Creating)
         {
-            // Still "creating" while we hold the lock: a create that died half-way. Nothing runs; remove the debris.
-            store.Remove(id);
+            // "creating" while we hold the lock: a create that died half-way (or state.json is gone). Remove the wreck.
+            RemoveWreck(id, force);
             return;
         }
         if (status is ContainerStatus.Running or ContainerStatus.Paused && !force)
@@ -122,6 +134,65 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
         store.Remove(id);
         log.Debug($"container {id} deleted");
         HookRunner.RunPoststop(container.Record.Hooks, HookRunner.State(container.Record, ContainerStatus.Stopped, 0), log);
+    }
+
+    /// <summary>
+    /// A container without a usable state.json: kill the init made.json names (if it still is that process), then
+    /// everything in the cgroup it names, and remove both and the directory. A half-made container's init died with
+    /// its create (native/stage.h); one that lives has lost its state.json, and only --force removes it.
+    /// </summary>
+    private void RemoveWreck(string id, bool force)
+    {
+        var made = store.TryLoadMade(id);
+        using (var pidfd = made is null ? null : OpenIfSame(made.Pid, made.PidStartTime))
+        {
+            if (pidfd is not null)
+            {
+                if (!force)
+                    throw new JaulaException($"container {id}: its state.json is missing (or its create never finished) but its init (pid {made!.Pid}) still runs; `delete --force {id}` removes it");
+                Sys.TryPidfdSendSignal(pidfd, Signals.SIGKILL);
+                AwaitExit(pidfd, made!.Pid);
+            }
+        }
+        if (made?.Cgroup is { } cgroup)
+        {
+            ContainerCgroupOps.Run(() =>
+            {
+                var manager = CgroupManagers.FromRecord(cgroup, log.Warn, id);
+                if (manager.Pids().Count > 0)
+                    manager.KillAll(Signals.SIGKILL);
+                manager.Destroy();
+            });
+        }
+        store.Remove(id);
+        log.Debug($"container {id}: removed what a half-made create or a lost state left");
+    }
+
+    /// <summary>A pidfd of <paramref name="pid"/> while it is still the process that started at <paramref name="startTime"/>.</summary>
+    private static SafeFd? OpenIfSame(int pid, ulong startTime)
+    {
+        if (pid <= 0)
+            return null;
+        SafeFd pidfd;
+        try
+        {
+            pidfd = Sys.PidfdOpen(pid);
+        }
+        catch (ErrnoException e) when (e.Errno == Errno.ESRCH)
+        {
+            return null;
+        }
+        if (ProcFs.ReadStat(pid) is { } stat && stat.StartTime == startTime && stat.State is not ('Z' or 'X'))
+            return pidfd;
+        pidfd.Dispose();
+        return null;
+    }
+
+    private static void AwaitExit(SafeFd pidfd, int pid)
+    {
+        Span<PollFd> fds = [new PollFd(pidfd.Value, PollFd.In)];
+        if (Sys.Poll(fds, (int)StopTimeout.TotalMilliseconds) == 0)
+            throw new JaulaException($"the container's init (pid {pid}) did not exit within {StopTimeout.TotalSeconds} s of SIGKILL");
     }
 
     private void StopForDelete(Container container)
@@ -148,8 +219,9 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
                 if (Container.TryLoad(store, id) is { } container)
                     states.Add(container.ToState());
             }
-            catch (JaulaException e)
+            catch (Exception e) when (e is JaulaException or IOException or UnauthorizedAccessException)
             {
+                // One bad entry never fails the whole list.
                 log.Warn($"list: skipping {id}: {e.Message}");
             }
         }

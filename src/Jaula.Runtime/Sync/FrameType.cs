@@ -45,6 +45,12 @@ public enum FrameType : uint
     /// <summary>Parent to init: a detached idmapped mount tree (payload: the mount's index, u32) as an SCM_RIGHTS fd.</summary>
     MountTree = 10,
 
+    /// <summary>
+    /// Parent to init, once create has recorded it in state.json: the container is handed over and outlives create.
+    /// Until then the init exits at end-of-file (create died).
+    /// </summary>
+    HandOver = 11,
+
     /// <summary>Init to parent: the number (u32) of its seccomp listener fd, for the parent to copy and pass to the agent.</summary>
     SeccompListener = 7,
 }

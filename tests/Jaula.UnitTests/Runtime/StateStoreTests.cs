@@ -62,5 +62,79 @@ public sealed class StateStoreTests : IDisposable
         lifecycle.Invoking(l => l.Start("nope")).Should().Throw<ContainerNotFoundException>();
     }
 
+    [Fact]
+    public void A_staging_directory_whose_creator_is_gone_is_swept_and_a_live_one_is_kept()
+    {
+        var store = new StateStore(_root);
+        string dead = Path.Combine(_root, $"~c1~{DeadPid()}");
+        string live = Path.Combine(_root, $"~c2~{Environment.ProcessId}");
+        Directory.CreateDirectory(dead);
+        Directory.CreateDirectory(live);
+
+        store.ListIds().Should().BeEmpty();
+
+        Directory.Exists(dead).Should().BeFalse();
+        Directory.Exists(live).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("{\"id\":")]
+    [InlineData("")]
+    public void A_damaged_state_json_is_corrupt_and_names_delete_force(string content)
+    {
+        var store = new StateStore(_root);
+        store.Reserve(Creating("c1")).Dispose();
+        File.WriteAllText(Path.Combine(_root, "c1", "state.json"), content);
+
+        store.Invoking(s => s.TryLoad("c1")).Should().Throw<JaulaException>().WithMessage("*corrupt*`delete --force c1` removes it*");
+    }
+
+    [Fact]
+    public void A_directory_in_place_of_state_json_is_corrupt_and_list_skips_only_it()
+    {
+        var store = new StateStore(_root);
+        store.Reserve(Creating("c1")).Dispose();
+        store.Reserve(Creating("c2")).Dispose();
+        string state = Path.Combine(_root, "c1", "state.json");
+        File.Delete(state);
+        Directory.CreateDirectory(state);
+
+        store.Invoking(s => s.TryLoad("c1")).Should().Throw<JaulaException>().WithMessage("*corrupt*");
+        new ContainerLifecycle(store, NullRuntimeLog.Instance).List().Select(c => c.Id).Should().Equal("c2");
+    }
+
+    [Fact]
+    public void Delete_force_removes_a_container_with_damaged_state_whose_recorded_init_is_gone()
+    {
+        var store = new StateStore(_root);
+        store.Reserve(Creating("c1")).Dispose();
+        store.SaveMade("c1", new MadeRecord { Pid = DeadPid(), PidStartTime = 1 });
+        File.WriteAllText(Path.Combine(_root, "c1", "state.json"), "garbage");
+        var lifecycle = new ContainerLifecycle(store, NullRuntimeLog.Instance);
+
+        lifecycle.Invoking(l => l.Delete("c1", force: false)).Should().Throw<JaulaException>().WithMessage("*corrupt*");
+        lifecycle.Delete("c1", force: true);
+
+        store.Exists("c1").Should().BeFalse();
+    }
+
+    [Fact]
+    public void An_unreadable_made_record_is_no_record()
+    {
+        var store = new StateStore(_root);
+        store.Reserve(Creating("c1")).Dispose();
+        File.WriteAllText(Path.Combine(_root, "c1", "made.json"), "{\"pid\":");
+
+        store.TryLoadMade("c1").Should().BeNull();
+    }
+
+    private static int DeadPid()
+    {
+        using var p = System.Diagnostics.Process.Start("/bin/true")!;
+        p.WaitForExit();
+        return p.Id;
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }
