@@ -19,7 +19,7 @@ public enum FrameType : uint
     /// Either way: a piece of a message larger than one frame (<see cref="SyncChannel.MaxPayload"/>); the pieces follow
     /// each other and the message's own type comes with its last piece.
     /// </summary>
-    Continued = 11,
+    Continued = 12,
 
     /// <summary>Init to parent: UTF-8 text of something skipped; the parent logs it and keeps waiting.</summary>
     Warning = 5,
