@@ -60,23 +60,33 @@ public static class ExecFifo
     /// <summary>
     /// The init's side: blocks until `start` opens the fifo, runs <paramref name="beforeRelease"/> (the
     /// startContainer hooks), then writes "0", or "1" and the failure, which `start` reports. False on failure.
+    /// (A container's process is released by the final phase in C, which writes the byte itself.)
     /// </summary>
     public static bool WaitForStart(int fifoFd, Func<string?>? beforeRelease = null)
     {
-        // Reopening through /proc/self/fd needs no path into the state dir, which the init cannot see after pivot_root.
-        string reopen = $"/proc/self/fd/{fifoFd}";
-        using var fifo = Sys.Open(reopen, OpenFlags.WriteOnly | OpenFlags.CloExec);
+        using var fifo = OpenForStart(fifoFd);
         string? failure = beforeRelease?.Invoke();
         if (failure is null)
         {
             Sys.WriteAll(fifo, "0"u8);
             return true;
         }
+        Refuse(fifo, failure);
+        return false;
+    }
+
+    /// <summary>The init's side: blocks until `start` opens the fifo for reading; returns it open for writing.</summary>
+    public static SafeFd OpenForStart(int fifoFd) =>
+        // Reopening through /proc/self/fd needs no path into the state dir, which the init cannot see after pivot_root.
+        Sys.Open($"/proc/self/fd/{fifoFd}", OpenFlags.WriteOnly | OpenFlags.CloExec);
+
+    /// <summary>Tells `start` why the process will not run: "1" and the failure.</summary>
+    public static void Refuse(SafeFd fifo, string failure)
+    {
         // One write below PIPE_BUF is atomic: `start` finds the whole message once it has read the first byte.
         if (failure.Length > MaxFailureLength)
             failure = failure[..MaxFailureLength] + "...";
         Sys.WriteAll(fifo, System.Text.Encoding.UTF8.GetBytes("1" + failure));
-        return false;
     }
 
     private const int MaxFailureLength = 1000;

@@ -20,9 +20,10 @@ public static class InitProgram
     public static int Run(int syncFd)
     {
         var channel = new SyncChannel(SafeFd.Own(syncFd));
-        ExecTarget target;
+        ExecTarget? target;
         InitPlan plan;
         InitSeccomp seccomp;
+        FinalPhasePlan? final = null;
         try
         {
             plan = ReceivePlan(channel, out SafeFd? mountNamespace);
@@ -30,10 +31,15 @@ public static class InitProgram
                 return ExecProgram.Run(channel, plan, mountNamespace);
             mountNamespace?.Dispose();
             var mountTrees = MountTreeReceiver.Receive(channel, plan.Spec);
-            seccomp = new InitSeccomp(plan.Seccomp, plan.Spec.Process?.NoNewPrivileges == true);
-            target = Prepare(plan, channel, seccomp, mountTrees);
+            seccomp = new InitSeccomp(plan.Seccomp);
+            target = Prepare(plan, channel, mountTrees);
+            if (target is not null)
+            {
+                final = InitFinalPhase.Plan(plan, target, seccomp, syncFd + 1, reportFd: -1, Personality.Check(plan.Spec.Linux?.Personality));
+                final.Encode(); // a plan that cannot be encoded fails create, not start
+            }
             seccomp.BeforeReady(channel);
-            foreach (string warning in target.Warnings)
+            foreach (string warning in target?.Warnings ?? [])
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
             channel.Send(FrameType.Ready);
         }
@@ -46,12 +52,24 @@ public static class InitProgram
 
         try
         {
-            if (!ExecFifo.WaitForStart(syncFd + 1, () => InitHooks.BeforeStart(plan)))
+            if (final is null)
+            {
+                // Created without a process (config.md allows it): `start` refuses it first; never run anything.
+                ExecFifo.WaitForStart(syncFd + 1, () => "process: missing from config.json, nothing to run");
                 return 1;
-            // Only the preserved fds (3 .. 3+N-1) and stdio pass to the process.
-            Sys.CloseRange((uint)(3 + plan.PreserveFds), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
-            Personality.Apply(plan.Spec.Linux?.Personality);
-            seccomp.Exec(target);
+            }
+            if (plan.Spec.Hooks?.StartContainer is { Count: > 0 })
+            {
+                // The hooks run once `start` opened the fifo; the final phase then writes the byte on that fd.
+                var fifo = ExecFifo.OpenForStart(syncFd + 1);
+                if (InitHooks.BeforeStart(plan) is { } failure)
+                {
+                    ExecFifo.Refuse(fifo, failure);
+                    return 1;
+                }
+                final = final with { FifoFd = fifo.Value, FifoOpen = true };
+            }
+            InitFinalPhase.Run(final);
             return 127;
         }
         catch (Exception e)
@@ -72,7 +90,8 @@ public static class InitProgram
         return plan.Spec is null ? throw new InvalidDataException("the plan has no spec") : plan;
     }
 
-    private static ExecTarget Prepare(InitPlan plan, SyncChannel channel, InitSeccomp seccomp, Dictionary<int, SafeFd> mountTrees)
+    /// <summary>The rootfs and the process's settings; null when the config has no process.</summary>
+    private static ExecTarget? Prepare(InitPlan plan, SyncChannel channel, Dictionary<int, SafeFd> mountTrees)
     {
         Sys.Umask(0); // device nodes and directories get exactly the modes asked for; the process umask comes last
         var cgroups = OwnCgroup.Parse(plan.HostCgroups);
@@ -84,8 +103,11 @@ public static class InitProgram
             AttachTerminal(plan, channel);
         ProcessSetup.ApplyKernelSettings(plan.Spec);
         rootfs.Finish();
-        ProcessAttributes.Apply(plan.Spec);
-        return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId, seccomp.BeforeUserSwitch);
+        if (plan.Spec.Process is not null)
+            ProcessAttributes.Apply(plan.Spec);
+        if (plan.Spec.Process is null)
+            return null;
+        return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
     }
 
     /// <summary>After pivot_root (the pty comes from the container's devpts), before the root may turn read-only.</summary>
