@@ -11,12 +11,15 @@ namespace Jaula.IntegrationTests.Tests;
 /// </summary>
 public sealed class FinalPhaseTests(StateRoot stateRoot) : ContainerTest(stateRoot)
 {
-    /// <summary>What busybox `sh -c 'echo ok > file'` calls (strace -f -c), and exit.</summary>
+    /// <summary>
+    /// What busybox `sh -c 'echo ok > file'` calls in the container (strace -f of `jaula run`, as uid 0 and 1000:
+    /// as pid 1 it asks getcwd, as a user it checks and drops set-id privileges), and exit.
+    /// </summary>
     private static readonly string[] ProcessNeeds =
     [
         "write", "close", "mprotect", "brk", "rt_sigaction", "dup2", "getpid", "execve", "uname", "fcntl", "readlink",
         "getuid", "getppid", "prctl", "arch_prctl", "set_tid_address", "openat", "newfstatat", "set_robust_list",
-        "prlimit64", "getrandom", "rseq", "exit_group", "exit",
+        "prlimit64", "getrandom", "rseq", "exit_group", "exit", "getcwd", "getgid", "getegid", "geteuid", "setgid", "setuid",
     ];
 
     /// <summary>The credential switch the final phase makes after the filter when noNewPrivileges is false.</summary>

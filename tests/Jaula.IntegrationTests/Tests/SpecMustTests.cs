@@ -26,7 +26,7 @@ public sealed class SpecMustTests(StateRoot stateRoot) : ContainerTest(stateRoot
     [Fact]
     public void An_unbindable_root_propagation_makes_the_root_unbindable()
     {
-        var result = RunScript("grep ' / / ' /proc/self/mountinfo", b => b.Linux["rootfsPropagation"] = "unbindable");
+        var result = RunScript("awk '$5 == \"/\"' /proc/self/mountinfo", b => b.Linux["rootfsPropagation"] = "unbindable");
 
         result.ShouldSucceed();
         result.Stdout.Should().Contain("unbindable");
