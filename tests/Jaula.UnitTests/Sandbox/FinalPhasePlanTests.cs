@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using FluentAssertions;
+using Xunit;
 using Jaula.Sandbox;
 using Jaula.Sandbox.Capabilities;
 using Jaula.Sandbox.Process;

@@ -14,15 +14,18 @@ int main(int argc, char **argv)
     fseek(f, 0, SEEK_END);
     long size = ftell(f);
     fseek(f, 0, SEEK_SET);
-    uint8_t *plan = aligned_alloc(8, (size_t)size + 8);
+    uint8_t *plan = aligned_alloc(8, ((size_t)size + 15) / 8 * 8); /* 8-aligned, as a pinned byte[] is */
     if (!plan || fread(plan, 1, (size_t)size, f) != (size_t)size)
         return 2;
+    fclose(f);
     const char *scratch[64];
     struct jaula_final_plan p;
     int rc = jaula_final_decode(plan, (uint32_t)size, scratch, 64, &p);
     printf("rc=%d\n", rc);
-    if (rc < 0)
+    if (rc < 0) {
+        free(plan);
         return 0;
+    }
     printf("flags=%u uid=%u gid=%u fifo=%d report=%d keep=%u personality=%u seccomp=%u\n", p.flags, p.uid, p.gid,
            p.fifo_fd, p.report_fd, p.keep_fds_from, p.personality, p.seccomp_flags);
     printf("caps=%llx,%llx,%llx,%llx\n", (unsigned long long)p.effective, (unsigned long long)p.permitted,
@@ -35,5 +38,6 @@ int main(int argc, char **argv)
         printf("argv=%s\n", p.argv[i]);
     for (uint32_t i = 0; p.envp[i]; i++)
         printf("env=%s\n", p.envp[i]);
+    free(plan);
     return 0;
 }
