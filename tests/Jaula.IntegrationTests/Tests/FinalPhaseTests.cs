@@ -65,10 +65,17 @@ public sealed class FinalPhaseTests(StateRoot stateRoot) : ContainerTest(stateRo
         result.Stdout.Should().Be("ok\n");
     }
 
-    [Fact]
-    public void Kill_process_as_the_default_action_runs_an_allowed_process()
+    [Theory]
+    [InlineData(true, 0)]
+    [InlineData(false, 1000)]
+    public void Kill_process_as_the_default_action_runs_an_allowed_process(bool noNewPrivileges, int uid)
     {
-        var result = Jaula.Run(NewId(), NewBundle(b => Strict(b, "SCMP_ACT_KILL_PROCESS"), "sh", "-c", "echo ok"));
+        var result = Jaula.Run(NewId(), NewBundle(b =>
+        {
+            b.Process["noNewPrivileges"] = noNewPrivileges;
+            b.Process["user"] = new JsonObject { ["uid"] = uid, ["gid"] = uid };
+            Strict(b, "SCMP_ACT_KILL_PROCESS");
+        }, "sh", "-c", "echo ok"));
 
         result.ShouldSucceed();
         result.Stdout.Should().Be("ok\n");
