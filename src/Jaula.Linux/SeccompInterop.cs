@@ -26,7 +26,7 @@ public sealed class SeccompCompileException(string what, int index, int errno)
 
 /// <summary>
 /// The seccomp half of the C stage library (native/seccomp_filter.h): libseccomp, linked statically, compiles a filter
-/// to BPF; installing is one seccomp(2) call, optionally fused with execve so no managed code runs in between.
+/// to BPF; installing is one seccomp(2) call (a notifying filter's; the others are loaded by native/final_phase.c).
 /// Only the AOT binary links it; under the JIT these throw DllNotFoundException.
 /// </summary>
 public static unsafe partial class SeccompInterop
@@ -81,9 +81,6 @@ public static unsafe partial class SeccompInterop
 
     [LibraryImport("libjaulastage", EntryPoint = "jaula_seccomp_install")]
     private static partial int NativeInstall(byte* bpf, uint length, uint flags);
-
-    [LibraryImport("libjaulastage", EntryPoint = "jaula_seccomp_install_and_exec")]
-    private static partial int NativeInstallAndExec(byte* bpf, uint length, uint flags, byte* path, byte** argv, byte** envp, int* stage);
 
     /// <summary>Compiles the filter to classic BPF (struct sock_filter[]), as libseccomp's seccomp_export_bpf writes it.</summary>
     public static byte[] Compile(SeccompFilterDescription filter)
@@ -154,26 +151,6 @@ public static unsafe partial class SeccompInterop
             if (rc < 0)
                 throw new ErrnoException("seccomp", "SECCOMP_SET_MODE_FILTER", -rc);
             return (flags & FlagNewListener) != 0 ? SafeFd.Own(rc) : null;
-        }
-    }
-
-    /// <summary>
-    /// Installs the filter and execs in one native call, so no managed code runs under the filter. Returns only by
-    /// throwing: an ErrnoException from "seccomp" or from "execve".
-    /// </summary>
-    public static void InstallAndExec(ReadOnlySpan<byte> bpf, uint flags, string path, IReadOnlyList<string> argv, IReadOnlyList<string> envp)
-    {
-        using var strings = new NativeStringArrays();
-        byte* file = strings.Add(path);
-        byte** args = strings.AddArray(argv);
-        byte** env = strings.AddArray(envp);
-        int stage;
-        fixed (byte* p = bpf)
-        {
-            int rc = NativeInstallAndExec(p, (uint)bpf.Length, flags, file, args, env, &stage);
-            throw stage == 1
-                ? new ErrnoException("seccomp", "SECCOMP_SET_MODE_FILTER", -rc)
-                : new ErrnoException("execve", path, -rc);
         }
     }
 }

@@ -25,4 +25,6 @@ public sealed class ContainerRecord
     [JsonPropertyName("cgroup")] public Jaula.Cgroups.CgroupRecord? Cgroup { get; set; }
     /// <summary>config.json's hooks as they were at create: start and delete run poststart and poststop from here.</summary>
     [JsonPropertyName("hooks")] public Oci.HooksSpec? Hooks { get; init; }
+    /// <summary>config.json had no process (allowed at create, config.md): `start` is refused, naming the field.</summary>
+    [JsonPropertyName("noProcess")] public bool NoProcess { get; init; }
 }

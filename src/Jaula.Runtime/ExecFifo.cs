@@ -60,23 +60,35 @@ public static class ExecFifo
     /// <summary>
     /// The init's side: blocks until `start` opens the fifo, runs <paramref name="beforeRelease"/> (the
     /// startContainer hooks), then writes "0", or "1" and the failure, which `start` reports. False on failure.
+    /// (A container's process is released by the final phase in C, which writes the byte itself.)
     /// </summary>
     public static bool WaitForStart(SafeFd fdDirectory, int fifoFd, Func<string?>? beforeRelease = null)
     {
-        // Reopening through /proc/self/fd needs no path into the state dir, which the init cannot see after pivot_root.
-        using var fifo = Sys.OpenAt(fdDirectory, fifoFd.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            OpenFlags.WriteOnly | OpenFlags.CloExec);
+        using var fifo = OpenForStart(fdDirectory, fifoFd);
         string? failure = beforeRelease?.Invoke();
         if (failure is null)
         {
             Sys.WriteAll(fifo, "0"u8);
             return true;
         }
+        Refuse(fifo, failure);
+        return false;
+    }
+
+    /// <summary>The init's side: blocks until `start` opens the fifo for reading; returns it open for writing.</summary>
+    /// <param name="fdDirectory">The init's /proc/self/fd, from <see cref="OpenFdDirectory"/>.</param>
+    public static SafeFd OpenForStart(SafeFd fdDirectory, int fifoFd) =>
+        // Reopening through /proc/self/fd needs no path into the state dir, which the init cannot see after pivot_root.
+        Sys.OpenAt(fdDirectory, fifoFd.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            OpenFlags.WriteOnly | OpenFlags.CloExec);
+
+    /// <summary>Tells `start` why the process will not run: "1" and the failure.</summary>
+    public static void Refuse(SafeFd fifo, string failure)
+    {
         // One write below PIPE_BUF is atomic: `start` finds the whole message once it has read the first byte.
         if (failure.Length > MaxFailureLength)
             failure = failure[..MaxFailureLength] + "...";
         Sys.WriteAll(fifo, System.Text.Encoding.UTF8.GetBytes("1" + failure));
-        return false;
     }
 
     private const int MaxFailureLength = 1000;

@@ -123,17 +123,3 @@ int jaula_seccomp_install(const uint8_t *bpf, uint32_t len, uint32_t flags)
     long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
     return rc < 0 ? -errno : (int)rc;
 }
-
-int jaula_seccomp_install_and_exec(const uint8_t *bpf, uint32_t len, uint32_t flags, const char *path,
-                                   const char *const *argv, const char *const *envp, int32_t *stage)
-{
-    if (!stage || !path || !argv || !envp)
-        return -EINVAL;
-    *stage = 1;
-    int rc = jaula_seccomp_install(bpf, len, flags);
-    if (rc < 0)
-        return rc;
-    *stage = 2;
-    execve(path, (char *const *)argv, (char *const *)envp);
-    return -errno;
-}

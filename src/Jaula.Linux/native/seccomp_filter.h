@@ -1,6 +1,6 @@
 /*
  * seccomp for jaula: build a filter with libseccomp (linked statically), export its BPF, and install a BPF program
- * right before execve. The C# side (SeccompInterop.cs) mirrors these structs; change both together.
+ * (a notifying one, before the init reports ready; every other filter is loaded by final_phase.c). The C# side (SeccompInterop.cs) mirrors these structs; change both together.
  *
  * Compiling happens in the parent (`jaula create`); the init only installs the bytes it was handed, so no libseccomp
  * code and no allocation runs between the install and the container's execve.
@@ -55,9 +55,5 @@ int jaula_seccomp_syscall_known(const char *name);
  * else 0; -errno on failure.
  */
 int jaula_seccomp_install(const uint8_t *bpf, uint32_t len, uint32_t flags);
-
-/* Installs the filter, then execve(path, argv, envp). Returns only on failure: -errno, *stage 1 install, 2 execve. */
-int jaula_seccomp_install_and_exec(const uint8_t *bpf, uint32_t len, uint32_t flags, const char *path,
-                                   const char *const *argv, const char *const *envp, int32_t *stage);
 
 #endif

@@ -1,6 +1,6 @@
 namespace Jaula.Oci;
 
-/// <summary>process: required to create a container; args, cwd, env and user (config.md "Process", "User").</summary>
+/// <summary>process, when present: args, cwd, env and user (config.md "Process", "User").</summary>
 internal static class ProcessRules
 {
     private const uint MaxUmask = 0x1FF; // 0777
@@ -8,11 +8,9 @@ internal static class ProcessRules
     public static void Check(Spec spec, Problems problems)
     {
         var process = spec.Process;
+        // config.md: process is REQUIRED only when start is called; `start` refuses a container created without one.
         if (process is null)
-        {
-            problems.Add("process", "is required to create a container: it says what to run, e.g. {\"args\": [\"sh\"], \"cwd\": \"/\", \"user\": {\"uid\": 0, \"gid\": 0}}");
             return;
-        }
         CheckProcess(process, problems);
     }
 

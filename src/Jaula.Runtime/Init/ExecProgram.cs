@@ -11,7 +11,7 @@ namespace Jaula.Runtime.Init;
 /// attributes it shares with the runtime's other threads (unshare CLONE_FS) and joins it alone — as Go programs do —
 /// so / becomes the container's root for the thread that later calls execve, and execve takes the whole process
 /// along. Then the process: a terminal if asked, the same steps as the init's (rlimits, capabilities, user, cwd,
-/// no_new_privs), and execve. The sync socket is close-on-exec, so the parent reads end-of-file once the exec
+/// no_new_privs, decided here and applied by the final phase in C), and execve. The sync socket is close-on-exec, so the parent reads end-of-file once the exec
 /// succeeded, or an ERROR frame if it did not. Capabilities and no_new_privs are per thread: they too are set on
 /// this thread, the one that execs.
 /// </summary>
@@ -19,8 +19,8 @@ public static class ExecProgram
 {
     public static int Run(SyncChannel channel, InitPlan plan, SafeFd? mountNamespace)
     {
-        ExecTarget target;
-        var seccomp = new InitSeccomp(plan.Seccomp, plan.Spec.Process?.NoNewPrivileges == true);
+        FinalPhasePlan final;
+        var seccomp = new InitSeccomp(plan.Seccomp);
         try
         {
             Sys.SetCloexec(channel.Socket.Value, true);
@@ -30,11 +30,13 @@ public static class ExecProgram
             if (plan.Spec.Process?.Terminal == true)
                 SendPty(channel, plan);
             InitProgram.StopDyingWithParent(); // the exec'd process outlives `exec`, as under runc
-            target = ProcessSetup.Prepare(plan.Spec, sessionKeyring: null, seccomp.BeforeUserSwitch);
+            var target = ProcessSetup.Prepare(plan.Spec, sessionKeyring: null);
+            // The parent listens until end of file (the sync socket is close-on-exec): the final phase reports there.
+            final = InitFinalPhase.Plan(plan, target, seccomp, fifoFd: -1, reportFd: channel.Socket.Value, personality: null);
+            final.Encode();
             seccomp.BeforeReady(channel);
             foreach (string warning in target.Warnings)
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
-            Sys.CloseRange((uint)(3 + plan.PreserveFds), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
         }
         catch (Exception e)
         {
@@ -43,7 +45,7 @@ public static class ExecProgram
         }
         try
         {
-            seccomp.Exec(target);
+            InitFinalPhase.Run(final);
             return 127;
         }
         catch (Exception e)

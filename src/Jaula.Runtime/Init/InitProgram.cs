@@ -20,10 +20,11 @@ public static class InitProgram
     public static int Run(int syncFd)
     {
         var channel = new SyncChannel(SafeFd.Own(syncFd));
-        ExecTarget target;
+        ExecTarget? target;
         InitPlan plan;
         InitSeccomp seccomp;
         SafeFd fdDirectory;
+        FinalPhasePlan? final = null;
         try
         {
             plan = ReceivePlan(channel, out SafeFd? mountNamespace);
@@ -32,10 +33,16 @@ public static class InitProgram
             mountNamespace?.Dispose();
             fdDirectory = ExecFifo.OpenFdDirectory();
             var mountTrees = MountTreeReceiver.Receive(channel, plan.Spec);
-            seccomp = new InitSeccomp(plan.Seccomp, plan.Spec.Process?.NoNewPrivileges == true);
-            target = Prepare(plan, channel, seccomp, mountTrees);
+            seccomp = new InitSeccomp(plan.Seccomp);
+            target = Prepare(plan, channel, mountTrees);
+            if (target is not null)
+            {
+                final = InitFinalPhase.Plan(plan, target, seccomp, syncFd + 1, reportFd: -1, Personality.Check(plan.Spec.Linux?.Personality))
+                    with { FdDirectory = fdDirectory.Value };
+                final.Encode(); // a plan that cannot be encoded fails create, not start
+            }
             seccomp.BeforeReady(channel);
-            foreach (string warning in target.Warnings)
+            foreach (string warning in target?.Warnings ?? [])
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
             channel.Send(FrameType.Ready);
             if (!AwaitHandOver(channel))
@@ -50,15 +57,24 @@ public static class InitProgram
 
         try
         {
-            bool started;
-            using (fdDirectory)
-                started = ExecFifo.WaitForStart(fdDirectory, syncFd + 1, () => InitHooks.BeforeStart(plan));
-            if (!started)
+            if (final is null)
+            {
+                // Created without a process (config.md allows it): `start` refuses it first; never run anything.
+                ExecFifo.WaitForStart(fdDirectory, syncFd + 1, () => "process: missing from config.json, nothing to run");
                 return 1;
-            // Only the preserved fds (3 .. 3+N-1) and stdio pass to the process.
-            Sys.CloseRange((uint)(3 + plan.PreserveFds), uint.MaxValue, Sys.CLOSE_RANGE_CLOEXEC);
-            Personality.Apply(plan.Spec.Linux?.Personality);
-            seccomp.Exec(target);
+            }
+            if (plan.Spec.Hooks?.StartContainer is { Count: > 0 })
+            {
+                // The hooks run once `start` opened the fifo; the final phase then writes the byte on that fd.
+                var fifo = ExecFifo.OpenForStart(fdDirectory, syncFd + 1);
+                if (InitHooks.BeforeStart(plan) is { } failure)
+                {
+                    ExecFifo.Refuse(fifo, failure);
+                    return 1;
+                }
+                final = final with { FifoFd = fifo.Value, FifoOpen = true };
+            }
+            InitFinalPhase.Run(final);
             return 127;
         }
         catch (Exception e)
@@ -100,7 +116,8 @@ public static class InitProgram
         return plan.Spec is null ? throw new InvalidDataException("the plan has no spec") : plan;
     }
 
-    private static ExecTarget Prepare(InitPlan plan, SyncChannel channel, InitSeccomp seccomp, Dictionary<int, SafeFd> mountTrees)
+    /// <summary>The rootfs and the process's settings; null when the config has no process.</summary>
+    private static ExecTarget? Prepare(InitPlan plan, SyncChannel channel, Dictionary<int, SafeFd> mountTrees)
     {
         Sys.Umask(0); // device nodes and directories get exactly the modes asked for; the process umask comes last
         var cgroups = OwnCgroup.Parse(plan.HostCgroups);
@@ -112,9 +129,11 @@ public static class InitProgram
             AttachTerminal(plan, channel);
         ProcessSetup.ApplyKernelSettings(plan.Spec);
         rootfs.Finish();
-        ProcessAttributes.Apply(plan.Spec);
         StopDyingWithParent();
-        return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId, seccomp.BeforeUserSwitch);
+        if (plan.Spec.Process is null)
+            return null;
+        ProcessAttributes.Apply(plan.Spec);
+        return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
     }
 
     /// <summary>After pivot_root (the pty comes from the container's devpts), before the root may turn read-only.</summary>

@@ -402,6 +402,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             Created = Timestamps.Rfc3339Now(),
             Annotations = spec.Annotations,
             Hooks = spec.Hooks,
+            NoProcess = spec.Process is null,
         };
     }
 

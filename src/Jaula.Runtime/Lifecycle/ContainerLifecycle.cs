@@ -57,6 +57,8 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
                 _ => "cannot start a container that has stopped",
             });
         }
+        if (container.Record.NoProcess)
+            throw JaulaException.ForField("process", "missing from config.json: the container has nothing to run (config.md: process is required when start is called); delete it and create it with a process");
         ExecFifo.Release(container.Directory, pidfd);
         return container.Record;
     }
@@ -104,10 +106,21 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
         }
     }
 
+    /// <summary>With <paramref name="force"/>, an id that does not exist is not an error, as with runc: engines call
+    /// `delete --force` during cleanup whether or not the container is still there.</summary>
     public void Delete(string id, bool force)
     {
         store.SweepStaging(); // a create killed before its directory got the id leaves only a staging dir
-        using var _ = store.Lock(id);
+        ContainerLock containerLock;
+        try
+        {
+            containerLock = store.Lock(id);
+        }
+        catch (ContainerNotFoundException) when (force)
+        {
+            return;
+        }
+        using var _ = containerLock;
         Container? container;
         try
         {

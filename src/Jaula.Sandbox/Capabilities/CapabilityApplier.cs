@@ -47,6 +47,25 @@ public static class CapabilityApplier
     }
 
     /// <summary>
+    /// The kernel's rules the final phase in C would otherwise meet only as EPERM after `start`: effective must be
+    /// within permitted (refused now, naming the field), and an ambient capability must be permitted and inheritable
+    /// (skipped with a warning, as runc does: its own default spec asks for such ones). Returns the sets to apply.
+    /// </summary>
+    public static CapabilitySet CheckForFinalPhase(CapabilitySet set, ICollection<string> warnings)
+    {
+        if ((set.Effective & ~set.Permitted) is var notPermitted and not 0)
+            throw new ContainerSetupException("process.capabilities.effective",
+                $"{CapabilitySet.Describe(notPermitted)} must also be in process.capabilities.permitted");
+        ulong refused = set.Ambient & ~(set.Permitted & set.Inheritable);
+        for (int cap = 0; cap < 64; cap++)
+        {
+            if ((refused & Bit(cap)) != 0)
+                warnings.Add($"process.capabilities.ambient: {CapabilityNames.Name(cap)} can only be ambient if it is also permitted and inheritable; skipped");
+        }
+        return set with { Ambient = set.Ambient & ~refused };
+    }
+
+    /// <summary>
     /// Sets effective, permitted and inheritable (capset), then makes the ambient set exactly
     /// <see cref="CapabilitySet.Ambient"/>. Runs after the user switch; a refusal names the capabilities at fault.
     /// With <paramref name="warnings"/>, an ambient capability the kernel refuses (it must also be permitted and

@@ -8,16 +8,17 @@ namespace Jaula.Sandbox.Process;
 
 /// <summary>
 /// The init's process work after pivot_root, in the order the kernel's rules force: everything that needs privilege
-/// first (<see cref="ApplyKernelSettings"/>, then the keyring, oom_score_adj, rlimits, the bounding set), then the user switch with capabilities kept,
-/// then the final capability sets, the working directory and no_new_privs.
+/// first (<see cref="ApplyKernelSettings"/>, then the keyring, oom_score_adj, rlimits, the bounding set, the working
+/// directory, the PATH search). The user switch, the other capability sets and no_new_privs are only decided here:
+/// the final phase in C applies them next to the seccomp filter (native/final_phase.h), so no managed code ever runs
+/// under the filter.
 /// </summary>
 public static class ProcessSetup
 {
     private const uint DefaultUmask = 0x12; // 0022
 
     /// <param name="sessionKeyring">The name of a new session keyring to join (runc's "_ses.&lt;id&gt;"), or null to keep the caller's.</param>
-    /// <param name="beforeUserSwitch">Runs right before the user switch, while the init still has every capability (seccomp without no_new_privs).</param>
-    public static ExecTarget Prepare(Spec spec, string? sessionKeyring, Action? beforeUserSwitch = null)
+    public static ExecTarget Prepare(Spec spec, string? sessionKeyring)
     {
         var process = spec.Process ?? throw new ContainerSetupException("process", "missing: nothing to run");
         var warnings = new List<string>();
@@ -30,19 +31,26 @@ public static class ProcessSetup
         var caps = ParseCapabilities(process.Capabilities);
         CapabilityApplier.RequireWithinHostBounding(caps);
         CapabilityApplier.ApplyBounding(caps);
-        beforeUserSwitch?.Invoke();
-        SwitchUser(process.User);
-        CapabilityApplier.Apply(caps, warnings);
+        caps = CapabilityApplier.CheckForFinalPhase(caps, warnings);
 
         string cwd = process.Cwd ?? "/";
         Step("process.cwd", () => Sys.Chdir(cwd));
         WorkingDirectory.RequireInsideRoot(cwd);
         string path = ExecutableResolver.Resolve(process.Args![0], process.Env, cwd);
         Sys.Umask(process.User?.Umask ?? DefaultUmask);
-        if (process.NoNewPrivileges == true)
-            Step("process.noNewPrivileges", Sys.SetNoNewPrivileges);
         Lsm.SecurityLabels.ApplyForExec(process);
-        return new ExecTarget(path, process.Args, WithHome(process.Env ?? [], process.User?.Uid ?? 0), warnings);
+        var groups = process.User?.AdditionalGids ?? [];
+        return new ExecTarget(path, process.Args, WithHome(process.Env ?? [], process.User?.Uid ?? 0), warnings)
+        {
+            Uid = process.User?.Uid ?? 0,
+            Gid = process.User?.Gid ?? 0,
+            Groups = groups,
+            // A rootless map of one id denies setgroups for good (user_namespaces(7)); with no groups asked for,
+            // there is nothing to set, as runc does.
+            SetGroups = groups.Count > 0 || !SetgroupsDenied(),
+            Capabilities = caps,
+            NoNewPrivileges = process.NoNewPrivileges == true,
+        };
     }
 
     private static CapabilitySet ParseCapabilities(CapabilitiesSpec? c)
@@ -124,24 +132,6 @@ public static class ProcessSetup
                 throw new ContainerSetupException(field, $"unknown rlimit type \"{r.Type}\"");
             RlimitApplier.Apply(resource, r.Soft, r.Hard, field);
         }
-    }
-
-    /// <summary>Groups first (setgroups needs CAP_SETGID), then gid, then uid; keepcaps carries the permitted set across.</summary>
-    private static void SwitchUser(UserSpec? user)
-    {
-        uint uid = user?.Uid ?? 0, gid = user?.Gid ?? 0;
-        Step("process.user", () =>
-        {
-            Sys.SetKeepCaps(true);
-            var groups = user?.AdditionalGids ?? [];
-            // A rootless map of one id denies setgroups for good (user_namespaces(7)); with no groups asked for,
-            // there is nothing to set, as runc does.
-            if (groups.Count > 0 || !SetgroupsDenied())
-                Sys.SetGroups(groups);
-            Sys.SetResGid(gid, gid, gid);
-            Sys.SetResUid(uid, uid, uid);
-            Sys.SetKeepCaps(false);
-        });
     }
 
     private static bool SetgroupsDenied() =>

@@ -37,8 +37,8 @@ public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool 
             else
                 RootPivot.Pivot(rootfs);
         });
-        if (IsShared(spec.Linux?.RootfsPropagation))
-            Step(null, () => MountApplier.ApplyPropagation("/", PropagationOf(spec.Linux!.RootfsPropagation)));
+        if (IsSharedOrUnbindable(spec.Linux?.RootfsPropagation))
+            Step(null, () => MountApplier.ApplyPropagation("/", PropagationOf(spec.Linux!.RootfsPropagation)), "linux.rootfsPropagation");
     }
 
     public void Finish()
@@ -51,11 +51,15 @@ public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool 
 
     /// <summary>
     /// Container mounts must not reach the host: "/" becomes rslave (or linux.rootfsPropagation), the parent of the
-    /// rootfs private (pivot_root refuses a shared parent), and the rootfs a mount point of its own.
+    /// rootfs private (pivot_root refuses a shared parent), and the rootfs a mount point of its own. An unbindable
+    /// "/" could not be bound (EINVAL, where runc 1.1.5 fails): it starts rslave and the new root turns unbindable
+    /// after pivot_root, in <see cref="Build"/>.
     /// </summary>
     private void PrepareRoot(IReadOnlyList<MountInfo> hostMounts)
     {
         var propagation = PropagationOf(spec.Linux?.RootfsPropagation);
+        if ((propagation & MountFlags.Unbindable) != 0)
+            propagation = MountFlags.Slave | MountFlags.Rec;
         Step(null, () => Sys.Mount(null, "/", null, propagation | MountFlags.Rec, null), "linux.rootfsPropagation");
         // Always, as runc does: a non-recursive rootfsPropagation can leave the parent shared.
         if (MountInfo.Containing(hostMounts, rootfs) is { } parent)
@@ -87,7 +91,8 @@ public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool 
         _ => MountFlags.Slave,
     } | (rootfsPropagation?.StartsWith('r') == true || rootfsPropagation is null ? MountFlags.Rec : 0);
 
-    private static bool IsShared(string? rootfsPropagation) => rootfsPropagation is "shared" or "rshared";
+    private static bool IsSharedOrUnbindable(string? rootfsPropagation) =>
+        rootfsPropagation is "shared" or "rshared" or "unbindable" or "runbindable";
 
     private static void Step(string? context, Action action, string? field = null)
     {

@@ -3,8 +3,8 @@ namespace Jaula.Oci.Tests.Validation;
 public class ProcessRuleTests
 {
     [Fact]
-    public void Process_is_required() =>
-        Specs.ProblemsAfter(s => s.Process = null).ShouldReport("process", "is required to create a container");
+    public void Process_may_be_absent_at_create() =>
+        Specs.ProblemsAfter(s => s.Process = null).Should().BeEmpty();
 
     [Fact]
     public void Args_must_not_be_missing() =>

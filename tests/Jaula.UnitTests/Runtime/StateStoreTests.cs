@@ -58,7 +58,8 @@ public sealed class StateStoreTests : IDisposable
         var lifecycle = new ContainerLifecycle(new StateStore(_root), NullRuntimeLog.Instance);
 
         lifecycle.Invoking(l => l.State("nope")).Should().Throw<ContainerNotFoundException>().WithMessage("container does not exist");
-        lifecycle.Invoking(l => l.Delete("nope", force: true)).Should().Throw<ContainerNotFoundException>();
+        lifecycle.Invoking(l => l.Delete("nope", force: false)).Should().Throw<ContainerNotFoundException>();
+        lifecycle.Invoking(l => l.Delete("nope", force: true)).Should().NotThrow("as runc, delete --force of nothing is done");
         lifecycle.Invoking(l => l.Start("nope")).Should().Throw<ContainerNotFoundException>();
     }
 
