@@ -81,7 +81,7 @@ public sealed class FinalPhasePlanTests
         Decode(noNul).Should().Contain("rc=-22");
 
         var huge = plan.ToArray();
-        BinaryPrimitives.WriteUInt32LittleEndian(huge.AsSpan(72), uint.MaxValue); // n_groups
+        BinaryPrimitives.WriteUInt32LittleEndian(huge.AsSpan(76), uint.MaxValue); // n_groups: after 11 u32s and 4 u64s
         Decode(huge).Should().Contain("rc=-7"); // E2BIG
     }
 
