@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Builds jaula and runs a busybox container end to end: spec -> run -> output from inside. Run as root.
+# Installs only what the build and the demo need (scripts/deps.sh --demo); scripts/test.sh installs the rest.
+# Ends with how long each phase took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh
-bash scripts/build.sh
+now() { date +%s.%N; }
+# took START: seconds since START, one decimal.
+took() { awk -v s="$1" -v e="$(now)" 'BEGIN { printf "%.1f s", e - s }'; }
+
+t=$(now); bash scripts/deps.sh --demo; packages=$(took "$t")
+t=$(now); bash scripts/build.sh; build=$(took "$t")
+t=$(now)
 
 work=$(mktemp -d /tmp/jaula-demo.XXXXXX)
 root=$(mktemp -d /tmp/jaula-demo-state.XXXXXX)
@@ -20,3 +27,4 @@ grep -q 'hello from inside' "$work/config.json" || { echo "demo: could not set t
 sed -i 's|"terminal": true|"terminal": false|' "$work/config.json" # plain output, no pty
 
 artifacts/publish/jaula --root "$root" run --bundle "$work" demo
+echo "demo: packages $packages, build $build, container $(took "$t") (rootfs, spec, run)"

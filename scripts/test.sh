@@ -6,7 +6,7 @@
 # Ends with one line "tests: N passed, N failed, N skipped"; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh || exit 1
+bash scripts/deps.sh --test || exit 1
 # Every project's packages up front: a missing package fails here, once, not in the middle of the suites.
 dotnet restore Runtime.sln -nologo -v quiet || exit 1
 bash scripts/build.sh || exit 1

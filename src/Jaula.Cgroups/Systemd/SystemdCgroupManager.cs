@@ -1,4 +1,3 @@
-using Jaula.Cgroups.DBus;
 using Jaula.Cgroups.Stats;
 using Jaula.Oci;
 
@@ -63,7 +62,7 @@ public sealed class SystemdCgroupManager(SystemdUnitPath unit, string containerI
             {
                 job = b.StartTransientUnit(unit.Unit, "replace", properties);
             }
-            catch (DBusErrorException e) when (e.ErrorName == SystemdBus.UnitExists)
+            catch (SystemdErrorReplyException e) when (e.ErrorName == SystemdBus.UnitExists)
             {
                 // A failed unit of an earlier container with this name stays loaded until reset: reset, try once more.
                 b.ResetFailedUnit(unit.Unit);
@@ -131,7 +130,7 @@ public sealed class SystemdCgroupManager(SystemdUnitPath unit, string containerI
                 {
                     b.StopUnit(unit.Unit, "replace");
                 }
-                catch (DBusErrorException e) when (e.ErrorName == SystemdBus.NoSuchUnit)
+                catch (SystemdErrorReplyException e) when (e.ErrorName == SystemdBus.NoSuchUnit)
                 {
                     return; // already gone: a scope is unloaded as soon as its last process exits
                 }
@@ -195,14 +194,14 @@ public sealed class SystemdCgroupManager(SystemdUnitPath unit, string containerI
                     action(bus);
                     return;
                 }
-                catch (DBusProtocolException) when (attempt < attempts) { }
+                catch (SystemdBusException) when (attempt < attempts) { }
             }
         }
-        catch (DBusErrorException e)
+        catch (SystemdErrorReplyException e)
         {
             throw new CgroupException($"{Where()}: {e.Method} failed: {e.ErrorName}: {e.ErrorMessage}", e);
         }
-        catch (DBusProtocolException e)
+        catch (SystemdBusException e)
         {
             throw new CgroupException($"{Where()}: {method} over D-Bus failed ({SystemdBus.PrivateSocket} or {SystemdBus.SystemBusSocket}): {e.Message}; is systemd running as PID 1?", e);
         }

@@ -1,11 +1,11 @@
-using Jaula.Cgroups.DBus;
 using Jaula.Cgroups.Resources;
 using Jaula.Oci;
+using Tmds.DBus.Protocol;
 
 namespace Jaula.Cgroups.Systemd;
 
 /// <summary>One property of a transient unit, as StartTransientUnit and SetUnitProperties take them: a(sv).</summary>
-public sealed record UnitProperty(string Name, DBusVariant Value);
+public sealed record UnitProperty(string Name, VariantValue Value);
 
 /// <summary>
 /// linux.resources as systemd unit properties, mapped as runc's systemd driver does. The files are written by the
@@ -26,27 +26,27 @@ public static class UnitProperties
     {
         var list = new List<UnitProperty>
         {
-            new("Description", DBusVariant.String($"jaula container {containerId}")),
+            new("Description", VariantValue.String($"jaula container {containerId}")),
             // Not ordered after basic.target, not stopped by shutdown.target's conflicts: the container's own lifetime.
-            new("DefaultDependencies", DBusVariant.Bool(false)),
-            new("MemoryAccounting", DBusVariant.Bool(true)),
-            new("CPUAccounting", DBusVariant.Bool(true)),
-            new("IOAccounting", DBusVariant.Bool(true)),
-            new("TasksAccounting", DBusVariant.Bool(true)),
+            new("DefaultDependencies", VariantValue.Bool(false)),
+            new("MemoryAccounting", VariantValue.Bool(true)),
+            new("CPUAccounting", VariantValue.Bool(true)),
+            new("IOAccounting", VariantValue.Bool(true)),
+            new("TasksAccounting", VariantValue.Bool(true)),
         };
         if (unit.IsSlice)
         {
             // A slice's parent is its name's prefix; the given slice is only wanted (runc's way). Slices take no
             // Delegate (systemd refuses it for them).
-            list.Add(new("Wants", DBusVariant.StringArray([unit.Slice])));
+            list.Add(new("Wants", VariantValue.Array(new[] { unit.Slice })));
         }
         else
         {
-            list.Add(new("Slice", DBusVariant.String(unit.Slice)));
-            list.Add(new("Delegate", DBusVariant.Bool(true)));
+            list.Add(new("Slice", VariantValue.String(unit.Slice)));
+            list.Add(new("Delegate", VariantValue.Bool(true)));
         }
         if (pid is { } p)
-            list.Add(new("PIDs", DBusVariant.UInt32Array([(uint)p])));
+            list.Add(new("PIDs", VariantValue.Array(new[] { (uint)p })));
         list.AddRange(ForResources(resources));
         return list;
     }
@@ -55,30 +55,30 @@ public static class UnitProperties
     {
         var list = new List<UnitProperty>();
         if (r.Memory?.Limit is { } limit && limit != 0)
-            list.Add(new("MemoryMax", DBusVariant.UInt64(limit == -1 ? Infinity : (ulong)limit)));
+            list.Add(new("MemoryMax", VariantValue.UInt64(limit == -1 ? Infinity : (ulong)limit)));
         if (r.Pids?.Limit is { } pids && (pids > 0 || pids == -1))
-            list.Add(new("TasksMax", DBusVariant.UInt64(pids == -1 ? Infinity : (ulong)pids)));
+            list.Add(new("TasksMax", VariantValue.UInt64(pids == -1 ? Infinity : (ulong)pids)));
         if (r.Cpu is { } cpu)
             AddCpu(list, cpu);
         if (r.BlockIo?.Weight is { } weight and not 0)
-            list.Add(new("IOWeight", DBusVariant.UInt64(CgroupConversions.BlkioWeightToIoWeight(weight))));
+            list.Add(new("IOWeight", VariantValue.UInt64(CgroupConversions.BlkioWeightToIoWeight(weight))));
         return list;
     }
 
     private static void AddCpu(List<UnitProperty> list, CpuResources cpu)
     {
         if (cpu.Shares is { } shares and not 0)
-            list.Add(new("CPUWeight", DBusVariant.UInt64(CgroupConversions.SharesToWeight(shares))));
+            list.Add(new("CPUWeight", VariantValue.UInt64(CgroupConversions.SharesToWeight(shares))));
         ulong period = cpu.Period ?? 0;
         long quota = cpu.Quota ?? 0;
         if (period != 0)
-            list.Add(new("CPUQuotaPeriodUSec", DBusVariant.UInt64(period)));
+            list.Add(new("CPUQuotaPeriodUSec", VariantValue.UInt64(period)));
         if (quota != 0 || period != 0)
-            list.Add(new("CPUQuotaPerSecUSec", DBusVariant.UInt64(QuotaPerSecond(quota, period))));
+            list.Add(new("CPUQuotaPerSecUSec", VariantValue.UInt64(QuotaPerSecond(quota, period))));
         if (!string.IsNullOrEmpty(cpu.Cpus))
-            list.Add(new("AllowedCPUs", DBusVariant.ByteArray(CpuSetBits(cpu.Cpus, "linux.resources.cpu.cpus"))));
+            list.Add(new("AllowedCPUs", VariantValue.Array(CpuSetBits(cpu.Cpus, "linux.resources.cpu.cpus"))));
         if (!string.IsNullOrEmpty(cpu.Mems))
-            list.Add(new("AllowedMemoryNodes", DBusVariant.ByteArray(CpuSetBits(cpu.Mems, "linux.resources.cpu.mems"))));
+            list.Add(new("AllowedMemoryNodes", VariantValue.Array(CpuSetBits(cpu.Mems, "linux.resources.cpu.mems"))));
     }
 
     /// <summary>quota/period as CPU time per second of wall time, rounded up to systemd's 10 ms; unlimited when quota ≤ 0.</summary>
@@ -112,13 +112,15 @@ public static class UnitProperties
     }
 
     /// <summary>Writes a(sv).</summary>
-    public static void Write(DBusWriter w, IEnumerable<UnitProperty> properties) => w.WriteArray(8, () =>
+    public static void Write(ref MessageWriter w, IEnumerable<UnitProperty> properties)
     {
+        ArrayStart start = w.WriteArrayStart(DBusType.Struct);
         foreach (var p in properties)
         {
-            w.BeginStruct();
+            w.WriteStructureStart();
             w.WriteString(p.Name);
             w.WriteVariant(p.Value);
         }
-    });
+        w.WriteArrayEnd(start);
+    }
 }

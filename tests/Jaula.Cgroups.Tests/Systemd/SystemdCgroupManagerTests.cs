@@ -1,19 +1,18 @@
-using Jaula.Cgroups.DBus;
 using Jaula.Cgroups.Systemd;
-using Jaula.Cgroups.Tests.DBus;
+using Jaula.Linux;
 using Jaula.Oci;
 
 namespace Jaula.Cgroups.Tests.Systemd;
 
 /// <summary>
-/// The driver against a fake systemd (over socketpairs) that makes and removes the scope's directory in a fake cgroup2
+/// The driver against a fake systemd (on a private dbus-daemon) that makes and removes the scope's directory in a fake cgroup2
 /// tree as the real one would: the unit's lifecycle, properties, and the cgroupfs manager working on the scope.
 /// </summary>
 public sealed class SystemdCgroupManagerTests : IDisposable
 {
     private readonly FakeCgroupTree _tree = new();
-    private readonly List<FakeBusPeer> _peers = [];
-    private readonly List<DBusMessage> _calls = [];
+    private readonly PrivateBus _bus = new();
+    private readonly FakeSystemd _systemd;
     private readonly CgroupLayout _layout;
     private string? _startError;
     private string? _state;
@@ -31,61 +30,57 @@ public sealed class SystemdCgroupManagerTests : IDisposable
         File.WriteAllText(Path.Combine(_tree["v2"], "cgroup.subtree_control"), "");
         Directory.CreateDirectory(Path.Combine(_tree["v2"], "system.slice"));
         File.WriteAllText(Path.Combine(_tree["v2"], "system.slice", "cgroup.subtree_control"), "");
+        _systemd = new FakeSystemd(_bus, Systemd);
     }
 
     private string ScopeDir => Path.Combine(_tree["v2"], "system.slice", "jaula-c1.scope");
 
-    private SystemdBus Connect()
-    {
-        var peer = new FakeBusPeer(Systemd);
-        _peers.Add(peer);
-        return new SystemdBus(DBusConnection.Open(peer.ClientEnd, 0, hello: false, TimeSpan.FromSeconds(10)));
-    }
+    /// <summary>One connection per operation, as the driver makes them: each one authenticates and says Hello.</summary>
+    private SystemdBus Connect() => SystemdBus.Connect(_bus.SocketPath, Sys.GetUid());
 
-    private DBusMessage? Systemd(FakeBusPeer p, DBusMessage call)
+    private IReadOnlyList<BusCall> Calls => _systemd.Calls;
+
+    private BusReply Systemd(BusCall call)
     {
-        lock (_calls)
-            _calls.Add(call);
         switch (call.Member)
         {
             case "StartTransientUnit" when _startError is not null:
-                return p.Error(call, "org.freedesktop.DBus.Error.InvalidArgs", _startError);
+                return BusReply.Error("org.freedesktop.DBus.Error.InvalidArgs", _startError);
             case "StartTransientUnit":
                 Directory.CreateDirectory(ScopeDir);
                 foreach (string f in FakeCgroupTree.V2Files)
                     File.WriteAllText(Path.Combine(ScopeDir, f), "");
                 _state = _jobPolls > 0 ? "inactive" : _stateAfterJob;
-                return p.Return(call, "o", w => w.WriteObjectPath("/org/freedesktop/systemd1/job/1"));
+                return BusReply.ObjectPath("/org/freedesktop/systemd1/job/1");
             case "StopUnit" when _state is null:
-                return p.Error(call, SystemdBus.NoSuchUnit, "Unit jaula-c1.scope not loaded.");
+                return BusReply.Error(SystemdBus.NoSuchUnit, "Unit jaula-c1.scope not loaded.");
             case "StopUnit":
                 Directory.Delete(ScopeDir, recursive: true);
                 _state = null;
-                return p.Return(call, "o", w => w.WriteObjectPath("/org/freedesktop/systemd1/job/2"));
+                return BusReply.ObjectPath("/org/freedesktop/systemd1/job/2");
             case "GetUnit" when _state is null:
-                return p.Error(call, SystemdBus.NoSuchUnit, "Unit jaula-c1.scope not loaded.");
+                return BusReply.Error(SystemdBus.NoSuchUnit, "Unit jaula-c1.scope not loaded.");
             case "GetUnit":
-                return p.Return(call, "o", w => w.WriteObjectPath("/org/freedesktop/systemd1/unit/jaula_2dc1_2escope"));
-            case "Get" when call.Path!.StartsWith("/org/freedesktop/systemd1/job/", StringComparison.Ordinal):
+                return BusReply.ObjectPath("/org/freedesktop/systemd1/unit/jaula_2dc1_2escope");
+            case "Get" when call.Path.StartsWith("/org/freedesktop/systemd1/job/", StringComparison.Ordinal):
                 if (_jobPolls-- > 0)
-                    return p.Return(call, "v", w => w.WriteVariant(DBusVariant.String("waiting")));
+                    return BusReply.StringVariant("waiting");
                 _state = _stateAfterJob;
-                return p.Error(call, "org.freedesktop.DBus.Error.UnknownObject", "Unknown object.");
+                return BusReply.Error("org.freedesktop.DBus.Error.UnknownObject", "Unknown object.");
             case "Get":
-                return p.Return(call, "v", w => w.WriteVariant(DBusVariant.String(_state ?? "inactive")));
+                return BusReply.StringVariant(_state ?? "inactive");
             case "SetUnitProperties":
-                return p.Return(call);
+                return BusReply.Empty;
             default:
-                return p.Error(call, "org.freedesktop.DBus.Error.UnknownMethod", call.Member ?? "");
+                return BusReply.Error("org.freedesktop.DBus.Error.UnknownMethod", call.Member);
         }
     }
 
     private SystemdCgroupManager Manager() => CgroupManagers.ForSystemd(_layout, "system.slice:jaula:c1", "c1", _ => { }, Connect);
 
-    private DBusMessage Call(string member) => _calls.Single(c => c.Member == member);
+    private BusCall Call(string member) => Calls.Single(c => c.Member == member);
 
-    private static Dictionary<string, object> Properties(DBusMessage call, int index) =>
-        ((List<object>)call.ReadBody()[index]).Cast<object[]>().ToDictionary(p => (string)p[0], p => ((DBusVariantValue)p[1]).Value);
+    private static IReadOnlyDictionary<string, object> Properties(BusCall call, int index) => call.Properties(index);
 
     [Fact]
     public void The_init_goes_into_a_delegated_scope_with_its_resources_and_delete_stops_it()
@@ -96,7 +91,7 @@ public sealed class SystemdCgroupManagerTests : IDisposable
         m.Apply(new LinuxResources { Memory = new MemoryResources { Limit = 16777216 }, Pids = new PidsResources { Limit = 10 } });
         m.AddProcess(4242);
 
-        var start = Call("StartTransientUnit").ReadBody();
+        var start = Call("StartTransientUnit").Args;
         start[0].Should().Be("jaula-c1.scope");
         start[1].Should().Be("replace");
         var properties = Properties(Call("StartTransientUnit"), 2);
@@ -115,14 +110,14 @@ public sealed class SystemdCgroupManagerTests : IDisposable
         var again = CgroupManagers.FromRecord(record, _ => { }, "c1", Connect);
         again.Apply(new LinuxResources { Memory = new MemoryResources { Limit = 33554432 } }, update: true);
         var set = Call("SetUnitProperties");
-        set.ReadBody()[1].Should().Be(true);
+        set.Args[1].Should().Be(true);
         Properties(set, 2)["MemoryMax"].Should().Be(33554432ul);
         File.ReadAllText(Path.Combine(ScopeDir, "memory.max")).Should().Contain("33554432");
 
         again.Destroy();
-        Call("StopUnit").ReadBody().Should().Equal("jaula-c1.scope", "replace");
+        Call("StopUnit").Args.Should().Equal("jaula-c1.scope", "replace");
         Directory.Exists(ScopeDir).Should().BeFalse();
-        _peers.Should().OnlyContain(p => p.Failure == null);
+        _systemd.Failure.Should().BeNull();
     }
 
     [Fact]
@@ -132,7 +127,7 @@ public sealed class SystemdCgroupManagerTests : IDisposable
         var m = Manager();
         m.Create();
         m.AddProcess(4242);
-        _calls.Count(c => c.Path == "/org/freedesktop/systemd1/job/1").Should().Be(4);
+        Calls.Count(c => c.Path == "/org/freedesktop/systemd1/job/1").Should().Be(4);
         m.ToRecord().SystemdUnit.Should().Be("jaula-c1.scope");
     }
 
@@ -161,7 +156,7 @@ public sealed class SystemdCgroupManagerTests : IDisposable
         m.FreezerState().Should().Be(FreezerState.Undefined);
         m.Invoking(x => x.Thaw()).Should().NotThrow();
         m.Invoking(x => x.Destroy()).Should().NotThrow();
-        _calls.Should().NotContain(c => c.Member == "StopUnit", "systemd stopped and removed the empty scope itself");
+        Calls.Should().NotContain(c => c.Member == "StopUnit", "systemd stopped and removed the empty scope itself");
     }
 
     [Fact]
@@ -187,8 +182,8 @@ public sealed class SystemdCgroupManagerTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var peer in _peers)
-            peer.Dispose();
+        _systemd.Dispose();
+        _bus.Dispose();
         _tree.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using Jaula.Cgroups.DBus;
 using Jaula.Cgroups.Systemd;
 using Jaula.Oci;
 
@@ -6,12 +5,8 @@ namespace Jaula.Cgroups.Tests.Systemd;
 
 public sealed class UnitPropertiesTests
 {
-    private static Dictionary<string, object> Values(IEnumerable<UnitProperty> properties) => properties.ToDictionary(p => p.Name, p =>
-    {
-        var w = new DBusWriter();
-        w.WriteVariant(p.Value);
-        return ((DBusVariantValue)new DBusReader(w.ToArray(), true).ReadValue("v")).Value;
-    });
+    private static Dictionary<string, object> Values(IEnumerable<UnitProperty> properties) =>
+        properties.ToDictionary(p => p.Name, p => PlainValue.Of(p.Value));
 
     [Theory]
     [InlineData(50_000, 100_000UL, 500_000UL)]
