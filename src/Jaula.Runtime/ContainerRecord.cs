@@ -25,4 +25,6 @@ public sealed class ContainerRecord
     [JsonPropertyName("cgroup")] public Jaula.Cgroups.CgroupRecord? Cgroup { get; set; }
     /// <summary>config.json's hooks as they were at create: start and delete run poststart and poststop from here.</summary>
     [JsonPropertyName("hooks")] public Oci.HooksSpec? Hooks { get; init; }
+    /// <summary>config.json's linux.resources.devices at create: update compares the rules it is given with these.</summary>
+    [JsonPropertyName("deviceRules")] public List<Oci.DeviceCgroupRule>? DeviceRules { get; init; }
 }

@@ -356,6 +356,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             Created = Timestamps.Rfc3339Now(),
             Annotations = spec.Annotations,
             Hooks = spec.Hooks,
+            DeviceRules = spec.Linux?.Resources?.Devices,
         };
     }
 
