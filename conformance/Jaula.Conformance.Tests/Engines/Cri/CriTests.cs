@@ -142,12 +142,15 @@ public sealed class CriTests(CriEngine cri, ITestOutputHelper output) : IClassFi
             Pod pod = RunPod(handler);
             PodSandboxStatus status = Runtime.PodSandboxStatus(new PodSandboxStatusRequest { PodSandboxId = pod.Id }, Deadline()).Status;
             int pause = SandboxPid(pod);
+            // RunPodSandbox returns once the runtime's start did; the init's exec of the pause command may follow a moment later.
+            string PauseCommand() => File.ReadAllText($"/proc/{pause}/cmdline").Replace('\0', ' ').Trim();
+            Eventually.True(() => !PauseCommand().EndsWith(" init", StringComparison.Ordinal), "the sandbox's init exec'd the pause command");
             return new()
             {
                 ["state"] = status.State.ToString(),
                 ["handler is the one asked for"] = Bool(status.RuntimeHandler == handler),
                 ["ip from the CNI bridge's subnet"] = Bool(status.Network.Ip.StartsWith(CriEngine.SubnetPrefix, StringComparison.Ordinal)),
-                ["pause command"] = File.ReadAllText($"/proc/{pause}/cmdline").Replace('\0', ' ').Trim(),
+                ["pause command"] = PauseCommand(),
                 ["pause cgroup is cgroup_parent/id"] = Bool(MemoryCgroupOf(pause) == $"{pod.CgroupParent}/{pod.Id}"),
                 ["pause has its own net ns"] = Bool(File.ResolveLinkTarget($"/proc/{pause}/ns/net", false)!.Name != File.ResolveLinkTarget("/proc/self/ns/net", false)!.Name),
             };
@@ -386,7 +389,12 @@ public sealed class CriTests(CriEngine cri, ITestOutputHelper output) : IClassFi
         string hostNet = File.ResolveLinkTarget("/proc/self/ns/net", false)!.Name;
         UnderBothHandlers(handler =>
         {
-            Pod pod = RunPod(handler, c => c.Linux.SecurityContext.NamespaceOptions.Network = NamespaceMode.Node);
+            // As the kubelet sends a hostNetwork pod: no hostname (it keeps the host's UTS namespace; runc refuses one).
+            Pod pod = RunPod(handler, c =>
+            {
+                c.Linux.SecurityContext.NamespaceOptions.Network = NamespaceMode.Node;
+                c.Hostname = "";
+            });
             string id = StartContainer(pod, "hostnet", "exec sleep 300");
             PodSandboxStatus status = Runtime.PodSandboxStatus(new PodSandboxStatusRequest { PodSandboxId = pod.Id }, Deadline()).Status;
             return new()
@@ -527,12 +535,18 @@ public sealed class CriTests(CriEngine cri, ITestOutputHelper output) : IClassFi
     /// <summary>Removes this case's pods and fails if any of them left something behind.</summary>
     public void Dispose()
     {
-        var left = new List<string>();
+        // All pods first: netns files and bridge ports are checked for the whole engine, not per pod.
+        var removed = new List<(Pod Pod, List<string> Containers)>();
         foreach (Pod pod in _pods)
         {
             var containers = Runtime.ListContainers(new ListContainersRequest { Filter = new ContainerFilter { PodSandboxId = pod.Id } }, Deadline())
                 .Containers.Select(c => c.Id).ToList();
             cri.RemovePod(pod.Id);
+            removed.Add((pod, containers));
+        }
+        var left = new List<string>();
+        foreach (var (pod, containers) in removed)
+        {
             left.AddRange(LeftBehind(pod, containers));
             HostCgroupTree.Remove(pod.CgroupParent);
         }
