@@ -18,6 +18,8 @@ command -v podman >/dev/null || need+=(podman)
 # containerd 1.6 (ctr) and Docker 20.10 as engines; the tests start both daemons by hand, never as services.
 # docker.io without its recommends (no cgroupfs-mount, git, xz-utils...).
 command -v containerd >/dev/null || need+=(containerd)
+# The CRI engine test: the CNI bridge, host-local and loopback plugins (Debian puts them in /usr/lib/cni).
+test -x /usr/lib/cni/bridge || need+=(containernetworking-plugins)
 lean=()
 test -x /usr/sbin/dockerd || lean+=(docker.io)
 

@@ -206,13 +206,13 @@ public sealed class CgroupResourceTests(StateRoot stateRoot) : ContainerTest(sta
     {
         // containerd's CRI resends the spec's whole linux.resources on UpdateContainerResources, device rules included.
         const string Devices = """[{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rw"}]""";
-        var (id, bundle) = RunSleeping($$"""{"devices": {{Devices}}, "memory": {"limit": 33554432}}""");
+        var (id, bundle) = RunSleeping($$$"""{"devices": {{{Devices}}}, "memory": {"limit": 33554432}}""");
         string[] rulesBefore = File.ReadAllLines($"{Dir(bundle, "devices")}/devices.list");
         string log = Path.Combine(bundle.Dir, "update.log");
 
         // The same rules on stdin: a no-op for them, the memory limit applied.
         string same = Path.Combine(bundle.Dir, "same.json");
-        File.WriteAllText(same, $$"""{"devices": {{Devices}}, "memory": {"limit": 50331648}, "cpu": {"quota": 20000, "period": 100000}}""");
+        File.WriteAllText(same, $$$"""{"devices": {{{Devices}}}, "memory": {"limit": 50331648}, "cpu": {"quota": 20000, "period": 100000}}""");
         using (var stdin = RunningCommand.Start("/bin/sh", ["-c", $"exec \"$0\" --root \"$1\" --debug --log \"$2\" update --resources - \"$3\" < \"$4\"",
                    Jaula.Binary, Jaula.Root, log, id, same]))
             stdin.Wait().ShouldSucceed();
