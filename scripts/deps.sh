@@ -51,6 +51,8 @@ command -v podman >/dev/null || need+=(podman)
 # containerd 1.6 (ctr) and Docker 20.10 as engines; the tests start both daemons by hand, never as services.
 # docker.io without its recommends (no cgroupfs-mount, git, xz-utils...).
 command -v containerd >/dev/null || need+=(containerd)
+# The CRI engine test: the CNI bridge, host-local and loopback plugins (Debian puts them in /usr/lib/cni).
+test -x /usr/lib/cni/bridge || need+=(containernetworking-plugins)
 test -x /usr/sbin/dockerd || lean+=(docker.io)
 
 command -v jq >/dev/null || need+=(jq) # the cgroup v2 guest suite edits config.json with jq

@@ -27,4 +27,6 @@ public sealed class ContainerRecord
     [JsonPropertyName("hooks")] public Oci.HooksSpec? Hooks { get; init; }
     /// <summary>config.json had no process (allowed at create, config.md): `start` is refused, naming the field.</summary>
     [JsonPropertyName("noProcess")] public bool NoProcess { get; init; }
+    /// <summary>config.json's linux.resources.devices at create: update compares the rules it is given with these.</summary>
+    [JsonPropertyName("deviceRules")] public List<Oci.DeviceCgroupRule>? DeviceRules { get; init; }
 }

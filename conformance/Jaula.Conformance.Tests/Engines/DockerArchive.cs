@@ -9,13 +9,21 @@ namespace Jaula.Conformance.Tests.Engines;
 /// </summary>
 public static class DockerArchive
 {
-    /// <summary>Writes the archive for <paramref name="reference"/> under <paramref name="workDir"/> and returns its path.</summary>
-    public static string Build(string workDir, string reference)
+    /// <summary>
+    /// Writes the archive for <paramref name="reference"/> under <paramref name="workDir"/> and returns its path; the
+    /// image's Cmd is <paramref name="cmd"/> (default /bin/sh). Several images in one work dir share the rootfs.
+    /// </summary>
+    public static string Build(string workDir, string reference, params string[] cmd)
     {
         string rootfs = Path.Combine(workDir, "rootfs");
-        string content = Path.Combine(workDir, "archive");
+        string name = Sha256Of(System.Text.Encoding.UTF8.GetBytes(reference))[..8];
+        string content = Path.Combine(workDir, "archive-" + name);
         Directory.CreateDirectory(Path.Combine(content, "layer"));
-        Shell.Run("/bin/bash", RepoPaths.RootfsScript, rootfs);
+        if (!Directory.Exists(rootfs))
+        {
+            Shell.Run("/bin/bash", RepoPaths.RootfsScript, rootfs);
+        }
+        string cmdJson = System.Text.Json.JsonSerializer.Serialize(cmd.Length == 0 ? new[] { "/bin/sh" } : cmd);
         string layer = Path.Combine(content, "layer", "layer.tar");
         Shell.Run("/bin/tar", "--numeric-owner", "-C", rootfs, "-cf", layer, ".");
         string diffId = Sha256Of(File.ReadAllBytes(layer));
@@ -23,7 +31,7 @@ public static class DockerArchive
         // docker load checks diff_ids against the layer; ctr takes the platform from architecture and os.
         string config = $$$"""
             {"architecture":"amd64","os":"linux",
-             "config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"]},
+             "config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":{{{cmdJson}}}},
              "rootfs":{"type":"layers","diff_ids":["sha256:{{{diffId}}}"]}}
             """;
         string configName = Sha256Of(System.Text.Encoding.UTF8.GetBytes(config)) + ".json";
@@ -31,7 +39,7 @@ public static class DockerArchive
         File.WriteAllText(Path.Combine(content, "manifest.json"),
             $$"""[{"Config":"{{configName}}","RepoTags":["{{reference}}"],"Layers":["layer/layer.tar"]}]""");
 
-        string archive = Path.Combine(workDir, "image.tar");
+        string archive = Path.Combine(workDir, $"image-{name}.tar");
         Shell.Run("/bin/tar", "-C", content, "-cf", archive, "manifest.json", configName, "layer/layer.tar");
         return archive;
     }

@@ -1,4 +1,5 @@
 using Jaula.Cgroups;
+using Jaula.Cgroups.Resources;
 using Jaula.Cgroups.Stats;
 using Jaula.Oci;
 
@@ -28,13 +29,35 @@ public sealed class ContainerControl(StateStore store, IRuntimeLog log)
         log.Debug($"container {id} resumed");
     }
 
+    /// <summary>
+    /// Applies every field but the device rules, which are left as create set them, as runc 1.1.5 does: an update only
+    /// logs (debug) whether the rules it was given equal the container's. Why not apply them: on v1 a new list can
+    /// only be written as deny-all then the allows, so the running container would briefly lose every device (runc 1.1
+    /// needs an emulator of the kernel's list to avoid that), and on v2 the new eBPF program must replace the old one
+    /// atomically (BPF_F_REPLACE) or the union of both filters holds; the kubelet's updates never change devices.
+    /// </summary>
     public void Update(string id, LinuxResources resources)
     {
-        var (_, manager) = Live(id);
-        if (resources.Devices is { Count: > 0 })
-            throw JaulaException.ForField("linux.resources.devices", "update does not change device rules (runc neither)");
-        ContainerCgroupOps.Run(() => manager.Apply(resources, update: true));
+        var (container, manager) = Live(id);
+        if (resources.Devices is { Count: > 0 } devices)
+            log.Debug(DeviceRuleComparison.Same(devices, container.Record.DeviceRules)
+                ? $"container {id}: linux.resources.devices unchanged ({devices.Count} rules)"
+                : $"container {id}: linux.resources.devices differ from the container's; ignored (update does not change device rules, as runc 1.1.5)");
+        var rest = WithoutDevices(resources);
+        ContainerCgroupOps.Run(() => manager.Apply(rest, update: true));
     }
+
+    private static LinuxResources WithoutDevices(LinuxResources r) => new()
+    {
+        Memory = r.Memory,
+        Cpu = r.Cpu,
+        Pids = r.Pids,
+        BlockIo = r.BlockIo,
+        HugepageLimits = r.HugepageLimits,
+        Network = r.Network,
+        Rdma = r.Rdma,
+        Unified = r.Unified,
+    };
 
     public CgroupStats Stats(string id) => ContainerCgroupOps.Run(Live(id).Manager.Stats);
 

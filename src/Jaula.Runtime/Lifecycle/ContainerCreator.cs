@@ -403,6 +403,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             Annotations = spec.Annotations,
             Hooks = spec.Hooks,
             NoProcess = spec.Process is null,
+            DeviceRules = spec.Linux?.Resources?.Devices,
         };
     }
 

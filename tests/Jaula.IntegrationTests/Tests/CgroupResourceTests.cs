@@ -202,6 +202,34 @@ public sealed class CgroupResourceTests(StateRoot stateRoot) : ContainerTest(sta
     }
 
     [Fact]
+    public void Update_takes_a_whole_resources_block_with_device_rules_and_leaves_the_rules_as_they_are()
+    {
+        // containerd's CRI resends the spec's whole linux.resources on UpdateContainerResources, device rules included.
+        const string Devices = """[{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rw"}]""";
+        var (id, bundle) = RunSleeping($$$"""{"devices": {{{Devices}}}, "memory": {"limit": 33554432}}""");
+        string[] rulesBefore = File.ReadAllLines($"{Dir(bundle, "devices")}/devices.list");
+        string log = Path.Combine(bundle.Dir, "update.log");
+
+        // The same rules on stdin: a no-op for them, the memory limit applied.
+        string same = Path.Combine(bundle.Dir, "same.json");
+        File.WriteAllText(same, $$$"""{"devices": {{{Devices}}}, "memory": {"limit": 50331648}, "cpu": {"quota": 20000, "period": 100000}}""");
+        using (var stdin = RunningCommand.Start("/bin/sh", ["-c", $"exec \"$0\" --root \"$1\" --debug --log \"$2\" update --resources - \"$3\" < \"$4\"",
+                   Jaula.Binary, Jaula.Root, log, id, same]))
+            stdin.Wait().ShouldSucceed();
+        Read(bundle, "memory", "memory.limit_in_bytes").Should().Be("50331648");
+        Read(bundle, "cpu", "cpu.cfs_quota_us").Should().Be("20000");
+        File.ReadAllText(log).Should().Contain($"container {id}: linux.resources.devices unchanged (2 rules)");
+
+        // Other rules in a file: ignored with a debug line, never an error; the other fields still applied.
+        string other = Path.Combine(bundle.Dir, "other.json");
+        File.WriteAllText(other, """{"devices": [{"allow": true, "access": "rwm"}], "pids": {"limit": 33}}""");
+        Jaula.Invoke("--debug", "--log", log, "update", "--resources", other, id).ShouldSucceed();
+        Read(bundle, "pids", "pids.max").Should().Be("33");
+        File.ReadAllText(log).Should().Contain($"container {id}: linux.resources.devices differ from the container's; ignored");
+        File.ReadAllLines($"{Dir(bundle, "devices")}/devices.list").Should().Equal(rulesBefore, "update leaves the device list as create set it");
+    }
+
+    [Fact]
     public void Events_stats_numbers_equal_the_cgroup_files()
     {
         var (id, bundle) = RunSleeping("""{"memory": {"limit": 33554432}, "pids": {"limit": 25}}""", "sleep 100 & sleep 100");
