@@ -41,15 +41,17 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         ICgroupPlacement? placement = null;
         SpawnedInit? init = null;
         SafeFd? consoleMaster = null;
+        var resctrl = new ResctrlHolder();
         try
         {
             placement = cgroups?.Invoke(spec) ?? Placement(spec, options);
-            (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, seccomp,
+            (init, consoleMaster) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, resctrl, seccomp,
                 rootlessMaps is null ? pid => IdMapWriter.Write(pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings) : pid => rootlessMaps.Write(pid, spec));
             consoleMaster = HandOverConsole(options, consoleMaster);
             var stat = ProcFs.ReadStat(init.Pid) ?? throw new JaulaException($"the container's init (pid {init.Pid}) vanished during create");
             var record = Record(options.Id, bundle, rootfs, spec, init.Pid, stat.StartTime, namespaces.NewPid);
             record.Cgroup = placement.Record;
+            record.IntelRdt = resctrl.Record;
             store.Save(record);
             if (options.PidFile is not null)
                 PidFile.Write(options.PidFile, init.Pid);
@@ -62,6 +64,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         {
             consoleMaster?.Dispose();
             Abort(init, placement, options.Id);
+            ContainerResctrl.Remove(resctrl.Record, log);
             // runtime.md: a failing create hook stops the container and the lifecycle goes on at delete (poststop).
             if (e is HookFailedException)
                 HookRunner.RunPoststop(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, 0), log);
@@ -148,7 +151,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     }
 
     private (SpawnedInit Init, SafeFd? ConsoleMaster) Launch(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
-        string containerDir, ICgroupPlacement placement, SeccompProgram? seccomp, Action<int> writeIdMaps)
+        string containerDir, ICgroupPlacement placement, ResctrlHolder resctrl, SeccompProgram? seccomp, Action<int> writeIdMaps)
     {
         using var fifo = ExecFifo.Create(containerDir);
         var (parentEnd, childEnd) = Sys.SocketPair();
@@ -180,6 +183,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             if (namespaces.NewUser && !namespaces.UserAfterJoins)
                 writeIdMaps(init.Pid);
             placement.Place(init.Pid, birth);
+            resctrl.Record = ContainerResctrl.Apply(spec, options.Id, init.Pid);
             Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
             var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
@@ -369,6 +373,12 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         placement?.Remove();
         store.Remove(id);
     }
+}
+
+/// <summary>The resctrl groups made during Launch, for the record and for the cleanup of a failed create.</summary>
+internal sealed class ResctrlHolder
+{
+    public Cgroups.Resctrl.ResctrlRecord? Record { get; set; }
 }
 
 /// <summary>A container whose init is our child (until this process exits): `run` waits on it.</summary>
