@@ -21,6 +21,7 @@ command -v containerd >/dev/null || need+=(containerd)
 lean=()
 test -x /usr/sbin/dockerd || lean+=(docker.io)
 
+command -v criu >/dev/null || need+=(criu) # checkpoint/restore (the guest's criu suite; on 6.18 hosts the refusal)
 command -v jq >/dev/null || need+=(jq) # the cgroup v2 guest suite edits config.json with jq
 # The cgroup v2 guest (tests/guest): qemu (TCG) and Debian's kernel, which only adds files under /boot and
 # /lib/modules (its postinst writes an initrd there too); cpio packs the guest's initramfs. No recommends.
