@@ -55,6 +55,7 @@ command -v containerd >/dev/null || need+=(containerd)
 test -x /usr/lib/cni/bridge || need+=(containernetworking-plugins)
 test -x /usr/sbin/dockerd || lean+=(docker.io)
 
+command -v criu >/dev/null || need+=(criu) # checkpoint/restore (the guest's criu suite; on 6.18 hosts the refusal)
 command -v jq >/dev/null || need+=(jq) # the cgroup v2 guest suite edits config.json with jq
 # The systemd driver's unit tests talk to a fake systemd on a private bus (the reference dbus-daemon, no service).
 command -v dbus-daemon >/dev/null || lean+=(dbus-daemon)

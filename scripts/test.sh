@@ -34,6 +34,8 @@ echo "== cgroup v2 guest (tests/guest/v2.sh)"
 guest_suite v2 tests/guest/v2.sh
 echo "== systemd cgroup driver guest (tests/guest/systemd.sh: systemd as PID 1, cgroup v2)"
 guest_suite systemd tests/guest/systemd.sh
+echo "== checkpoint/restore guest (tests/guest/criu.sh: criu 3.17 on the guest's kernel 6.1)"
+guest_suite criu tests/guest/criu.sh
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)

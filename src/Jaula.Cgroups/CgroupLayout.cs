@@ -35,7 +35,7 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<V1Hierarchy> V1
             int dash = Array.IndexOf(f, "-");
             if (dash < 6 || dash + 3 >= f.Length)
                 continue;
-            string mountPoint = Unescape(f[4]);
+            string mountPoint = UnescapeMountField(f[4]);
             string fsType = f[dash + 1];
             if (fsType == "cgroup2")
                 unified ??= mountPoint;
@@ -78,7 +78,7 @@ public sealed record CgroupLayout(CgroupMode Mode, IReadOnlyList<V1Hierarchy> V1
     }
 
     /// <summary>mountinfo escapes space, tab, newline and backslash as \ooo.</summary>
-    private static string Unescape(string field)
+    public static string UnescapeMountField(string field)
     {
         if (!field.Contains('\\'))
             return field;

@@ -21,9 +21,18 @@ public static class EnvironmentChecks
                 : HostCheckResult.Warn("tools", tool, $"{tool} is not on PATH: rootless containers cannot map several ids",
                     "apt-get install uidmap");
         }
-        yield return host.FindProgram("criu") is { } criu
-            ? HostCheckResult.Ok("tools", "criu", criu)
-            : HostCheckResult.Warn("tools", "criu", "criu is not on PATH: checkpoint and restore cannot work", "apt-get install criu");
+        yield return Criu(host, kernel);
+    }
+
+    /// <summary>Installed is not enough: criu refuses kernels it cannot handle (here 6.18's vdso), so `criu check` is run.</summary>
+    private static HostCheckResult Criu(HostView host, IKernelProbe kernel)
+    {
+        if (host.FindProgram("criu") is not { } criu)
+            return HostCheckResult.Warn("tools", "criu", "criu is not on PATH: checkpoint and restore cannot work", "apt-get install criu");
+        return kernel.CriuCheck(criu) is { } problem
+            ? HostCheckResult.Warn("tools", "criu", $"{criu} does not work on this kernel, so checkpoint and restore cannot: {problem}",
+                "see `criu check`; a newer criu may support this kernel")
+            : HostCheckResult.Ok("tools", "criu", $"{criu} (criu check: ok)");
     }
 
     private static HostCheckResult Overlay(HostView host)

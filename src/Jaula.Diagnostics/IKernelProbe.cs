@@ -14,6 +14,9 @@ public interface IKernelProbe
     (ulong Soft, ulong Hard) Rlimit(int resource);
 
     int Uid { get; }
+
+    /// <summary>Runs `criu check`: null when criu works on this kernel, else criu's own reason.</summary>
+    string? CriuCheck(string criuPath);
 }
 
 /// <summary>The real kernel, asked with arguments every call must refuse.</summary>
@@ -40,4 +43,31 @@ public sealed class KernelProbe : IKernelProbe
     public (ulong Soft, ulong Hard) Rlimit(int resource) => Sys.GetRlimit(resource);
 
     public int Uid => (int)Sys.GetUid();
+
+    public string? CriuCheck(string criuPath)
+    {
+        string log = Path.Combine(Path.GetTempPath(), $"jaula-criu-check-{Environment.ProcessId}.log");
+        try
+        {
+            using var devNull = Sys.Open("/dev/null", OpenFlags.ReadWrite | OpenFlags.CloExec);
+            int pid = Sys.Spawn(new SpawnRequest
+            {
+                Path = criuPath,
+                Argv = ["criu", "check", "--log-file", log, "-v2"],
+                Env = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
+                Stdin = devNull,
+                Stdout = devNull,
+                Stderr = devNull,
+            });
+            return Sys.WaitForExit(pid) == 0 ? null : Sandbox.Checkpoint.CriuLog.Reason(log);
+        }
+        catch (ErrnoException e)
+        {
+            return $"criu could not be run: {e.Message}";
+        }
+        finally
+        {
+            File.Delete(log);
+        }
+    }
 }

@@ -23,6 +23,8 @@ public sealed class ContainerRecord
 
     /// <summary>The container's cgroup directories (set once the init is placed).</summary>
     [JsonPropertyName("cgroup")] public Jaula.Cgroups.CgroupRecord? Cgroup { get; set; }
+    /// <summary>The container's resctrl groups (linux.intelRdt), removed at delete.</summary>
+    [JsonPropertyName("intelRdt")] public Jaula.Cgroups.Resctrl.ResctrlRecord? IntelRdt { get; set; }
     /// <summary>config.json's hooks as they were at create: start and delete run poststart and poststop from here.</summary>
     [JsonPropertyName("hooks")] public Oci.HooksSpec? Hooks { get; init; }
     /// <summary>config.json had no process (allowed at create, config.md): `start` is refused, naming the field.</summary>

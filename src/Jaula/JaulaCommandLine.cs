@@ -29,8 +29,8 @@ public static class JaulaCommandLine
         root.Subcommands.Add(EventsCommand.Build());
         root.Subcommands.Add(PsCommand.Build());
         root.Subcommands.Add(FeaturesCommand.Build());
-        foreach (var command in NotYetCommands.Build())
-            root.Subcommands.Add(command);
+        root.Subcommands.Add(CheckpointCommands.BuildCheckpoint());
+        root.Subcommands.Add(CheckpointCommands.BuildRestore());
         root.Subcommands.Add(HelpCommand.Build(root));
         Command generate = GenerateCommand.Build(root);
         generate.Hidden = true;

@@ -167,6 +167,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             // A rootless container without a cgroup lives in the caller's own cgroups, which it cannot write.
             if (container.Record.Cgroup is not null || Sys.GetEuid() == 0)
                 CgroupJoin.Join(child.Pid, initPid, request.Cgroup);
+            Lifecycle.ContainerResctrl.Join(container.Record, child.Pid);
             channel.Send(FrameType.Go);
             var plan = new InitPlan
             {

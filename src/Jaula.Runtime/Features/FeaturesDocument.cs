@@ -39,7 +39,8 @@ public static class FeaturesDocument
             },
             Apparmor = new EnabledFeature { Enabled = false },
             Selinux = new EnabledFeature { Enabled = false },
-            IntelRdt = new IntelRdtFeatures { Enabled = false },
+            // Applied through resctrl where it is mounted (Lifecycle/ContainerResctrl); refused elsewhere.
+            IntelRdt = new IntelRdtFeatures { Enabled = true, Schemata = true, Monitoring = true },
             MemoryPolicy = new MemoryPolicyFeatures { Modes = [.. MemoryPolicy.Modes.Keys], Flags = [.. MemoryPolicy.Flags.Keys] },
             MountExtensions = new MountExtensionsFeatures { Idmap = new EnabledFeature { Enabled = true } },
             NetDevices = new EnabledFeature { Enabled = true },

@@ -126,7 +126,9 @@ public static class InitProgram
         foreach (var tree in mountTrees.Values)
             tree.Dispose();
         if (plan.Spec.Process?.Terminal == true)
-            AttachTerminal(plan, channel);
+            AttachTerminal(plan, channel); // setsid and the pty as controlling terminal
+        else
+            NewSession();
         ProcessSetup.ApplyKernelSettings(plan.Spec);
         rootfs.Finish();
         StopDyingWithParent();
@@ -134,6 +136,20 @@ public static class InitProgram
             return null;
         ProcessAttributes.Apply(plan.Spec);
         return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
+    }
+
+    /// <summary>
+    /// The init leads a session of its own, as runc's init does (setsid in every container): criu refuses to dump a
+    /// tree whose session leader is outside its pid namespace, and the caller's session is no business of the
+    /// container's. EPERM (already a process group leader) leaves it where it is.
+    /// </summary>
+    private static void NewSession()
+    {
+        try
+        {
+            Sys.Setsid();
+        }
+        catch (ErrnoException e) when (e.Errno == Errno.EPERM) { }
     }
 
     /// <summary>After pivot_root (the pty comes from the container's devpts), before the root may turn read-only.</summary>

@@ -5,7 +5,7 @@ namespace Jaula.Runtime.Lifecycle;
 
 /// <summary>
 /// Fields this host or build cannot honour, refused by the parent before anything is created, each naming the field
-/// and the reason: sysctls that are not namespaced (they would change the host), Intel RDT, network devices.
+/// and the reason: sysctls that are not namespaced (they would change the host), Intel RDT where resctrl is not mounted.
 /// </summary>
 public static class ConfigFieldChecks
 {
@@ -17,13 +17,10 @@ public static class ConfigFieldChecks
         ("fs.mqueue.", "ipc"), ("net.", "network"), ("kernel.domainname", "uts"), ("kernel.hostname", "uts"),
     ];
 
-    private const long ResctrlSuperMagic = 0x7655821;
-
     public static void Check(Spec spec)
     {
         CheckSysctls(spec);
-        if (spec.Linux?.IntelRdt is not null)
-            throw JaulaException.ForField("linux.intelRdt", IntelRdtUnavailable());
+        ContainerResctrl.CheckAvailable(spec);
     }
 
     private static void CheckSysctls(Spec spec)
@@ -51,21 +48,5 @@ public static class ConfigFieldChecks
         string procName = type switch { "network" => "net", "mount" => "mnt", _ => type };
         return !(Sys.TryStat(entry.Path, out var joined) && Sys.TryStat($"/proc/self/ns/{procName}", out var own)
             && joined.Dev == own.Dev && joined.Ino == own.Ino);
-    }
-
-    private static string IntelRdtUnavailable()
-    {
-        bool mounted;
-        try
-        {
-            mounted = Sys.StatfsType("/sys/fs/resctrl") == ResctrlSuperMagic;
-        }
-        catch (ErrnoException)
-        {
-            mounted = false;
-        }
-        return mounted
-            ? "not supported yet by this jaula build (Intel RDT: resctrl is mounted, but jaula does not manage resctrl groups)"
-            : "Intel RDT is not available on this host: resctrl is not mounted at /sys/fs/resctrl (mount -t resctrl resctrl /sys/fs/resctrl on a CPU with RDT)";
     }
 }

@@ -77,6 +77,27 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
             log.Debug($"cgroup: container {containerId}: the init (pid {pid}) was moved into {dir} through cgroup.procs");
     }
 
+    /// <summary>
+    /// For restore: creates the cgroup with its resources, no process yet, and returns where criu is to put the
+    /// restored tree (`--cgroup-root [controller:]/path`, the path relative to each hierarchy's mount).
+    /// </summary>
+    public IReadOnlyList<string> PrepareForRestore()
+    {
+        var layout = Detect();
+        if (!Make(layout))
+            return [];
+        var roots = new List<string>();
+        foreach (var (controller, dir) in _manager!.Paths)
+        {
+            string? mount = controller.Length == 0 ? layout.UnifiedMountPoint : layout.HierarchyOf(controller)?.MountPoint;
+            if (mount is null || controller == CgroupLayout.SystemdNamedHierarchy)
+                continue;
+            string relative = "/" + Path.GetRelativePath(mount, dir);
+            roots.Add(controller.Length == 0 ? relative : $"{controller}:{relative}");
+        }
+        return roots;
+    }
+
     private CgroupLayout Detect()
     {
         try

@@ -43,16 +43,18 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         SpawnedInit? init = null;
         SafeFd? consoleMaster = null;
         SyncChannel? channel = null;
+        var resctrl = new ResctrlHolder();
         try
         {
             placement = cgroups?.Invoke(spec) ?? Placement(spec, options, journal);
-            (init, consoleMaster, channel) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, seccomp,
+            (init, consoleMaster, channel) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, resctrl, seccomp,
                 rootlessMaps is null ? pid => IdMapWriter.Write(pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings) : pid => rootlessMaps.Write(pid, spec),
                 journal);
             consoleMaster = HandOverConsole(options, consoleMaster);
             var stat = ProcFs.ReadStat(init.Pid) ?? throw new JaulaException($"the container's init (pid {init.Pid}) vanished during create");
             var record = Record(options.Id, bundle, rootfs, spec, init.Pid, stat.StartTime, namespaces.NewPid);
             record.Cgroup = placement.Record;
+            record.IntelRdt = resctrl.Record;
             store.Save(record);
             if (options.PidFile is not null)
                 PidFile.Write(options.PidFile, init.Pid);
@@ -67,6 +69,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         {
             consoleMaster?.Dispose();
             Abort(init, placement, options.Id);
+            ContainerResctrl.Remove(resctrl.Record, log);
             // runtime.md: a failing create hook stops the container and the lifecycle goes on at delete (poststop).
             if (e is HookFailedException)
                 HookRunner.RunPoststop(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, 0), log);
@@ -158,15 +161,15 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
 
     /// <summary>Returns the sync channel too: create hands the container over on it once it is recorded.</summary>
     private (SpawnedInit Init, SafeFd? ConsoleMaster, SyncChannel Channel) Launch(CreateOptions options, Spec spec, string bundle, string rootfs,
-        NamespacePlan namespaces, string containerDir, ICgroupPlacement placement, SeccompProgram? seccomp, Action<int> writeIdMaps,
-        CreateJournal journal)
+        NamespacePlan namespaces, string containerDir, ICgroupPlacement placement, ResctrlHolder resctrl, SeccompProgram? seccomp,
+        Action<int> writeIdMaps, CreateJournal journal)
     {
         var (parentEnd, childEnd) = Sys.SocketPair();
         var channel = new SyncChannel(parentEnd);
         try
         {
-            var (init, master) = Launch(options, spec, bundle, rootfs, namespaces, containerDir, placement, seccomp, writeIdMaps, journal,
-                channel, childEnd);
+            var (init, master) = Launch(options, spec, bundle, rootfs, namespaces, containerDir, placement, resctrl, seccomp, writeIdMaps,
+                journal, channel, childEnd);
             return (init, master, channel);
         }
         catch
@@ -177,7 +180,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     }
 
     private (SpawnedInit Init, SafeFd? ConsoleMaster) Launch(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
-        string containerDir, ICgroupPlacement placement, SeccompProgram? seccomp, Action<int> writeIdMaps, CreateJournal journal,
+        string containerDir, ICgroupPlacement placement, ResctrlHolder resctrl, SeccompProgram? seccomp, Action<int> writeIdMaps, CreateJournal journal,
         SyncChannel channel, SafeFd childEnd)
     {
         using var fifo = ExecFifo.Create(containerDir);
@@ -212,6 +215,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             if (namespaces.NewUser && !namespaces.UserAfterJoins)
                 writeIdMaps(init.Pid);
             placement.Place(init.Pid, birth);
+            resctrl.Record = ContainerResctrl.Apply(spec, options.Id, init.Pid);
             Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
             var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
@@ -417,6 +421,12 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         placement?.Remove();
         store.Remove(id);
     }
+}
+
+/// <summary>The resctrl groups made during Launch, for the record and for the cleanup of a failed create.</summary>
+internal sealed class ResctrlHolder
+{
+    public Cgroups.Resctrl.ResctrlRecord? Record { get; set; }
 }
 
 /// <summary>A container whose init is our child (until this process exits): `run` waits on it.</summary>

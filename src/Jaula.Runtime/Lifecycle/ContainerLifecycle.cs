@@ -144,6 +144,7 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
         if (status != ContainerStatus.Stopped)
             StopForDelete(container);
         ContainerCgroupOps.Remove(container, log);
+        ContainerResctrl.Remove(container.Record.IntelRdt, log);
         store.Remove(id);
         log.Debug($"container {id} deleted");
         HookRunner.RunPoststop(container.Record.Hooks, HookRunner.State(container.Record, ContainerStatus.Stopped, 0), log);

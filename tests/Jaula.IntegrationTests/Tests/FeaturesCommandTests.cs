@@ -45,7 +45,10 @@ public sealed class FeaturesCommandTests(StateRoot stateRoot) : ContainerTest(st
         ((bool)linux["apparmor"]!["enabled"]!).Should().BeFalse();
         ((bool)linux["selinux"]!["enabled"]!).Should().BeFalse();
         ((bool)linux["mountExtensions"]!["idmap"]!["enabled"]!).Should().BeTrue();
-        ((bool)linux["intelRdt"]!["enabled"]!).Should().BeFalse();
+        // features-linux.md: the runtime's implementation, irrelevant to whether this host has resctrl.
+        ((bool)linux["intelRdt"]!["enabled"]!).Should().BeTrue();
+        ((bool)linux["intelRdt"]!["schemata"]!).Should().BeTrue();
+        ((bool)linux["intelRdt"]!["monitoring"]!).Should().BeTrue();
         ((bool)linux["netDevices"]!["enabled"]!).Should().BeTrue();
         Strings(linux["memoryPolicy"]!["modes"]).Should().Contain(["MPOL_DEFAULT", "MPOL_BIND", "MPOL_INTERLEAVE"]);
         Strings(linux["memoryPolicy"]!["flags"]).Should().Contain("MPOL_F_STATIC_NODES");

@@ -212,7 +212,9 @@ public sealed class ProcessAttributeTests(StateRoot stateRoot) : ContainerTest(s
         string id = NewId();
         Bundle bundle = NewBundle(b => b.Linux["intelRdt"] = new JsonObject { ["closID"] = "jaula-it" }, "true");
 
-        Jaula.Create(id, bundle).ShouldFailWith(id, "linux.intelRdt", "resctrl");
+        // This host has no resctrl mount: the refusal comes before anything is made, and says how to get one.
+        File.ReadAllText("/proc/self/mountinfo").Should().NotContain(" - resctrl ");
+        Jaula.Create(id, bundle).ShouldFailWith(id, "linux.intelRdt", "Intel RDT is not available: resctrl is not mounted");
         Jaula.StateRaw(id).ShouldFailWith("container does not exist");
     }
 

@@ -63,4 +63,9 @@ public sealed class FakeKernel : IKernelProbe
     public (ulong Soft, ulong Hard) Rlimit(int resource) => resource == 7 ? (1024, NofileHard) : (ulong.MaxValue, ulong.MaxValue);
 
     public int Uid { get; set; } = 1000;
+
+    /// <summary>What `criu check` answers: null = works.</summary>
+    public string? CriuProblem { get; set; }
+
+    public string? CriuCheck(string criuPath) => CriuProblem;
 }

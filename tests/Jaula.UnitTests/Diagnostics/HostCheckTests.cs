@@ -135,7 +135,19 @@ public sealed class HostCheckTests : IDisposable
 
         _host.Write("/usr/bin/criu", "");
 
-        Find("tools", "criu").Detail.Should().Be("/usr/bin/criu");
+        Find("tools", "criu").Detail.Should().Be("/usr/bin/criu (criu check: ok)");
+    }
+
+    [Fact]
+    public void A_criu_that_fails_its_own_check_is_a_warning_quoting_its_reason()
+    {
+        _host.Write("/usr/bin/criu", "");
+        _host.Kernel.CriuProblem = "Error (criu/vdso.c:613): vdso: Failed to fill self vdso symtable";
+
+        var result = Find("tools", "criu");
+
+        result.Status.Should().Be(CheckStatus.Warning);
+        result.Detail.Should().Contain("does not work on this kernel").And.Contain("vdso: Failed to fill self vdso symtable");
     }
 
     [Fact]

@@ -1,0 +1,47 @@
+using Jaula.Linux;
+
+namespace Jaula.Runtime.Checkpoint;
+
+/// <summary>
+/// Runs the `criu` command (as LXC does) rather than criu's RPC (`criu swrk`, protobuf, as runc does): the command
+/// line carries every option jaula needs, and it spares a protobuf codec and a notify-callback loop in the runtime.
+/// criu's stdio is jaula's (a --shell-job needs the terminal); its log goes to the work dir, and every failure names
+/// that log and quotes criu's own last error line.
+/// </summary>
+public static class CriuRunner
+{
+    private static readonly string[] SearchPath = ["/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin", "/bin"];
+
+    /// <summary>criu on PATH or in the sbin directories an engine's trimmed PATH may miss; null when absent.</summary>
+    public static string? Find()
+    {
+        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(SearchPath);
+        return dirs.Select(d => Path.Combine(d, "criu")).FirstOrDefault(File.Exists);
+    }
+
+    public static string RequireCriu() => Find()
+        ?? throw new JaulaException("criu is not installed (apt-get install criu), so checkpoint and restore cannot work here; check with `criu check`");
+
+    /// <summary>Runs criu and waits; a non-zero exit becomes one line with criu's reason and the log's path.</summary>
+    public static void Run(string criu, IReadOnlyList<string> args, string logPath, SafeFd? fd3 = null)
+    {
+        int pid;
+        using (var devNull = Sys.Open("/dev/null", OpenFlags.ReadOnly | OpenFlags.CloExec))
+        {
+            pid = Sys.Spawn(new SpawnRequest
+            {
+                Path = criu,
+                Argv = ["criu", .. args],
+                Env = Environment.GetEnvironmentVariables().Keys.Cast<string>()
+                    .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}").ToList(),
+                Stdin = devNull,
+                Stdout = SafeFd.Borrow(1),
+                Stderr = SafeFd.Borrow(2),
+                Fd3 = fd3,
+            });
+        }
+        int status = Sys.WaitForExit(pid);
+        if (status != 0)
+            throw new JaulaException($"criu {args[0]} failed (exit status {status}): {Sandbox.Checkpoint.CriuLog.Reason(logPath)} (full log: {logPath}; check this host with `criu check`)");
+    }
+}
