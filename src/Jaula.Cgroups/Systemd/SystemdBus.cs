@@ -48,7 +48,7 @@ public sealed class SystemdBus : IDisposable
         var connection = new DBusConnection(new SystemdBusOptions(socketPath, uid));
         try
         {
-            Wait($"connect to {socketPath} as uid {uid}", connection.ConnectAsync().AsTask(), timeout);
+            WithoutContext(() => Wait($"connect to {socketPath} as uid {uid}", connection.ConnectAsync().AsTask(), timeout));
             return new SystemdBus(connection, timeout);
         }
         catch
@@ -57,6 +57,31 @@ public sealed class SystemdBus : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> without the caller's synchronization context: the library's receive loop and
+    /// continuations must not capture one (xunit's counts them as the test's outstanding work and waits for them;
+    /// a single-threaded one would deadlock the synchronous waits here). The CLI has none.
+    /// </summary>
+    private static T WithoutContext<T>(Func<T> work)
+    {
+        var callerContext = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(callerContext);
+        }
+    }
+
+    private static void WithoutContext(Action work) => WithoutContext(() =>
+    {
+        work();
+        return true;
+    });
 
     /// <summary>StartTransientUnit(name, mode, properties, no aux units); returns the job's object path.</summary>
     public string StartTransientUnit(string unit, string mode, IReadOnlyList<UnitProperty> properties) =>
@@ -147,7 +172,7 @@ public sealed class SystemdBus : IDisposable
         {
             writer.Dispose();
         }
-        return Wait($"{@interface}.{member}", _connection.CallMethodAsync(message, read, null), _callTimeout);
+        return WithoutContext(() => Wait($"{@interface}.{member}", _connection.CallMethodAsync(message, read, null), _callTimeout));
     }
 
     /// <summary>Waits for a reply; an error reply and a failed or silent connection become jaula's own exceptions.</summary>

@@ -29,6 +29,7 @@ public sealed class FakeSystemd : IPathMethodHandler, IDisposable
     private readonly DBusConnection _connection;
     private readonly Func<BusCall, BusReply> _answer;
     private readonly List<BusCall> _calls = [];
+    private readonly List<MethodContext> _unanswered = [];
 
     /// <summary>Sent to the caller (unicast) before each reply: the client must skip it.</summary>
     public bool SignalBeforeReply { get; set; }
@@ -39,9 +40,13 @@ public sealed class FakeSystemd : IPathMethodHandler, IDisposable
     {
         _answer = answer;
         _connection = new DBusConnection($"unix:path={bus.SocketPath}");
-        _connection.ConnectAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
-        _connection.AddMethodHandler(this);
-        _connection.RequestNameAsync("org.freedesktop.systemd1").WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
+        // Off xunit's synchronization context, which would wait for the connection's receive loop as the test's own work.
+        Task.Run(async () =>
+        {
+            await _connection.ConnectAsync();
+            _connection.AddMethodHandler(this);
+            await _connection.RequestNameAsync("org.freedesktop.systemd1");
+        }).WaitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
     }
 
     public IReadOnlyList<BusCall> Calls
@@ -78,10 +83,16 @@ public sealed class FakeSystemd : IPathMethodHandler, IDisposable
         return default;
     }
 
-    private static void Reply(MethodContext context, BusReply reply)
+    private void Reply(MethodContext context, BusReply reply)
     {
         if (reply == BusReply.None)
+        {
+            // Left unanswered until Dispose: without this the library answers UnknownMethod when the handler returns.
+            context.DisposesAsynchronously = true;
+            lock (_unanswered)
+                _unanswered.Add(context);
             return;
+        }
         if (reply.ErrorName is not null)
         {
             context.ReplyError(reply.ErrorName, reply.ErrorMessage ?? "");
@@ -169,5 +180,13 @@ public sealed class FakeSystemd : IPathMethodHandler, IDisposable
         return properties;
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        lock (_unanswered)
+        {
+            foreach (var context in _unanswered)
+                context.Dispose();
+        }
+        _connection.Dispose();
+    }
 }
