@@ -27,7 +27,11 @@ public sealed class ConfigMutationCreateTests(StateRoot stateRoot, ITestOutputHe
         {
             string id = NewId();
             string change = "";
-            Bundle bundle = NewBundle(b => change = Mutate(b.Config, random), "true");
+            Bundle bundle = NewBundle(b =>
+            {
+                CgroupPlacement.Apply(b); // the test's own cgroup parent, kept out of the mutation's reach
+                change = Mutate(b.Config, random);
+            }, "true");
             CommandResult result = Jaula.Create(id, bundle);
             if (result.ExitCode is not (0 or 1))
                 failures.Add($"#{i} ({change}): exit {result.ExitCode}: {result.Stderr}");
@@ -65,11 +69,12 @@ public sealed class ConfigMutationCreateTests(StateRoot stateRoot, ITestOutputHe
         return $"{what} at {path}";
     }
 
+    /// <summary>Every node but linux and linux.cgroupsPath: containers must stay under the test's cgroup parent.</summary>
     private static void Collect(JsonNode? node, List<JsonNode> places)
     {
         if (node is null)
             return;
-        if (node.Parent is not null)
+        if (node.Parent is not null && node.GetPath() is not ("$.linux" or "$.linux.cgroupsPath"))
             places.Add(node);
         if (node is JsonObject obj)
             foreach (var (_, value) in obj.ToList())
