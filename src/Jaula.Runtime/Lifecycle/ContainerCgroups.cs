@@ -223,18 +223,7 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
     public static LinuxResources ResourcesFor(Spec spec)
     {
         var r = spec.Linux?.Resources ?? new LinuxResources();
-        return new LinuxResources
-        {
-            Devices = DeviceRules.ForContainer(spec),
-            Memory = r.Memory,
-            Cpu = r.Cpu,
-            Pids = r.Pids,
-            BlockIo = r.BlockIo,
-            HugepageLimits = r.HugepageLimits,
-            Network = r.Network,
-            Rdma = r.Rdma,
-            Unified = r.Unified,
-        };
+        return r.WithDevices(DeviceRules.ForContainer(spec));
     }
 
     /// <summary>The manager of an existing container, or an error saying it has no cgroup.</summary>

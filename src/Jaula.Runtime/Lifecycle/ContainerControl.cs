@@ -43,21 +43,9 @@ public sealed class ContainerControl(StateStore store, IRuntimeLog log)
             log.Debug(DeviceRuleComparison.Same(devices, container.Record.DeviceRules)
                 ? $"container {id}: linux.resources.devices unchanged ({devices.Count} rules)"
                 : $"container {id}: linux.resources.devices differ from the container's; ignored (update does not change device rules, as runc 1.1.5)");
-        var rest = WithoutDevices(resources);
+        var rest = resources.WithDevices(null);
         ContainerCgroupOps.Run(() => manager.Apply(rest, update: true));
     }
-
-    private static LinuxResources WithoutDevices(LinuxResources r) => new()
-    {
-        Memory = r.Memory,
-        Cpu = r.Cpu,
-        Pids = r.Pids,
-        BlockIo = r.BlockIo,
-        HugepageLimits = r.HugepageLimits,
-        Network = r.Network,
-        Rdma = r.Rdma,
-        Unified = r.Unified,
-    };
 
     public CgroupStats Stats(string id) => ContainerCgroupOps.Run(Live(id).Manager.Stats);
 

@@ -34,4 +34,18 @@ public sealed class LinuxResources
     /// <summary>cgroup v2 file name (e.g. "memory.high") to the value written into it.</summary>
     [JsonPropertyName("unified")]
     public Dictionary<string, string>? Unified { get; set; }
+
+    /// <summary>A shallow copy with other device rules (the rest shared): create's deny-all base, update's none.</summary>
+    public LinuxResources WithDevices(List<DeviceCgroupRule>? devices) => new()
+    {
+        Devices = devices,
+        Memory = Memory,
+        Cpu = Cpu,
+        Pids = Pids,
+        BlockIo = BlockIo,
+        HugepageLimits = HugepageLimits,
+        Network = Network,
+        Rdma = Rdma,
+        Unified = Unified,
+    };
 }
