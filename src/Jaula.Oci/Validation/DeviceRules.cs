@@ -23,12 +23,30 @@ internal static class DeviceRules
             RequireNumber(device.Major, device.Type, FieldPath.Property(field, "major"), problems);
             RequireNumber(device.Minor, device.Type, FieldPath.Property(field, "minor"), problems);
         }
-        if (device.FileMode > MaxFileMode)
+        if (PermissionBits(device) > MaxFileMode)
         {
-            problems.Add(FieldPath.Property(field, "fileMode"), $"must be at most 511 (0777: permission bits only; JSON numbers are decimal, so 0666 is written 438), found {device.FileMode}");
+            problems.Add(FieldPath.Property(field, "fileMode"), $"must be at most 511 (0777: permission bits, optionally with the device's own file-type bits; JSON numbers are decimal, so 0666 is written 438), found {device.FileMode}");
         }
         IdRules.Check(device.Uid, FieldPath.Property(field, "uid"), problems);
         IdRules.Check(device.Gid, FieldPath.Property(field, "gid"), problems);
+    }
+
+    /// <summary>
+    /// fileMode without the file-type bits when they say the device's own type: podman (--privileged, --device) writes
+    /// stat's st_mode, e.g. 8576 = S_IFCHR|0600, and runc ORs the type in anyway. Any other bit above 0777 stays.
+    /// </summary>
+    private static uint PermissionBits(DeviceSpec device)
+    {
+        const uint typeMask = 0xF000; // S_IFMT
+        uint mode = device.FileMode ?? 0;
+        uint ownType = device.Type switch
+        {
+            "c" or "u" => 0x2000, // S_IFCHR
+            "b" => 0x6000,        // S_IFBLK
+            "p" => 0x1000,        // S_IFIFO
+            _ => 0,
+        };
+        return (mode & typeMask) == ownType ? mode & ~typeMask : mode;
     }
 
     private static void RequireNumber(long? number, string type, string field, Problems problems)

@@ -105,6 +105,20 @@ public class SchemaRangeRuleTests
         Specs.ProblemsAfter(s => s.Linux!.Devices = [new DeviceSpec { Type = "c", Path = "/dev/x", Major = 1, Minor = 3, FileMode = 99999 }])
             .ShouldReport("linux.devices[0].fileMode", "at most 511");
 
+    [Theory]
+    [InlineData("c", 8576u)]  // S_IFCHR|0600, as podman --privileged writes it
+    [InlineData("u", 8630u)]  // S_IFCHR|0666
+    [InlineData("b", 25008u)] // S_IFBLK|0660
+    [InlineData("p", 4516u)]  // S_IFIFO|0644
+    public void A_file_mode_carrying_the_devices_own_type_bits_is_accepted(string type, uint mode) =>
+        Specs.ProblemsAfter(s => s.Linux!.Devices = [new DeviceSpec { Type = type, Path = "/dev/x", Major = 1, Minor = 3, FileMode = mode }])
+            .Should().BeEmpty();
+
+    [Fact]
+    public void A_file_mode_with_another_types_bits_is_refused() =>
+        Specs.ProblemsAfter(s => s.Linux!.Devices = [new DeviceSpec { Type = "c", Path = "/dev/x", Major = 1, Minor = 3, FileMode = 25008 /* S_IFBLK|0660 */ }])
+            .ShouldReport("linux.devices[0].fileMode", "at most 511");
+
     [Fact]
     public void An_empty_rootfs_propagation_is_refused() =>
         Specs.ProblemsAfter(s => s.Linux!.RootfsPropagation = "").ShouldReport("linux.rootfsPropagation", "unknown propagation");
