@@ -10,7 +10,7 @@ namespace Jaula.Runtime.Lifecycle;
 /// create records where they go before it makes any (made.json), and delete, a failed create and `delete --force`
 /// after a killed create unmount every one of them (<see cref="HostMountSweep"/>).
 /// </summary>
-internal static class HostMountNamespace
+public static class HostMountNamespace
 {
     /// <summary>
     /// What cannot be done without a mount namespace of its own. runc refuses masked and read-only paths ("unable to
