@@ -41,6 +41,28 @@ public sealed class HostMountNamespaceTests(StateRoot stateRoot) : ContainerTest
     }
 
     [Fact]
+    public void Exec_with_a_terminal_gets_a_pty_of_the_containers_devpts()
+    {
+        var bundle = NewBundle(WithoutMountNamespace, "sleep", "1000");
+        File.WriteAllText(bundle.HostPath("/only-in-this-rootfs"), "x");
+        string id = NewId();
+        Jaula.RunDetached(id, bundle).ShouldSucceed();
+        using var receiver = new ConsoleSocketReceiver();
+        using RunningCommand exec = Jaula.Launch("exec", "-t", "--console-socket", receiver.Path, id, "sh");
+
+        var (master, _) = receiver.Receive(TimeSpan.FromSeconds(20));
+        using (master)
+        {
+            master.Write("tty; ls /; exit 4\n"u8);
+            master.Flush();
+            string seen = ExecTests.ReadUntilClosed(master);
+            // pts 0 of the devpts instance mounted in the rootfs (newinstance), not one of the host's.
+            seen.Should().Contain("/dev/pts/0").And.Contain("only-in-this-rootfs");
+        }
+        exec.Wait(TimeSpan.FromSeconds(20)).ExitCode.Should().Be(4);
+    }
+
+    [Fact]
     public void A_foreground_run_sees_its_rootfs_and_the_host_table_is_clean_after_it()
     {
         var bundle = NewBundle(WithoutMountNamespace, "sh", "-c", "test -e /only-here && grep -c ' /proc ' /proc/self/mountinfo");
