@@ -75,6 +75,23 @@ public sealed class HostMountNamespaceTests(StateRoot stateRoot) : ContainerTest
     }
 
     [Fact]
+    public void A_read_only_root_is_read_only_inside_and_only_there()
+    {
+        var bundle = NewBundle(b =>
+        {
+            WithoutMountNamespace(b);
+            b.Config["root"]!["readonly"] = true;
+        }, "sh", "-c", "touch /x 2>&1 && echo WROTE; echo done > /dev/shm/ok");
+        string id = NewId();
+
+        var result = Jaula.Run(id, bundle);
+
+        result.ShouldSucceed().Stdout.Should().Contain("Read-only file system").And.NotContain("WROTE");
+        File.Exists(bundle.HostPath("/x")).Should().BeFalse();
+        MountTable.LinesMentioning(bundle.Dir).Should().BeEmpty();
+    }
+
+    [Fact]
     public void A_failed_create_leaves_no_mount()
     {
         string missing = Path.Combine(Path.GetTempPath(), "jaula-it-missing-" + Guid.NewGuid().ToString("N"));
