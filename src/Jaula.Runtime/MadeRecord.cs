@@ -17,4 +17,17 @@ public sealed class MadeRecord
     [JsonPropertyName("pidStartTime")] public ulong PidStartTime { get; set; }
 
     [JsonPropertyName("cgroup")] public CgroupRecord? Cgroup { get; set; }
+
+    /// <summary>A container in the host's mount namespace: where its mounts go, recorded before the init makes any.</summary>
+    [JsonPropertyName("hostMounts")] public HostMountsRecord? HostMounts { get; set; }
+}
+
+/// <summary>
+/// The rootfs as the host's mountinfo spells it, and the mounts already at or under it before create: every other
+/// mount there is the container's, unmounted at delete (see Sandbox.Rootfs.HostMountSweep).
+/// </summary>
+public sealed class HostMountsRecord
+{
+    [JsonPropertyName("rootfs")] public required string Rootfs { get; init; }
+    [JsonPropertyName("before")] public List<int> Before { get; init; } = [];
 }

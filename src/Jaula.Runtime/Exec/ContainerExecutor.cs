@@ -127,7 +127,8 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         int initPid = container.Record.Pid;
         var seccomp = SeccompAgent.Compile(spec, log, warnUnknownSyscalls: false); // create has said it already
         var joins = OpenJoins(initPid);
-        using SafeFd mountNamespace = OpenMountNamespace(initPid, joins);
+        bool sharedMounts = SharesOurMountNamespace(initPid);
+        using SafeFd mountNamespace = OpenMountNamespace(initPid, joins, sharedMounts);
         var (parentEnd, childEnd) = Sys.SocketPair();
         using var channel = new SyncChannel(parentEnd);
         SpawnedInit child;
@@ -176,6 +177,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 Rootfs = container.Record.Rootfs,
                 Spec = spec,
                 Exec = true,
+                SharedMountNamespace = sharedMounts,
                 Seccomp = seccomp,
                 PreserveFds = request.PreserveFds,
                 InUserNamespace = joins.Any(j => j.NsType == CloneFlags.NewUser),
@@ -193,11 +195,22 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         }
     }
 
-    private static SafeFd OpenMountNamespace(int initPid, List<(int NsType, SafeFd Fd)> joins)
+    /// <summary>A container without a mount namespace of its own: its init's is ours (the host's).</summary>
+    private static bool SharesOurMountNamespace(int initPid) =>
+        ProcFs.ReadNamespaceInode(initPid, "mnt") is { } theirs && ProcFs.ReadNamespaceInode(Environment.ProcessId, "mnt") == theirs;
+
+    /// <summary>
+    /// The init's mount namespace, for the child to join; for a container sharing ours, the init's root directory
+    /// instead (what it chrooted into), for the child to chroot into (runc's setns process does the same).
+    /// </summary>
+    private static SafeFd OpenMountNamespace(int initPid, List<(int NsType, SafeFd Fd)> joins, bool sharedMounts)
     {
+        string pid = initPid.ToString(CultureInfo.InvariantCulture);
         try
         {
-            return Sys.Open($"/proc/{initPid.ToString(CultureInfo.InvariantCulture)}/ns/mnt", OpenFlags.ReadOnly | OpenFlags.CloExec);
+            return sharedMounts
+                ? Sys.Open($"/proc/{pid}/root", OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec)
+                : Sys.Open($"/proc/{pid}/ns/mnt", OpenFlags.ReadOnly | OpenFlags.CloExec);
         }
         catch (ErrnoException e)
         {

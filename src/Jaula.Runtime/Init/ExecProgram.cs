@@ -24,7 +24,10 @@ public static class ExecProgram
         try
         {
             Sys.SetCloexec(channel.Socket.Value, true);
-            JoinMountNamespace(mountNamespace);
+            if (plan.SharedMountNamespace)
+                EnterRoot(mountNamespace);
+            else
+                JoinMountNamespace(mountNamespace);
             ProcessAttributes.Apply(plan.Spec);
             ExecCpuAffinityApplier.ApplyFinal(plan.Spec.Process?.ExecCpuAffinity);
             if (plan.Spec.Process?.Terminal == true)
@@ -63,6 +66,23 @@ public static class ExecProgram
         {
             Sys.Unshare(CloneFlags.Fs);
             Sys.SetNs(mountNamespace, CloneFlags.NewNs);
+        }
+    }
+
+    /// <summary>
+    /// A container without a mount namespace of its own: the fd is the init's root directory, and this thread (with
+    /// filesystem attributes of its own, as for setns) chroots into it.
+    /// </summary>
+    private static void EnterRoot(SafeFd? root)
+    {
+        if (root is null)
+            throw new InvalidDataException("the exec plan came without the container's root directory");
+        using (root)
+        {
+            Sys.Unshare(CloneFlags.Fs);
+            Sys.Fchdir(root);
+            Sys.Chroot(".");
+            Sys.Chdir("/");
         }
     }
 

@@ -20,6 +20,11 @@ public sealed class InitPlan
 
     [JsonPropertyName("spec")] public PlanSpec SpecDocument { get => new(Spec); init => Spec = value.Spec; }
     [JsonPropertyName("noPivot")] public bool NoPivot { get; init; }
+    /// <summary>
+    /// No mount namespace of the container's own: the init chroots into the rootfs and leaves "/" alone; an exec gets
+    /// the init's root directory instead of its mount namespace, and chroots into it.
+    /// </summary>
+    [JsonPropertyName("sharedMountNamespace")] public bool SharedMountNamespace { get; init; }
     [JsonPropertyName("noNewKeyring")] public bool NoNewKeyring { get; init; }
     [JsonPropertyName("preserveFds")] public int PreserveFds { get; init; }
 

@@ -121,7 +121,10 @@ public static class InitProgram
     {
         Sys.Umask(0); // device nodes and directories get exactly the modes asked for; the process umask comes last
         var cgroups = OwnCgroup.Parse(plan.HostCgroups);
-        var rootfs = new RootfsBuilder(plan.Spec, plan.Rootfs, plan.Bundle, plan.InUserNamespace, plan.NoPivot, cgroups, mountTrees);
+        var rootfs = new RootfsBuilder(plan.Spec, plan.Rootfs, plan.Bundle, plan.InUserNamespace, plan.NoPivot, cgroups, mountTrees)
+        {
+            SharedMountNamespace = plan.SharedMountNamespace,
+        };
         rootfs.Build(() => InitHooks.BeforePivot(channel, plan));
         foreach (var tree in mountTrees.Values)
             tree.Dispose();

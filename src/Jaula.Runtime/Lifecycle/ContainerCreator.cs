@@ -33,7 +33,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         string rootfs = ResolveRootfs(spec, bundle);
         var namespaces = NamespacePlan.From(spec);
         if (!namespaces.OwnMount)
-            throw JaulaException.ForField("linux.namespaces", "a mount namespace is required (add {\"type\": \"mount\"})");
+            HostMountNamespace.Check(spec, namespaces);
         var rootlessMaps = options.Rootless ? RootlessMaps(spec, namespaces) : null;
 
         // Pid 0 says "creating" to `state` until the init is ready.
@@ -44,8 +44,15 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         SafeFd? consoleMaster = null;
         SyncChannel? channel = null;
         var resctrl = new ResctrlHolder();
+        HostMountsRecord? hostMounts = null;
         try
         {
+            if (!namespaces.OwnMount)
+            {
+                hostMounts = HostMountNamespace.Plan(rootfs);
+                journal.HostMountsAbout(hostMounts);
+                log.Warn(HostMountNamespace.Warning(options.Id, rootfs));
+            }
             placement = cgroups?.Invoke(spec) ?? Placement(spec, options, journal);
             (init, consoleMaster, channel) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, resctrl, seccomp,
                 rootlessMaps is null ? pid => IdMapWriter.Write(pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings) : pid => rootlessMaps.Write(pid, spec),
@@ -68,7 +75,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         catch (Exception e)
         {
             consoleMaster?.Dispose();
-            Abort(init, placement, options.Id);
+            Abort(init, placement, options.Id, hostMounts);
             ContainerResctrl.Remove(resctrl.Record, log);
             // runtime.md: a failing create hook stops the container and the lifecycle goes on at delete (poststop).
             if (e is HookFailedException)
@@ -295,6 +302,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             Rootfs = rootfs,
             Spec = spec,
             NoPivot = options.NoPivot,
+            SharedMountNamespace = !namespaces.OwnMount,
             NoNewKeyring = options.NoNewKeyring,
             PreserveFds = options.PreserveFds,
             InUserNamespace = namespaces.InUserNamespace,
@@ -411,12 +419,22 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         };
     }
 
-    private void Abort(SpawnedInit? init, ICgroupPlacement? placement, string id)
+    private void Abort(SpawnedInit? init, ICgroupPlacement? placement, string id, HostMountsRecord? hostMounts)
     {
         if (init is not null)
         {
             init.KillAndReap();
             init.PidFd.Dispose();
+        }
+        // The init is gone; what it mounted in the host's mount namespace is not.
+        try
+        {
+            foreach (string left in HostMountNamespace.Remove(hostMounts))
+                log.Warn($"container {id}: the mount on {left} would not go after the failed create");
+        }
+        catch (Exception e) when (e is ErrnoException or IOException)
+        {
+            log.Warn($"container {id}: its mounts in the host's mount namespace could not be listed after the failed create: {e.Message}");
         }
         placement?.Remove();
         store.Remove(id);

@@ -143,6 +143,7 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
             throw new JaulaException($"cannot delete container {id} that is not stopped: {status.ToText()}");
         if (status != ContainerStatus.Stopped)
             StopForDelete(container);
+        HostMountNamespace.RemoveOrThrow(id, store.TryLoadMade(id)?.HostMounts);
         ContainerCgroupOps.Remove(container, log);
         ContainerResctrl.Remove(container.Record.IntelRdt, log);
         store.Remove(id);
@@ -168,6 +169,7 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
                 AwaitExit(pidfd, made!.Pid);
             }
         }
+        HostMountNamespace.RemoveOrThrow(id, made?.HostMounts);
         if (made?.Cgroup is { } cgroup)
         {
             ContainerCgroupOps.Run(() =>

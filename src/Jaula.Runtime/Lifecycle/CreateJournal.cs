@@ -17,6 +17,12 @@ internal sealed class CreateJournal(StateStore store, string id)
         store.SaveMade(id, _made);
     }
 
+    public void HostMountsAbout(HostMountsRecord planned)
+    {
+        _made.HostMounts = planned;
+        store.SaveMade(id, _made);
+    }
+
     /// <summary>A child that is already gone (reaped) has nothing left to account for: the steps after it report why.</summary>
     public void Init(int pid)
     {

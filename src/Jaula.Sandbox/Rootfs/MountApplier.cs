@@ -32,6 +32,8 @@ public static class MountApplier
                 MountSysfsOrBindHost(mount, options, context, field);
             else
                 MountFilesystem(mount, type, options, context);
+            if (context.HostMountNamespace && options.Propagation == 0)
+                MakeSlave(context, mount.Destination);
         }
         catch (ErrnoException e)
         {
@@ -126,6 +128,13 @@ public static class MountApplier
         if (options.RecursiveSet != 0 || options.RecursiveClear != 0)
             Sys.MountSetattr(target, "", 0x1000 /* AT_EMPTY_PATH */ | 0x8000 /* AT_RECURSIVE */,
                 options.RecursiveSet, options.RecursiveClear, 0);
+    }
+
+    private static void MakeSlave(MountContext context, string destination)
+    {
+        using var target = SecurePath.TryOpen(context.RootFd, destination)
+            ?? throw new ErrnoException("openat2", destination, Errno.ENOENT);
+        Sys.Mount(null, SecurePath.ProcPath(target), null, MountFlags.Slave | MountFlags.Rec, null);
     }
 
     /// <summary>Each propagation type is its own mount(2) call; MS_REC makes it recursive.</summary>

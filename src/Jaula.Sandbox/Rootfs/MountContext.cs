@@ -18,6 +18,13 @@ public sealed class MountContext(SafeFd rootFd, string bundle, bool inUserNamesp
     /// <summary>/proc/self/mountinfo as the init found it, read once before any container mount.</summary>
     public IReadOnlyList<MountInfo> HostMounts { get; } = hostMounts;
 
+    /// <summary>
+    /// The container shares the host's mount namespace: a mount without a propagation option of its own turns slave,
+    /// so nothing the container mounts beneath a bind of a shared host directory reaches the host (in a namespace of
+    /// its own the rslave "/" does that).
+    /// </summary>
+    public bool HostMountNamespace { get; init; }
+
     /// <summary>Idmapped mounts[] entries by index: detached trees the parent made, attached here with move_mount.</summary>
     public IReadOnlyDictionary<int, SafeFd> MountTrees { get; init; } = new Dictionary<int, SafeFd>();
 }

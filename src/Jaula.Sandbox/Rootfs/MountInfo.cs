@@ -1,7 +1,8 @@
 namespace Jaula.Sandbox.Rootfs;
 
 /// <summary>One line of /proc/self/mountinfo (proc(5)): the fields jaula needs.</summary>
-public sealed record MountInfo(string Root, string MountPoint, string FsType, string Source, string SuperOptions)
+/// <param name="Id">The mount ID (field 1): unique among the mounts that exist, reused only after an unmount.</param>
+public sealed record MountInfo(string Root, string MountPoint, string FsType, string Source, string SuperOptions, int Id = 0)
 {
     public static IReadOnlyList<MountInfo> ReadSelf() => Parse(File.ReadAllLines("/proc/self/mountinfo"));
 
@@ -16,7 +17,8 @@ public sealed record MountInfo(string Root, string MountPoint, string FsType, st
             if (dash < 6 || dash + 2 >= f.Length)
                 continue;
             string superOptions = dash + 3 < f.Length ? f[dash + 3] : "";
-            result.Add(new MountInfo(Unescape(f[3]), Unescape(f[4]), f[dash + 1], Unescape(f[dash + 2]), superOptions));
+            int.TryParse(f[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int id);
+            result.Add(new MountInfo(Unescape(f[3]), Unescape(f[4]), f[dash + 1], Unescape(f[dash + 2]), superOptions, id));
         }
         return result;
     }

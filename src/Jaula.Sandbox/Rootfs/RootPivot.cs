@@ -22,6 +22,17 @@ public static class RootPivot
         Sys.Chdir("/");
     }
 
+    /// <summary>
+    /// Without a mount namespace of the container's own (runc's chroot path): the host's tree stays mounted and
+    /// reachable only by escaping the chroot; nothing moves, nothing is unmounted.
+    /// </summary>
+    public static void Chroot(string rootfs)
+    {
+        Sys.Chdir(rootfs);
+        Sys.Chroot(".");
+        Sys.Chdir("/");
+    }
+
     /// <summary>--no-pivot: move the rootfs over "/" and chroot into it (for ramdisk roots where pivot_root fails).</summary>
     public static void MoveAndChroot(string rootfs)
     {

@@ -11,16 +11,26 @@ namespace Jaula.Sandbox.Rootfs;
 public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool inUserNamespace, bool noPivot,
     IReadOnlyList<OwnCgroup> hostCgroups, IReadOnlyDictionary<int, SafeFd>? mountTrees = null)
 {
+    /// <summary>
+    /// No mount namespace of the container's own: "/" is the host's and stays untouched (no propagation change, no
+    /// pivot_root, no old root to unmount); the rootfs bind turns private and the init chroots into it, as runc does.
+    /// </summary>
+    public bool SharedMountNamespace { get; init; }
+
     /// <param name="beforePivot">Runs after the mounts, right before pivot_root (the createContainer hooks' moment).</param>
     public void Build(Action? beforePivot = null)
     {
         var hostMounts = MountInfo.ReadSelf();
-        PrepareRoot(hostMounts);
+        if (SharedMountNamespace)
+            BindRootfsPrivately();
+        else
+            PrepareRoot(hostMounts);
         using (var rootFd = Sys.Open(rootfs, OpenFlags.Directory | OpenFlags.Path | OpenFlags.CloExec))
         {
             var context = new MountContext(rootFd, bundle, inUserNamespace, hostCgroups, hostMounts)
             {
                 MountTrees = mountTrees ?? new Dictionary<int, SafeFd>(),
+                HostMountNamespace = SharedMountNamespace,
             };
             var mounts = spec.Mounts ?? [];
             for (int i = 0; i < mounts.Count; i++)
@@ -30,6 +40,11 @@ public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool 
             CreateCwd(rootFd);
         }
         beforePivot?.Invoke();
+        if (SharedMountNamespace)
+        {
+            Step($"chroot into {rootfs}", () => RootPivot.Chroot(rootfs));
+            return;
+        }
         Step($"pivot_root into {rootfs}", () =>
         {
             if (noPivot)
@@ -64,6 +79,11 @@ public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool 
         // Always, as runc does: a non-recursive rootfsPropagation can leave the parent shared.
         if (MountInfo.Containing(hostMounts, rootfs) is { } parent)
             Step(null, () => Sys.Mount(null, parent.MountPoint, null, MountFlags.Private, null));
+        BindRootfs();
+    }
+
+    private void BindRootfs()
+    {
         try
         {
             Sys.Mount(rootfs, rootfs, null, MountFlags.Bind | MountFlags.Rec, null);
@@ -75,6 +95,17 @@ public sealed class RootfsBuilder(Spec spec, string rootfs, string bundle, bool 
                 : "";
             throw new ContainerSetupException("root.path", $"binding the rootfs {rootfs}: {e.Message}{hint}", e);
         }
+    }
+
+    /// <summary>
+    /// In the host's mount namespace: the rootfs bind (a mount of our own) turns private, recursively, so the mounts
+    /// made beneath it never propagate to the host's peers and their unmount at delete stays ours. The host's "/" and
+    /// the rootfs's parent keep their propagation.
+    /// </summary>
+    private void BindRootfsPrivately()
+    {
+        BindRootfs();
+        Step(null, () => Sys.Mount(null, rootfs, null, MountFlags.Private | MountFlags.Rec, null), "root.path");
     }
 
     private void CreateCwd(SafeFd rootFd)

@@ -194,7 +194,7 @@ public sealed class CrashConsistencyTests(StateRoot stateRoot) : ContainerTest(s
     }
 
     /// <summary>A listening unix socket whose backlog is full: a connect to it blocks until the socket is closed.</summary>
-    private sealed class FullSocket : IDisposable
+    internal sealed class FullSocket : IDisposable
     {
         private readonly string _dir = Directory.CreateTempSubdirectory("jaula-it-full-").FullName;
         private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

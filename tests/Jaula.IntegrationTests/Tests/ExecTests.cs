@@ -274,7 +274,7 @@ public sealed class ExecTests(StateRoot stateRoot) : ContainerTest(stateRoot)
             .Single(l => l.StartsWith("Pid:", StringComparison.Ordinal))[4..].Trim());
 
     /// <summary>All the pty gives until the process side closes (EIO) or 10 s pass.</summary>
-    private static string ReadUntilClosed(FileStream master)
+    internal static string ReadUntilClosed(FileStream master)
     {
         var text = new System.Text.StringBuilder();
         var reading = Task.Run(() =>

@@ -21,7 +21,7 @@ public class MountInfoTests
     {
         var mounts = MountInfo.Parse(Sample);
         mounts.Should().HaveCount(6);
-        mounts[4].Should().Be(new MountInfo("/", "/sys/fs/cgroup/cpu,cpuacct", "cgroup", "cgroup", "rw,cpu,cpuacct"));
+        mounts[4].Should().Be(new MountInfo("/", "/sys/fs/cgroup/cpu,cpuacct", "cgroup", "cgroup", "rw,cpu,cpuacct", 28));
     }
 
     [Fact]
