@@ -40,39 +40,43 @@ public sealed class ContainerCheckpointer(StateStore store, IRuntimeLog log)
         string bundle = Path.GetFullPath(options.Bundle);
         var spec = LoadSpec(bundle);
         ConfigFieldChecks.Check(spec);
-        if (options.ConsoleSocket is not null || (spec.Process?.Terminal == true && !options.ShellJob))
-            throw JaulaException.ForField("process.terminal",
-                "restoring a container with its own terminal (--console-socket) is not supported yet by this jaula build; restore a terminal job with --shell-job");
         string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
         string imagePath = ExistingDirectory(options.ImagePath, "--image-path");
         string workPath = MakeDirectory(options.WorkPath ?? options.ImagePath, "--work-path");
         options = options with { ImagePath = imagePath, WorkPath = workPath };
+        using var terminal = RestoreTerminal.Open(spec, options);
 
         using var reservation = store.Reserve(Record(id, bundle, rootfs, spec, 0, 0));
-        var cgroups = new ContainerCgroups(spec, id, log);
-        int pid;
+        // As create does: the cgroup and criu's pid are written down (made.json) before they exist, so a killed
+        // restore leaves only what `delete` finds named there and removes.
+        var journal = new CreateJournal(store, id);
+        var cgroups = new ContainerCgroups(spec, id, log, beforeMake: journal.CgroupAbout);
+        int pid = 0;
         try
         {
             var roots = cgroups.PrepareForRestore();
             string pidFile = Path.Combine(workPath, "restore.pid");
             File.Delete(pidFile);
-            var args = CriuArguments.ForRestore(options, rootfs, bundle, pidFile, spec, roots);
+            var args = CriuArguments.ForRestore(options, rootfs, bundle, pidFile, spec, roots, terminal.ConsolePath);
             log.Debug($"restore {id}: criu {string.Join(' ', args)}");
             if (!options.Detach && !options.NoSubreaper)
                 Sys.SetChildSubreaper(); // the restored init is reparented to us when criu exits, so we can wait for it
             using var netns = JoinedNetwork(spec);
-            CriuRunner.Run(criu, args, Path.Combine(workPath, CriuArguments.RestoreLog), netns);
+            CriuRunner.Run(criu, args, Path.Combine(workPath, CriuArguments.RestoreLog), netns, terminal.CriuStdin, journal.Init);
             pid = ReadPid(pidFile, workPath);
             var stat = ProcFs.ReadStat(pid) ?? throw new JaulaException($"the restored init (pid {pid}) is gone (criu's log: {Path.Combine(workPath, CriuArguments.RestoreLog)})");
+            journal.Init(pid);
             var record = Record(id, bundle, rootfs, spec, pid, stat.StartTime);
             record.Cgroup = cgroups.Record;
             store.Save(record);
+            terminal.SendMaster(options.ConsoleSocket);
             if (options.PidFile is not null)
                 PidFile.Write(options.PidFile, pid);
             log.Debug($"container {id} restored, init pid {pid}");
         }
         catch
         {
+            cgroups.KillAll();
             cgroups.Remove();
             store.Remove(id);
             throw;

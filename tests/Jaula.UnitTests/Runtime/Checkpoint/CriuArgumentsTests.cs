@@ -98,6 +98,21 @@ public sealed class CriuArgumentsTests
         Pairs(CriuArguments.ForRestore(new RestoreOptions(), "/r", "/b", "/p", spec, [])).Should().Contain("--inherit-fd fd[3]:extRootNetNS");
     }
 
+    [Fact]
+    public void A_terminal_container_is_dumped_as_a_shell_job_with_its_console_external_and_restored_on_the_new_terminal()
+    {
+        var spec = SpecWith();
+        spec.Process = new ProcessSpec { Terminal = true, Args = ["sh"], Cwd = "/" };
+
+        string dump = Pairs(CriuArguments.ForDump(new CheckpointOptions { ImagePath = "/img" }, 1, "/r", spec));
+        string restore = Pairs(CriuArguments.ForRestore(new RestoreOptions { ImagePath = "/img" }, "/r", "/b", "/p", spec, [], "/dev/pts/7"));
+        string plain = Pairs(CriuArguments.ForRestore(new RestoreOptions { ImagePath = "/img" }, "/r", "/b", "/p", SpecWith(), []));
+
+        dump.Should().Contain("--shell-job").And.Contain("--ext-mount-map /dev/console:/dev/console");
+        restore.Should().Contain("--shell-job").And.Contain("--ext-mount-map /dev/console:/dev/pts/7");
+        plain.Should().NotContain("--shell-job").And.NotContain("/dev/console");
+    }
+
     [Theory]
     [InlineData("--manage-cgroups-mode", "bogus")]
     [InlineData("--empty-ns", "ipc")]
