@@ -67,8 +67,9 @@ public static class CriuArguments
 
     /// <param name="console">The terminal the restored process gets on criu's stdin (its path, bound on /dev/console);
     /// null for a container without its own terminal.</param>
+    /// <param name="stdio">descriptors.json's targets: each pipe is taken from restore's own fd of that number.</param>
     public static List<string> ForRestore(RestoreOptions o, string rootfs, string bundle, string pidFile, Spec spec, IReadOnlyList<string> cgroupRoots,
-        string? console = null)
+        string? console = null, IReadOnlyList<string>? stdio = null)
     {
         var args = new List<string>
         {
@@ -93,6 +94,8 @@ public static class CriuArguments
             args.AddRange(["--ext-mount-map", $"{mount.Destination}:{Path.GetFullPath(mount.Source!, bundle)}"]);
         if (console is not null)
             args.AddRange(["--ext-mount-map", $"{ConsoleMount}:{console}"]);
+        foreach (var (fd, key) in StdioDescriptors.Pipes(stdio ?? []))
+            args.AddRange(["--inherit-fd", $"fd[{fd}]:{key}"]);
         foreach (var ns in spec.Linux?.Namespaces ?? [])
         {
             if (string.IsNullOrEmpty(ns.Path))

@@ -113,6 +113,36 @@ public sealed class CriuArgumentsTests
         plain.Should().NotContain("--shell-job").And.NotContain("/dev/console");
     }
 
+    [Fact]
+    public void Recorded_stdio_pipes_are_inherited_from_restore_s_own_fds_and_nothing_else_is()
+    {
+        string line = Pairs(CriuArguments.ForRestore(new RestoreOptions(), "/r", "/b", "/p", SpecWith(), [], null,
+            ["/dev/null", "pipe:[4242]", "pipe:[4343]"]));
+
+        line.Should().Contain("--inherit-fd fd[1]:pipe:[4242] --inherit-fd fd[2]:pipe:[4343]").And.NotContain("fd[0]");
+    }
+
+    [Fact]
+    public void Descriptors_json_round_trips_the_stdio_targets_of_a_process()
+    {
+        string dir = Directory.CreateTempSubdirectory("jaula-descriptors-").FullName;
+        try
+        {
+            StdioDescriptors.Read(dir).Should().BeEmpty();
+            StdioDescriptors.Record(Environment.ProcessId, dir);
+            var targets = StdioDescriptors.Read(dir);
+            targets.Should().HaveCount(3);
+            targets[0].Should().Be(Jaula.Linux.Sys.ReadLink("/proc/self/fd/0"));
+            File.WriteAllText(Path.Combine(dir, StdioDescriptors.FileName), "{}");
+            var act = () => StdioDescriptors.Read(dir);
+            act.Should().Throw<JaulaException>().WithMessage("*descriptors.json: not a JSON array*");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("--manage-cgroups-mode", "bogus")]
     [InlineData("--empty-ns", "ipc")]
