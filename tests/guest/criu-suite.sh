@@ -194,6 +194,32 @@ i=0; while :; do i=$((i+1)); echo $i; sleep 0.3; done | nc 127.0.0.1 7000'
   expect "one connection, established" "$(j exec tcp_established sh -c 'cat /proc/net/tcp /proc/net/tcp6 | grep -c " 01 "')" 2
 }
 
+# A detached container whose stdio are pipes (as conmon gives them): checkpoint records them in descriptors.json,
+# restore is given new pipes and the restored process's output comes out of them.
+t_stdio_pipes() {
+  local loop='i=0; while :; do i=$((i+1)); echo $i > /count; echo "out $i"; sleep 0.3; done'
+  rm -f "$work/rootfs/count"
+  local dir; dir=$(bundle stdio_pipes . sh -c "$loop") || return 1
+  local in1 out1 in2 out2
+  exec {in1}< <(exec sleep 100000 2>/dev/null); helper $!
+  exec {out1}> >(exec cat > "$work/pipes1.out" 2>/dev/null); helper $!
+  j create --bundle "$dir" stdio_pipes <&$in1 >&$out1 2>&1 || { cat "$work/pipes1.out"; return 1; }
+  exec {in1}<&- {out1}>&-
+  j start stdio_pipes || return 1
+  count_grows || return 1
+  wait_for "output on the first pipe" grep -q "^out " "$work/pipes1.out" || return 1
+  j checkpoint --image-path "$work/pipes.img" stdio_pipes || { tail -5 "$work/pipes.img/dump.log"; return 1; }
+  echo "# descriptors.json: $(cat "$work/pipes.img/descriptors.json")"
+  nothing_left stdio_pipes || return 1
+  exec {in2}< <(exec sleep 100000 2>/dev/null); helper $!
+  exec {out2}> >(exec cat > "$work/pipes2.out" 2>/dev/null); helper $!
+  j restore -d --bundle "$dir" --image-path "$work/pipes.img" stdio_pipes <&$in2 >&$out2 2>&1 \
+    || { tail -5 "$work/pipes.img/restore.log"; return 1; }
+  exec {in2}<&- {out2}>&-
+  count_grows || return 1
+  wait_for "output on the new pipe" grep -q "^out " "$work/pipes2.out"
+}
+
 # A restore that fails (criu's images are not a checkpoint) leaves no state and no cgroup.
 t_failed_restore() {
   mkdir -p "$work/empty.img"
@@ -221,14 +247,17 @@ t_killed_restore() {
   expect "count after the delete" "$(count)" "$at"
 }
 
-# podman (with conmon) drives jaula as its runtime: run -d, container checkpoint, container restore, and the count
-# goes on in the restored container (read through podman exec).
+# podman (with conmon) drives jaula as its runtime: run -d, container checkpoint, container restore; the count goes on
+# in the restored container (read through podman exec) and its stdout, conmon's pipe, reaches podman logs again
+# (descriptors.json). Its stdin is conmon's /dev/null of the host, a file outside the container's mounts that criu
+# cannot dump, so the process points stdin at the container's own /dev/null.
 t_podman() {
   command -v podman >/dev/null || { echo "podman is not installed"; return 1; }
   local p=$work/podman; mkdir -p "$p"
   cat > "$p/containers.conf" <<CONF
 [containers]
 netns = "none"
+log_driver = "k8s-file"
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
 [engine]
 cgroup_manager = "cgroupfs"
@@ -243,23 +272,31 @@ jaula = ["$jaula"]
 CONF
   printf '[storage]\ndriver = "vfs"\nrunroot = "%s/runroot"\ngraphroot = "%s/graphroot"\n' "$p" "$p" > "$p/storage.conf"
   pm() { CONTAINERS_CONF=$p/containers.conf CONTAINERS_STORAGE_CONF=$p/storage.conf timeout -k 5 180 podman "$@"; }
+  local prog='exec </dev/null; i=0; while :; do i=$((i+1)); echo $i > /count; echo "out $i"; sleep 0.3; done'
   tar -C "$work/rootfs" -cf "$p/rootfs.tar" . || return 1
   pm import --change 'CMD ["/bin/sh"]' "$p/rootfs.tar" localhost/jaula-bb:latest >/dev/null || return 1
-  pm run -d --name criu_podman --cgroup-parent /jaula-criu-podman localhost/jaula-bb:latest sh -c "$counter" >/dev/null || return 1
+  pm run -d --name criu_podman --cgroup-parent /jaula-criu-podman localhost/jaula-bb:latest sh -c "$prog" >/dev/null || return 1
   podman_count() { pm exec criu_podman cat /count 2>/dev/null || echo 0; }
+  # logs_past N: podman logs shows an "out M" line with M > N.
+  logs_past() { pm logs criu_podman 2>/dev/null | awk -v n="$1" '$1 == "out" && $2 + 0 > n { found = 1 } END { exit !found }'; }
   local a b; a=$(podman_count); sleep 1; b=$(podman_count)
   [ "$b" -gt "$a" ] || { echo "podman container not counting ($a, $b)"; return 1; }
   pm container checkpoint criu_podman || { cat "$p"/graphroot/vfs-containers/*/userdata/dump.log 2>/dev/null | grep -m3 Error; return 1; }
   expect "podman state after checkpoint" "$(pm inspect --format '{{.State.Status}}' criu_podman)" exited || return 1
+  local at; at=$(pm logs criu_podman 2>/dev/null | awk '$1 == "out" { n = $2 } END { print n + 0 }')
+  # podman removes its checkpoint images after a restore
+  echo "# podman's descriptors.json: $(cat "$p"/graphroot/vfs-containers/*/userdata/checkpoint/descriptors.json 2>/dev/null)"
   pm container restore criu_podman || { cat "$p"/graphroot/vfs-containers/*/userdata/restore.log 2>/dev/null | grep -m3 Error; return 1; }
   expect "podman state after restore" "$(pm inspect --format '{{.State.Status}}' criu_podman)" running || return 1
   a=$(podman_count); sleep 1; b=$(podman_count)
   [ "$b" -gt "$a" ] || { echo "restored podman container not counting ($a, $b)"; return 1; }
+  wait_for "podman logs past out $at" logs_past "$at" || return 1
+  echo "# podman: logs went on past out $at after restore"
   pm rm -f criu_podman >/dev/null && pm rmi -af >/dev/null 2>&1
   rmdir "$cg/jaula-criu-podman" 2>/dev/null; true
 }
 
-if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump terminal tcp_established failed_restore killed_restore podman); fi
+if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump terminal stdio_pipes tcp_established failed_restore killed_restore podman); fi
 for c in "${cases[@]}"; do case_ "t_$c"; done
 echo "guest-criu: $passed passed, $failed failed${failures:+ (${failures[*]})}"
 [ $failed -eq 0 ]

@@ -44,9 +44,14 @@ public static class StdioDescriptors
         }
     }
 
-    /// <summary>The fds criu is to take from restore's own stdio: those that were pipes (runc maps only pipes).</summary>
+    /// <summary>
+    /// The fds criu is to take from restore's own stdio: those that were pipes (runc maps only pipes), each pipe once
+    /// (criu matches every fd of a file by its key; stdout and stderr are often the same pipe).
+    /// </summary>
     public static IEnumerable<(int Fd, string Key)> Pipes(IReadOnlyList<string> recorded) =>
-        recorded.Take(3).Select((target, fd) => (fd, target)).Where(d => d.target.StartsWith("pipe:", StringComparison.Ordinal));
+        recorded.Take(3).Select((target, fd) => (Fd: fd, Key: target))
+            .Where(d => d.Key.StartsWith("pipe:", StringComparison.Ordinal))
+            .DistinctBy(d => d.Key);
 
     private static string Target(int pid, int fd)
     {

@@ -120,6 +120,8 @@ public sealed class CriuArgumentsTests
             ["/dev/null", "pipe:[4242]", "pipe:[4343]"]));
 
         line.Should().Contain("--inherit-fd fd[1]:pipe:[4242] --inherit-fd fd[2]:pipe:[4343]").And.NotContain("fd[0]");
+        Pairs(CriuArguments.ForRestore(new RestoreOptions(), "/r", "/b", "/p", SpecWith(), [], null, ["pipe:[1]", "pipe:[2]", "pipe:[2]"]))
+            .Should().Contain("--inherit-fd fd[0]:pipe:[1] --inherit-fd fd[1]:pipe:[2]").And.NotContain("fd[2]");
     }
 
     [Fact]
