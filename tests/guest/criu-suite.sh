@@ -23,8 +23,8 @@ make_base_bundle || { echo "not ok - spec"; exit 1; }
 
 # Counts once every 0.3 s into /count (seen from here through the rootfs); the count going on after restore proves
 # the process's memory came back.
-# The counter first points its stdio at the container's own /dev/null: jaula does not yet hand criu the caller's
-# stdio as external files (runc's descriptors.json + --inherit-fd), so fds opened outside the container fail the dump.
+# The counter first points its stdio at the container's own /dev/null: a file of the caller's mounts (the suite's
+# /dev/null) is outside the container's and fails the dump; pipes come back through descriptors.json (stdio_pipes).
 counter='exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i+1)); echo $i > /count; sleep 0.3; done'
 # The count is the last line of $counted (a path in the rootfs): /count, or what the TCP case's server received.
 counted=count
@@ -138,7 +138,7 @@ wait_for() {
 # $work/NAME.in.
 receive_console() {
   rm -f "$work/$1.sock" "$work/$1.out" "$work/$1.in"
-  python3 "$repo/tests/guest/console-receiver.py" "$work/$1.sock" "$work/$1.out" "$work/$1.in" >"$work/$1.log" 2>&1 &
+  /usr/bin/python3 "$repo/tests/guest/console-receiver.py" "$work/$1.sock" "$work/$1.out" "$work/$1.in" >"$work/$1.log" 2>&1 &
   helper $!
   wait_for "console socket $1" test -S "$work/$1.sock"
 }
