@@ -57,6 +57,7 @@ test -x /usr/sbin/dockerd || lean+=(docker.io)
 
 command -v criu >/dev/null || need+=(criu) # checkpoint/restore (the guest's criu suite; on 6.18 hosts the refusal)
 command -v jq >/dev/null || need+=(jq) # the cgroup v2 guest suite edits config.json with jq
+test -x /usr/bin/python3 || need+=(python3) # the guest criu suite's console socket (tests/guest/console-receiver.py)
 # The systemd driver's unit tests talk to a fake systemd on a private bus (the reference dbus-daemon, no service).
 command -v dbus-daemon >/dev/null || lean+=(dbus-daemon)
 # The cgroup v2 guest (tests/guest): qemu (TCG) and Debian's kernel, which only adds files under /boot and

@@ -23,17 +23,25 @@ make_base_bundle || { echo "not ok - spec"; exit 1; }
 
 # Counts once every 0.3 s into /count (seen from here through the rootfs); the count going on after restore proves
 # the process's memory came back.
-# The counter first points its stdio at the container's own /dev/null: jaula does not yet hand criu the caller's
-# stdio as external files (runc's descriptors.json + --inherit-fd), so fds opened outside the container fail the dump.
+# The counter first points its stdio at the container's own /dev/null: a file of the caller's mounts (the suite's
+# /dev/null) is outside the container's and fails the dump; pipes come back through descriptors.json (stdio_pipes).
 counter='exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i+1)); echo $i > /count; sleep 0.3; done'
-count() { local c; c=$(cat "$work/rootfs/count" 2>/dev/null); echo "${c:-0}"; }
+# The count is the last line of $counted (a path in the rootfs): /count, or what the TCP case's server received.
+counted=count
+count() { local c; c=$(tail -n 1 "$work/rootfs/$counted" 2>/dev/null); case $c in ''|*[!0-9]*) c=0 ;; esac; echo "$c"; }
 
 remove() { j delete --force "$1" >/dev/null 2>&1; true; }
 
+# helper PID: a process a case started in the background (a console receiver), killed after the case.
+helper() { echo "$1" >> "$work/helpers"; }
+kill_helpers() { [ -f "$work/helpers" ] && kill $(cat "$work/helpers") 2>/dev/null; rm -f "$work/helpers"; true; }
+
 case_() {
   local name=$1 out rc began=$SECONDS
+  counted=count
   out=$("$name" 2>&1); rc=$?
-  remove "${name#t_}"; remove "${name#t_}_new"
+  remove "${name#t_}"; remove "${name#t_}_new"; kill_helpers
+  echo "$out" | grep '^# ' # what a case reports on the way
   echo "# ${name#t_}: $((SECONDS - began)) s"
   if [ $rc -eq 0 ]; then
     passed=$((passed + 1)); echo "ok - ${name#t_}"
@@ -119,7 +127,176 @@ t_pre_dump() {
   count_grows
 }
 
-if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump); fi
+# wait_for WHAT COMMAND...: polls COMMAND for up to 20 s (the guest is slow).
+wait_for() {
+  local what=$1 i; shift
+  for ((i = 0; i < 100; i++)); do "$@" && return 0; sleep 0.2; done
+  echo "timed out waiting for $what"; return 1
+}
+
+# receive_console NAME: a console socket at $work/NAME.sock whose terminal prints to $work/NAME.out and reads
+# $work/NAME.in.
+receive_console() {
+  rm -f "$work/$1.sock" "$work/$1.out" "$work/$1.in"
+  /usr/bin/python3 "$repo/tests/guest/console-receiver.py" "$work/$1.sock" "$work/$1.out" "$work/$1.in" >"$work/$1.log" 2>&1 &
+  helper $!
+  wait_for "console socket $1" test -S "$work/$1.sock"
+}
+
+# A container with its own terminal (process.terminal, --console-socket as engines give it): it counts, prints a
+# tick per count on the terminal and writes what it reads there to /heard. Checkpointed (its pty master is the
+# receiver's, outside the dump), then restored with a new console socket: the count goes on, the new terminal shows
+# the ticks and what is typed into it reaches the restored shell.
+t_terminal() {
+  local loop='i=0; while :; do i=$((i+1)); echo $i > /count; echo "tick $i"; if read -t 1 line; then echo "$line" > /heard; fi; done'
+  rm -f "$work/rootfs/count" "$work/rootfs/heard"
+  receive_console tty1 || return 1
+  local dir; dir=$(bundle terminal '.process.terminal = true' sh -c "$loop") || return 1
+  j create --bundle "$dir" --console-socket "$work/tty1.sock" terminal || return 1
+  j start terminal || return 1
+  count_grows || return 1
+  wait_for "a tick on the first terminal" grep -q tick "$work/tty1.out" || return 1
+  j checkpoint --image-path "$work/terminal.img" terminal || { tail -5 "$work/terminal.img/dump.log"; return 1; }
+  nothing_left terminal || return 1
+  receive_console tty2 || return 1
+  j restore -d --console-socket "$work/tty2.sock" --bundle "$dir" --image-path "$work/terminal.img" terminal \
+    || { tail -5 "$work/terminal.img/restore.log"; return 1; }
+  expect "state after restore" "$(status_of terminal)" running || return 1
+  count_grows || return 1
+  wait_for "a tick on the new terminal" grep -q tick "$work/tty2.out" || return 1
+  echo hello-after-restore > "$work/tty2.in"
+  wait_for "the typed line in /heard" grep -qx hello-after-restore "$work/rootfs/heard" || return 1
+  expect "/dev/console is the new terminal" "$(j exec terminal sh -c 'test -c /dev/console && echo chr')" chr || return 1
+  j kill terminal KILL && wait_status terminal stopped && j delete terminal && nothing_left terminal
+}
+
+# Two processes in the container's own network namespace talk over an established TCP connection on 127.0.0.1 (nc
+# listening, a counting client); checkpoint and restore with --tcp-established; the server goes on receiving the
+# count over the same connection. The loopback link of that namespace is brought up inside (CAP_NET_ADMIN).
+t_tcp_established() {
+  counted=received
+  local caps='.process.capabilities |= with_entries(.value += ["CAP_NET_ADMIN"])'
+  local prog='exec </dev/null >/dev/null 2>&1; ip link set lo up || exit 1
+sleep 100000 | nc -l -p 7000 > /received &
+sleep 1
+i=0; while :; do i=$((i+1)); echo $i; sleep 0.3; done | nc 127.0.0.1 7000'
+  rm -f "$work/rootfs/received"
+  start_detached tcp_established "$caps" sh -c "$prog" || return 1
+  count_grows || return 1
+  j checkpoint --tcp-established --image-path "$work/tcp.img" tcp_established || { tail -5 "$work/tcp.img/dump.log"; return 1; }
+  nothing_left tcp_established || return 1
+  local at; at=$(count)
+  j restore -d --tcp-established --bundle "$work/tcp_established" --image-path "$work/tcp.img" tcp_established \
+    || { tail -5 "$work/tcp.img/restore.log"; return 1; }
+  count_grows || return 1
+  [ "$(count)" -gt "$at" ] || { echo "received $(count), not more than $at"; return 1; }
+  # both ends (busybox nc listens on ::, so the server end is in tcp6), still established
+  expect "one connection, established" "$(j exec tcp_established sh -c 'cat /proc/net/tcp /proc/net/tcp6 | grep -c " 01 "')" 2
+}
+
+# A detached container whose stdio are pipes (as conmon gives them): checkpoint records them in descriptors.json,
+# restore is given new pipes and the restored process's output comes out of them.
+t_stdio_pipes() {
+  local loop='i=0; while :; do i=$((i+1)); echo $i > /count; echo "out $i"; sleep 0.3; done'
+  rm -f "$work/rootfs/count"
+  local dir; dir=$(bundle stdio_pipes . sh -c "$loop") || return 1
+  local in1 out1 in2 out2
+  exec {in1}< <(exec sleep 100000 2>/dev/null); helper $!
+  exec {out1}> >(exec cat > "$work/pipes1.out" 2>/dev/null); helper $!
+  j create --bundle "$dir" stdio_pipes <&$in1 >&$out1 2>&1 || { cat "$work/pipes1.out"; return 1; }
+  exec {in1}<&- {out1}>&-
+  j start stdio_pipes || return 1
+  count_grows || return 1
+  wait_for "output on the first pipe" grep -q "^out " "$work/pipes1.out" || return 1
+  j checkpoint --image-path "$work/pipes.img" stdio_pipes || { tail -5 "$work/pipes.img/dump.log"; return 1; }
+  echo "# descriptors.json: $(cat "$work/pipes.img/descriptors.json")"
+  nothing_left stdio_pipes || return 1
+  exec {in2}< <(exec sleep 100000 2>/dev/null); helper $!
+  exec {out2}> >(exec cat > "$work/pipes2.out" 2>/dev/null); helper $!
+  j restore -d --bundle "$dir" --image-path "$work/pipes.img" stdio_pipes <&$in2 >&$out2 2>&1 \
+    || { tail -5 "$work/pipes.img/restore.log"; return 1; }
+  exec {in2}<&- {out2}>&-
+  count_grows || return 1
+  wait_for "output on the new pipe" grep -q "^out " "$work/pipes2.out"
+}
+
+# A restore that fails (criu's images are not a checkpoint) leaves no state and no cgroup.
+t_failed_restore() {
+  mkdir -p "$work/empty.img"
+  local dir; dir=$(bundle failed_restore . sh -c "$counter") || return 1
+  j restore -d --bundle "$dir" --image-path "$work/empty.img" failed_restore && { echo "restore of nothing succeeded"; return 1; }
+  nothing_left failed_restore
+}
+
+# A restore killed (SIGKILL) while criu runs leaves what its made.json names (criu's pid, the cgroup); `delete
+# --force` removes all of it, as for a killed create: no state, no cgroup, no restored process counting on.
+t_killed_restore() {
+  rm -f "$work/rootfs/count"
+  start_detached killed_restore . sh -c "$counter" || return 1
+  count_grows || return 1
+  j checkpoint --image-path "$work/killed.img" killed_restore || { tail -5 "$work/killed.img/dump.log"; return 1; }
+  "$jaula" --root "$state" restore -d --bundle "$work/killed_restore" --image-path "$work/killed.img" killed_restore \
+    </dev/null >/dev/null 2>&1 &
+  local restore=$!
+  wait_for "criu's pid in made.json" jq -e '.pid > 0' "$state/killed_restore/made.json" >/dev/null 2>&1 || return 1
+  kill -9 "$restore"; wait "$restore" 2>/dev/null
+  echo "# left by the killed restore: $(ls "$state/killed_restore" 2>/dev/null | tr '\n' ' ')cgroup $([ -d "$cg$parent/killed_restore" ] && echo yes || echo no)"
+  j delete --force killed_restore || return 1
+  nothing_left killed_restore || return 1
+  local at; at=$(count); sleep 1.5
+  expect "count after the delete" "$(count)" "$at"
+}
+
+# podman (with conmon) drives jaula as its runtime: run -d, container checkpoint, container restore; the count goes on
+# in the restored container (read through podman exec) and its stdout, conmon's pipe, reaches podman logs again
+# (descriptors.json). Its stdin is conmon's /dev/null of the host, a file outside the container's mounts that criu
+# cannot dump, so the process points stdin at the container's own /dev/null.
+t_podman() {
+  command -v podman >/dev/null || { echo "podman is not installed"; return 1; }
+  local p=$work/podman; mkdir -p "$p"
+  cat > "$p/containers.conf" <<CONF
+[containers]
+netns = "none"
+log_driver = "k8s-file"
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+runtime = "jaula"
+static_dir = "$p/static"
+tmp_dir = "$p/tmp"
+volume_path = "$p/volumes"
+runtime_supports_json = ["jaula"]
+[engine.runtimes]
+jaula = ["$jaula"]
+CONF
+  printf '[storage]\ndriver = "vfs"\nrunroot = "%s/runroot"\ngraphroot = "%s/graphroot"\n' "$p" "$p" > "$p/storage.conf"
+  pm() { CONTAINERS_CONF=$p/containers.conf CONTAINERS_STORAGE_CONF=$p/storage.conf timeout -k 5 180 podman "$@"; }
+  local prog='exec </dev/null; i=0; while :; do i=$((i+1)); echo $i > /count; echo "out $i"; sleep 0.3; done'
+  tar -C "$work/rootfs" -cf "$p/rootfs.tar" . || return 1
+  pm import --change 'CMD ["/bin/sh"]' "$p/rootfs.tar" localhost/jaula-bb:latest >/dev/null || return 1
+  pm run -d --name criu_podman --cgroup-parent /jaula-criu-podman localhost/jaula-bb:latest sh -c "$prog" >/dev/null || return 1
+  podman_count() { pm exec criu_podman cat /count 2>/dev/null || echo 0; }
+  # logs_past N: podman logs shows an "out M" line with M > N.
+  logs_past() { pm logs criu_podman 2>/dev/null | awk -v n="$1" '$1 == "out" && $2 + 0 > n { found = 1 } END { exit !found }'; }
+  local a b; a=$(podman_count); sleep 1; b=$(podman_count)
+  [ "$b" -gt "$a" ] || { echo "podman container not counting ($a, $b)"; return 1; }
+  pm container checkpoint criu_podman || { cat "$p"/graphroot/vfs-containers/*/userdata/dump.log 2>/dev/null | grep -m3 Error; return 1; }
+  expect "podman state after checkpoint" "$(pm inspect --format '{{.State.Status}}' criu_podman)" exited || return 1
+  local at; at=$(pm logs criu_podman 2>/dev/null | awk '$1 == "out" { n = $2 } END { print n + 0 }')
+  # podman removes its checkpoint images after a restore
+  echo "# podman's descriptors.json: $(cat "$p"/graphroot/vfs-containers/*/userdata/checkpoint/descriptors.json 2>/dev/null)"
+  pm container restore criu_podman || { cat "$p"/graphroot/vfs-containers/*/userdata/restore.log 2>/dev/null | grep -m3 Error; return 1; }
+  expect "podman state after restore" "$(pm inspect --format '{{.State.Status}}' criu_podman)" running || return 1
+  a=$(podman_count); sleep 1; b=$(podman_count)
+  [ "$b" -gt "$a" ] || { echo "restored podman container not counting ($a, $b)"; return 1; }
+  wait_for "podman logs past out $at" logs_past "$at" || return 1
+  echo "# podman: logs went on past out $at after restore"
+  pm rm -f criu_podman >/dev/null && pm rmi -af >/dev/null 2>&1
+  rmdir "$cg/jaula-criu-podman" 2>/dev/null; true
+}
+
+if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump terminal stdio_pipes tcp_established failed_restore killed_restore podman); fi
 for c in "${cases[@]}"; do case_ "t_$c"; done
 echo "guest-criu: $passed passed, $failed failed${failures:+ (${failures[*]})}"
 [ $failed -eq 0 ]

@@ -25,6 +25,8 @@ public sealed class ContainerCheckpointer(StateStore store, IRuntimeLog log)
             ImagePath = MakeDirectory(options.ImagePath, "--image-path"),
             WorkPath = MakeDirectory(options.WorkPath ?? options.ImagePath, "--work-path"),
         };
+        if (!options.PreDump)
+            StdioDescriptors.Record(container.Record.Pid, options.ImagePath);
         var args = CriuArguments.ForDump(options, container.Record.Pid, container.Record.Rootfs, spec);
         log.Debug($"checkpoint {id}: criu {string.Join(' ', args)}");
         CriuRunner.Run(criu, args, Path.Combine(options.WorkPath!, CriuArguments.DumpLog));
@@ -40,39 +42,46 @@ public sealed class ContainerCheckpointer(StateStore store, IRuntimeLog log)
         string bundle = Path.GetFullPath(options.Bundle);
         var spec = LoadSpec(bundle);
         ConfigFieldChecks.Check(spec);
-        if (options.ConsoleSocket is not null || (spec.Process?.Terminal == true && !options.ShellJob))
-            throw JaulaException.ForField("process.terminal",
-                "restoring a container with its own terminal (--console-socket) is not supported yet by this jaula build; restore a terminal job with --shell-job");
         string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
         string imagePath = ExistingDirectory(options.ImagePath, "--image-path");
         string workPath = MakeDirectory(options.WorkPath ?? options.ImagePath, "--work-path");
         options = options with { ImagePath = imagePath, WorkPath = workPath };
+        using var terminal = RestoreTerminal.Open(spec, options);
+        var stdio = StdioDescriptors.Read(imagePath);
+        // A recorded stdin pipe is taken from restore's own stdin (criu's; otherwise /dev/null).
+        using var criuStdin = terminal.CriuStdin is null && StdioDescriptors.Pipes(stdio).Any(p => p.Fd == 0) ? SafeFd.Borrow(0) : null;
 
         using var reservation = store.Reserve(Record(id, bundle, rootfs, spec, 0, 0));
-        var cgroups = new ContainerCgroups(spec, id, log);
-        int pid;
+        // As create does: the cgroup and criu's pid are written down (made.json) before they exist, so a killed
+        // restore leaves only what `delete` finds named there and removes.
+        var journal = new CreateJournal(store, id);
+        var cgroups = new ContainerCgroups(spec, id, log, beforeMake: journal.CgroupAbout);
+        int pid = 0;
         try
         {
             var roots = cgroups.PrepareForRestore();
             string pidFile = Path.Combine(workPath, "restore.pid");
             File.Delete(pidFile);
-            var args = CriuArguments.ForRestore(options, rootfs, bundle, pidFile, spec, roots);
+            var args = CriuArguments.ForRestore(options, rootfs, bundle, pidFile, spec, roots, terminal.ConsolePath, stdio);
             log.Debug($"restore {id}: criu {string.Join(' ', args)}");
             if (!options.Detach && !options.NoSubreaper)
                 Sys.SetChildSubreaper(); // the restored init is reparented to us when criu exits, so we can wait for it
             using var netns = JoinedNetwork(spec);
-            CriuRunner.Run(criu, args, Path.Combine(workPath, CriuArguments.RestoreLog), netns);
+            CriuRunner.Run(criu, args, Path.Combine(workPath, CriuArguments.RestoreLog), netns, terminal.CriuStdin ?? criuStdin, journal.Init);
             pid = ReadPid(pidFile, workPath);
             var stat = ProcFs.ReadStat(pid) ?? throw new JaulaException($"the restored init (pid {pid}) is gone (criu's log: {Path.Combine(workPath, CriuArguments.RestoreLog)})");
+            journal.Init(pid);
             var record = Record(id, bundle, rootfs, spec, pid, stat.StartTime);
             record.Cgroup = cgroups.Record;
             store.Save(record);
+            terminal.SendMaster(options.ConsoleSocket);
             if (options.PidFile is not null)
                 PidFile.Write(options.PidFile, pid);
             log.Debug($"container {id} restored, init pid {pid}");
         }
         catch
         {
+            cgroups.KillAll();
             cgroups.Remove();
             store.Remove(id);
             throw;

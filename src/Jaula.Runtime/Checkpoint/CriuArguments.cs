@@ -8,6 +8,10 @@ namespace Jaula.Runtime.Checkpoint;
 /// over RPC: images and work dir, the log (level 4) in the work dir, the rootfs as criu's root, the container's bind
 /// mounts as external mounts (dump: keyed by destination; restore: destination mapped to the bundle's source),
 /// namespaces joined by path as external (dump) and joined again (restore), and runc's flags one to one.
+/// A container with its own terminal is dumped as a shell job: its pty's master is outside the tree (with the engine
+/// behind the console socket), which criu accepts only for a shell job (runc's RPC says orphan-pts-master instead,
+/// which the command line lacks); its /dev/console, a bind mount of that pty, is external too. Restore gives the
+/// restored process a new terminal on criu's stdin (criu's shell-job way) and binds that terminal on /dev/console.
 /// </summary>
 public static class CriuArguments
 {
@@ -16,6 +20,9 @@ public static class CriuArguments
 
     /// <summary>The fd restore passes a joined network namespace on (Sys.Spawn's fd 3).</summary>
     public const int NetworkNamespaceFd = 3;
+
+    /// <summary>The external mount key of a terminal container's /dev/console.</summary>
+    public const string ConsoleMount = "/dev/console";
 
     private static readonly string[] CgroupModes = ["soft", "full", "strict", "ignore"];
 
@@ -38,7 +45,8 @@ public static class CriuArguments
             args.Add("--track-mem");
         if (o.LeaveRunning && !o.PreDump)
             args.Add("--leave-running");
-        AddCommon(args, o.TcpEstablished, o.ExtUnixSk, o.ShellJob, o.FileLocks, o.ManageCgroupsMode, o.EmptyNs, o.AutoDedup);
+        bool terminal = spec.Process?.Terminal == true;
+        AddCommon(args, o.TcpEstablished, o.ExtUnixSk, o.ShellJob || terminal, o.FileLocks, o.ManageCgroupsMode, o.EmptyNs, o.AutoDedup);
         if (o.LazyPages)
             args.Add("--lazy-pages");
         if (o.StatusFd is { } fd)
@@ -50,12 +58,18 @@ public static class CriuArguments
         }
         foreach (var mount in BindMounts(spec))
             args.AddRange(["--ext-mount-map", $"{mount.Destination}:{mount.Destination}"]);
+        if (terminal && !o.PreDump)
+            args.AddRange(["--ext-mount-map", $"{ConsoleMount}:{ConsoleMount}"]);
         foreach (var ns in JoinedNetwork(spec))
             args.AddRange(["--external", $"net[{ns.Inode}]:extRootNetNS"]);
         return args;
     }
 
-    public static List<string> ForRestore(RestoreOptions o, string rootfs, string bundle, string pidFile, Spec spec, IReadOnlyList<string> cgroupRoots)
+    /// <param name="console">The terminal the restored process gets on criu's stdin (its path, bound on /dev/console);
+    /// null for a container without its own terminal.</param>
+    /// <param name="stdio">descriptors.json's targets: each pipe is taken from restore's own fd of that number.</param>
+    public static List<string> ForRestore(RestoreOptions o, string rootfs, string bundle, string pidFile, Spec spec, IReadOnlyList<string> cgroupRoots,
+        string? console = null, IReadOnlyList<string>? stdio = null)
     {
         var args = new List<string>
         {
@@ -67,7 +81,7 @@ public static class CriuArguments
             "--pidfile", pidFile,
             "--restore-detached",
         };
-        AddCommon(args, o.TcpEstablished, o.ExtUnixSk, o.ShellJob, o.FileLocks, o.ManageCgroupsMode, o.EmptyNs, o.AutoDedup);
+        AddCommon(args, o.TcpEstablished, o.ExtUnixSk, o.ShellJob || console is not null, o.FileLocks, o.ManageCgroupsMode, o.EmptyNs, o.AutoDedup);
         if (o.NoPivot)
             args.Add("--no-pivot");
         if (o.LazyPages)
@@ -78,6 +92,10 @@ public static class CriuArguments
             args.AddRange(["--lsm-mount-context", context]);
         foreach (var mount in BindMounts(spec))
             args.AddRange(["--ext-mount-map", $"{mount.Destination}:{Path.GetFullPath(mount.Source!, bundle)}"]);
+        if (console is not null)
+            args.AddRange(["--ext-mount-map", $"{ConsoleMount}:{console}"]);
+        foreach (var (fd, key) in StdioDescriptors.Pipes(stdio ?? []))
+            args.AddRange(["--inherit-fd", $"fd[{fd}]:{key}"]);
         foreach (var ns in spec.Linux?.Namespaces ?? [])
         {
             if (string.IsNullOrEmpty(ns.Path))

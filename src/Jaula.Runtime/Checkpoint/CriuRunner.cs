@@ -5,8 +5,8 @@ namespace Jaula.Runtime.Checkpoint;
 /// <summary>
 /// Runs the `criu` command (as LXC does) rather than criu's RPC (`criu swrk`, protobuf, as runc does): the command
 /// line carries every option jaula needs, and it spares a protobuf codec and a notify-callback loop in the runtime.
-/// criu's stdio is jaula's (a --shell-job needs the terminal); its log goes to the work dir, and every failure names
-/// that log and quotes criu's own last error line.
+/// criu's stdout and stderr are jaula's, its stdin /dev/null unless the caller gives the terminal a shell job is
+/// restored on; its log goes to the work dir, and every failure names that log and quotes criu's own first error line.
 /// </summary>
 public static class CriuRunner
 {
@@ -23,7 +23,10 @@ public static class CriuRunner
         ?? throw new JaulaException("criu is not installed (apt-get install criu), so checkpoint and restore cannot work here; check with `criu check`");
 
     /// <summary>Runs criu and waits; a non-zero exit becomes one line with criu's reason and the log's path.</summary>
-    public static void Run(string criu, IReadOnlyList<string> args, string logPath, SafeFd? fd3 = null)
+    /// <param name="stdin">criu's stdin (a restored shell job's terminal); /dev/null when null.</param>
+    /// <param name="started">Called with criu's pid as soon as it runs (restore journals it, so a killed restore leaves it named).</param>
+    public static void Run(string criu, IReadOnlyList<string> args, string logPath, SafeFd? fd3 = null, SafeFd? stdin = null,
+        Action<int>? started = null)
     {
         int pid;
         using (var devNull = Sys.Open("/dev/null", OpenFlags.ReadOnly | OpenFlags.CloExec))
@@ -34,12 +37,13 @@ public static class CriuRunner
                 Argv = ["criu", .. args],
                 Env = Environment.GetEnvironmentVariables().Keys.Cast<string>()
                     .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}").ToList(),
-                Stdin = devNull,
+                Stdin = stdin ?? devNull,
                 Stdout = SafeFd.Borrow(1),
                 Stderr = SafeFd.Borrow(2),
                 Fd3 = fd3,
             });
         }
+        started?.Invoke(pid);
         int status = Sys.WaitForExit(pid);
         if (status != 0)
             throw new JaulaException($"criu {args[0]} failed (exit status {status}): {Sandbox.Checkpoint.CriuLog.Reason(logPath)} (full log: {logPath}; check this host with `criu check`)");

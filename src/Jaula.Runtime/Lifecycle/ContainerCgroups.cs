@@ -190,6 +190,19 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
         }
     }
 
+    /// <summary>SIGKILLs whatever is in the cgroup: a restore that fails after criu placed its tree there.</summary>
+    public void KillAll()
+    {
+        try
+        {
+            _manager?.KillAll(Signals.SIGKILL);
+        }
+        catch (Exception e) when (e is CgroupException or ErrnoException or IOException)
+        {
+            log.Warn($"container {containerId}: {e.Message}");
+        }
+    }
+
     public void Remove()
     {
         try

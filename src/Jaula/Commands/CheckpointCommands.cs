@@ -61,7 +61,7 @@ public static class CheckpointCommands
         var bundle = new Option<string>("--bundle", "-b") { Description = "the bundle (default: the current directory)", DefaultValueFactory = _ => "." };
         var detach = Flag("--detach", "do not wait for the restored container", "-d");
         var pidFile = Text("--pid-file", "write the restored init's pid here");
-        var consoleSocket = Text("--console-socket", "unix socket to receive the terminal's master (not supported yet)");
+        var consoleSocket = Text("--console-socket", "unix socket to receive the master of the restored container's new terminal (process.terminal)");
         var noSubreaper = Flag("--no-subreaper", "do not become a subreaper of the restored process");
         var noPivot = Flag("--no-pivot", "do not use pivot_root for the restored container's root");
         var tcp = Flag("--tcp-established", "restore open TCP connections");

@@ -98,6 +98,53 @@ public sealed class CriuArgumentsTests
         Pairs(CriuArguments.ForRestore(new RestoreOptions(), "/r", "/b", "/p", spec, [])).Should().Contain("--inherit-fd fd[3]:extRootNetNS");
     }
 
+    [Fact]
+    public void A_terminal_container_is_dumped_as_a_shell_job_with_its_console_external_and_restored_on_the_new_terminal()
+    {
+        var spec = SpecWith();
+        spec.Process = new ProcessSpec { Terminal = true, Args = ["sh"], Cwd = "/" };
+
+        string dump = Pairs(CriuArguments.ForDump(new CheckpointOptions { ImagePath = "/img" }, 1, "/r", spec));
+        string restore = Pairs(CriuArguments.ForRestore(new RestoreOptions { ImagePath = "/img" }, "/r", "/b", "/p", spec, [], "/dev/pts/7"));
+        string plain = Pairs(CriuArguments.ForRestore(new RestoreOptions { ImagePath = "/img" }, "/r", "/b", "/p", SpecWith(), []));
+
+        dump.Should().Contain("--shell-job").And.Contain("--ext-mount-map /dev/console:/dev/console");
+        restore.Should().Contain("--shell-job").And.Contain("--ext-mount-map /dev/console:/dev/pts/7");
+        plain.Should().NotContain("--shell-job").And.NotContain("/dev/console");
+    }
+
+    [Fact]
+    public void Recorded_stdio_pipes_are_inherited_from_restore_s_own_fds_and_nothing_else_is()
+    {
+        string line = Pairs(CriuArguments.ForRestore(new RestoreOptions(), "/r", "/b", "/p", SpecWith(), [], null,
+            ["/dev/null", "pipe:[4242]", "pipe:[4343]"]));
+
+        line.Should().Contain("--inherit-fd fd[1]:pipe:[4242] --inherit-fd fd[2]:pipe:[4343]").And.NotContain("fd[0]");
+        Pairs(CriuArguments.ForRestore(new RestoreOptions(), "/r", "/b", "/p", SpecWith(), [], null, ["pipe:[1]", "pipe:[2]", "pipe:[2]"]))
+            .Should().Contain("--inherit-fd fd[0]:pipe:[1] --inherit-fd fd[1]:pipe:[2]").And.NotContain("fd[2]");
+    }
+
+    [Fact]
+    public void Descriptors_json_round_trips_the_stdio_targets_of_a_process()
+    {
+        string dir = Directory.CreateTempSubdirectory("jaula-descriptors-").FullName;
+        try
+        {
+            StdioDescriptors.Read(dir).Should().BeEmpty();
+            StdioDescriptors.Record(Environment.ProcessId, dir);
+            var targets = StdioDescriptors.Read(dir);
+            targets.Should().HaveCount(3);
+            targets[0].Should().Be(Jaula.Linux.Sys.ReadLink("/proc/self/fd/0"));
+            File.WriteAllText(Path.Combine(dir, StdioDescriptors.FileName), "{}");
+            var act = () => StdioDescriptors.Read(dir);
+            act.Should().Throw<JaulaException>().WithMessage("*descriptors.json: not a JSON array*");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("--manage-cgroups-mode", "bogus")]
     [InlineData("--empty-ns", "ipc")]
