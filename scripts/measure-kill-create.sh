@@ -7,6 +7,7 @@ BIN=$1; N=$2; VERB=${3:-create}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 W=${TMPDIR:-/tmp}/jaula-kill-measure; ROOT=$W/root; B=$W/bundle; CG=jaula-kill-measure
 rm -rf $W; mkdir -p $ROOT $B/rootfs
+trap 'rm -rf $W' EXIT # the bundle and state root are this run's only
 bash $REPO/spec-fixtures/make-busybox-rootfs.sh $B/rootfs >/dev/null
 ( cd $B && $BIN spec >/dev/null )
 jq --arg cg "/$CG" '.process.args=["sleep","1000"] | .process.terminal=false | .linux.cgroupsPath=$cg' $B/config.json > $B/c && mv $B/c $B/config.json

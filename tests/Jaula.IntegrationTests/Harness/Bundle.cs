@@ -33,8 +33,16 @@ public sealed class Bundle : IDisposable
         string rootfs = Path.Combine(dir, "rootfs");
         SharedRootfs.CopyTo(rootfs);
         var bundle = new Bundle(dir, DefaultConfig.Create(rootfs, args));
-        tweak?.Invoke(bundle);
-        bundle.Save();
+        try
+        {
+            tweak?.Invoke(bundle);
+            bundle.Save();
+        }
+        catch
+        {
+            bundle.Dispose(); // the caller never gets the bundle to dispose: a failing tweak must not leave it
+            throw;
+        }
         return bundle;
     }
 

@@ -125,7 +125,10 @@ public sealed class FinalPhasePlanTests
         while (!File.Exists(Path.Combine(root, "Runtime.sln")))
             root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
         string native = Path.Combine(root, "src", "Jaula.Linux", "native");
-        string driver = Path.Combine(Path.GetTempPath(), $"jaula-final-plan-check-{Environment.ProcessId}");
+        string dir = Directory.CreateTempSubdirectory("jaula-final-plan-check-").FullName;
+        // Shared by the tests of this class (one compile per run), so removed when the test host exits, also after failures.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
+        string driver = Path.Combine(dir, "final_plan_check");
         Run("gcc", "-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-D_GNU_SOURCE", "-fsanitize=address,undefined", "-I", native,
             Path.Combine(root, "tests", "Jaula.UnitTests", "Sandbox", "final_plan_check.c"), Path.Combine(native, "final_phase.c"), "-o", driver);
         return driver;
