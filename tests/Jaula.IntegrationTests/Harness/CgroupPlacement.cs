@@ -39,6 +39,7 @@ public static class CgroupPlacement
         if (!parent.StartsWith('/') || parent.Split('/').Contains("..") || parent.Contains("process_api"))
             throw new InvalidOperationException($"{ParentVariable}={parent}: must be an absolute path of our own");
         string[] enabledBefore = UnifiedRootControllers();
+        SweepOrphans(parent);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             RemoveParent(parent);
@@ -63,6 +64,32 @@ public static class CgroupPlacement
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+            }
+        }
+    }
+
+    /// <summary>
+    /// A test host killed mid-test (a timeout, a SIGKILL) cannot clean up: its containers' cgroups stay under our
+    /// parent. Removes those of bundles that no longer exist, once they hold no process; nothing else is touched.
+    /// </summary>
+    private static void SweepOrphans(string parent)
+    {
+        foreach (string hierarchy in DirectoriesOf(parent).Where(Directory.Exists))
+        {
+            foreach (string cgroup in Directory.EnumerateDirectories(hierarchy, "jaula-it-bundle-*"))
+            {
+                bool bundleGone = !Directory.Exists(Path.Combine(Path.GetTempPath(), Path.GetFileName(cgroup)));
+                string procs = Path.Combine(cgroup, "cgroup.procs");
+                if (bundleGone && File.Exists(procs) && File.ReadAllText(procs).Length == 0)
+                {
+                    try
+                    {
+                        Directory.Delete(cgroup);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                    }
+                }
             }
         }
     }
