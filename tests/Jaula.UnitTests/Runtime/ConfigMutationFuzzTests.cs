@@ -1,3 +1,4 @@
+using Jaula.Tests.Shared;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -24,7 +25,7 @@ public class ConfigMutationFuzzTests(ITestOutputHelper output)
     [Fact]
     public void Mutated_configs_give_a_spec_or_one_short_clear_error()
     {
-        int seed = Environment.GetEnvironmentVariable("JAULA_FUZZ_SEED") is { } text ? int.Parse(text) : Environment.TickCount;
+        int seed = ConfigMutator.Seed();
         output.WriteLine($"seed {seed} (JAULA_FUZZ_SEED={seed} replays it)");
         var random = new Random(seed);
         var seeds = SeedDocuments();
@@ -33,7 +34,7 @@ public class ConfigMutationFuzzTests(ITestOutputHelper output)
         for (int i = 0; i < Mutations && failures.Count < 5; i++)
         {
             JsonNode document = seeds[random.Next(seeds.Count)].DeepClone();
-            string change = Mutate(document, random);
+            string change = ConfigMutator.Mutate(document, random);
             byte[] utf8 = Encoding.UTF8.GetBytes(document.ToJsonString());
             try
             {
@@ -80,72 +81,5 @@ public class ConfigMutationFuzzTests(ITestOutputHelper output)
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Runtime.sln")))
             dir = dir.Parent;
         return dir?.FullName ?? throw new InvalidOperationException("Runtime.sln not found above the test binaries");
-    }
-
-    /// <summary>Changes one randomly chosen value (or container entry) of the document; says what it did.</summary>
-    private static string Mutate(JsonNode document, Random random)
-    {
-        var places = new List<JsonNode>();
-        Collect(document, places);
-        JsonNode target = places[random.Next(places.Count)];
-        JsonNode? replacement = Replacement(target, random, out string what);
-        string path = target.GetPath();
-        if (target.Parent is JsonObject obj)
-        {
-            string key = obj.First(p => ReferenceEquals(p.Value, target)).Key;
-            if (what == "drop")
-                obj.Remove(key);
-            else
-                obj[key] = replacement;
-        }
-        else if (target.Parent is JsonArray array)
-        {
-            int index = array.IndexOf(target);
-            if (what == "drop")
-                array.RemoveAt(index);
-            else
-                array[index] = replacement;
-        }
-        return $"{what} at {path}";
-    }
-
-    private static void Collect(JsonNode? node, List<JsonNode> places)
-    {
-        if (node is null)
-            return;
-        if (node.Parent is not null)
-            places.Add(node);
-        if (node is JsonObject obj)
-            foreach (var (_, value) in obj.ToList())
-                Collect(value, places);
-        else if (node is JsonArray array)
-            foreach (var item in array.ToList())
-                Collect(item, places);
-    }
-
-    private static JsonNode? Replacement(JsonNode target, Random random, out string what)
-    {
-        switch (random.Next(12))
-        {
-            case 0: what = "null"; return null;
-            case 1: what = "drop"; return null;
-            case 2: what = "NUL"; return JsonValue.Create(WithNul(target, random));
-            case 3: what = "huge string"; return JsonValue.Create(new string('x', 100_000 + random.Next(1000)));
-            case 4: what = "huge number"; return JsonValue.Create(1e30);
-            case 5: what = "uint max"; return JsonValue.Create(4294967295L);
-            case 6: what = "negative"; return JsonValue.Create(-1 - random.Next(3));
-            case 7: what = "long max"; return JsonValue.Create(long.MaxValue);
-            case 8: what = "empty string"; return JsonValue.Create("");
-            case 9: what = "bool"; return JsonValue.Create(true);
-            case 10: what = "empty object"; return new JsonObject();
-            default: what = "array with null"; return new JsonArray(null, JsonValue.Create("x"));
-        }
-    }
-
-    private static string WithNul(JsonNode target, Random random)
-    {
-        string text = target is JsonValue v && v.TryGetValue(out string? s) ? s : target.ToJsonString();
-        int at = text.Length == 0 ? 0 : random.Next(text.Length + 1);
-        return text[..at] + "\0" + text[at..];
     }
 }
