@@ -20,6 +20,7 @@ public static class ExecProgram
     public static int Run(SyncChannel channel, InitPlan plan, SafeFd? mountNamespace)
     {
         FinalPhasePlan final;
+        byte[] encoded;
         var seccomp = new InitSeccomp(plan.Seccomp);
         try
         {
@@ -36,7 +37,7 @@ public static class ExecProgram
             var target = ProcessSetup.Prepare(plan.Spec, sessionKeyring: null);
             // The parent listens until end of file (the sync socket is close-on-exec): the final phase reports there.
             final = InitFinalPhase.Plan(plan, target, seccomp, fifoFd: -1, reportFd: channel.Socket.Value, personality: null);
-            final.Encode();
+            encoded = final.Encode();
             seccomp.BeforeReady(channel);
             foreach (string warning in target.Warnings)
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
@@ -48,7 +49,7 @@ public static class ExecProgram
         }
         try
         {
-            InitFinalPhase.Run(final);
+            InitFinalPhase.Run(encoded, final.PointerSlots);
             return 127;
         }
         catch (Exception e)

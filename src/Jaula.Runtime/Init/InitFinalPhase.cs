@@ -33,6 +33,9 @@ internal static class InitFinalPhase
         Env = target.Env,
     };
 
-    /// <summary>Never returns once the C code accepted the plan; throws when it refused it as a whole.</summary>
-    public static void Run(FinalPhasePlan plan) => FinalPhaseInterop.Run(plan.Encode(), plan.PointerSlots);
+    /// <summary>
+    /// Runs a plan encoded once, at create (<see cref="FinalPhasePlan.Encode"/>). Never returns once the C code accepted
+    /// it; throws when it refused it as a whole.
+    /// </summary>
+    public static void Run(byte[] encoded, int pointerSlots) => FinalPhaseInterop.Run(encoded, pointerSlots);
 }

@@ -25,6 +25,7 @@ public static class InitProgram
         InitSeccomp seccomp;
         SafeFd fdDirectory;
         FinalPhasePlan? final = null;
+        byte[] encoded = [];
         try
         {
             plan = ReceivePlan(channel, out SafeFd? mountNamespace);
@@ -39,7 +40,7 @@ public static class InitProgram
             {
                 final = InitFinalPhase.Plan(plan, target, seccomp, syncFd + 1, reportFd: -1, Personality.Check(plan.Spec.Linux?.Personality))
                     with { FdDirectory = fdDirectory.Value };
-                final.Encode(); // a plan that cannot be encoded fails create, not start
+                encoded = final.Encode(); // a plan that cannot be encoded fails create, not start
             }
             seccomp.BeforeReady(channel);
             foreach (string warning in target?.Warnings ?? [])
@@ -73,8 +74,9 @@ public static class InitProgram
                     return 1;
                 }
                 final = final with { FifoFd = fifo.Value, FifoOpen = true };
+                encoded = final.Encode();
             }
-            InitFinalPhase.Run(final);
+            InitFinalPhase.Run(encoded, final.PointerSlots);
             return 127;
         }
         catch (Exception e)
