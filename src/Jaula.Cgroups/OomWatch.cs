@@ -29,15 +29,22 @@ internal sealed class V1OomWatch : IOomWatch
         CgroupFile.Write(memoryDir, "cgroup.event_control", $"{_eventfd.DangerousGetHandle()} {_oomControl.DangerousGetHandle()}", "cgroup.event_control");
     }
 
+    /// <summary>How long the removal's wake-up may take to arrive once the directory is gone.</summary>
+    private static readonly TimeSpan RemovalWakeUp = TimeSpan.FromSeconds(1);
+
     public ulong Poll()
     {
         ulong count = Sys.TakeEventfdCount(_eventfd);
-        if (count > 0 && !_removed && !Directory.Exists(_dir))
-        {
-            _removed = true;
-            count--; // the removal's own wake-up
-        }
-        return count;
+        if (_removed || Directory.Exists(_dir))
+            return count;
+        // The removal's wake-up is the last the eventfd ever gets, and it comes when the cgroup goes offline, which
+        // the kernel finishes after rmdir returns: wait for it, so that it is neither taken for an OOM later nor
+        // subtracted from an OOM seen just before it (`run` removes an OOM-killed container's cgroup at once).
+        _removed = true;
+        Span<PollFd> fds = [new PollFd(_eventfd.Value, PollFd.In)];
+        if (Sys.Poll(fds, (int)RemovalWakeUp.TotalMilliseconds) > 0)
+            count += Sys.TakeEventfdCount(_eventfd);
+        return count > 0 ? count - 1 : 0;
     }
 
     public void Dispose()
