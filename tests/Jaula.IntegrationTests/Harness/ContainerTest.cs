@@ -39,15 +39,18 @@ public abstract class ContainerTest : IClassFixture<StateRoot>, IDisposable
     protected CommandResult RunScript(string script, Action<Bundle>? tweak = null) =>
         Jaula.Run(NewId(), NewBundle(tweak ?? (_ => { }), "sh", "-c", script));
 
-    /// <summary>Waits for a container to write a file (seen from the host through the bundle's rootfs) and reads it.</summary>
+    /// <summary>
+    /// Waits for a container to write a file (seen from the host through the bundle's rootfs) and reads it. A shell's
+    /// `echo x > file` creates the file before it writes, so an empty file is not yet written.
+    /// </summary>
     protected static string WaitForFile(string hostPath, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (!File.Exists(hostPath))
+        while (!File.Exists(hostPath) || new FileInfo(hostPath).Length == 0)
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new Xunit.Sdk.XunitException($"{hostPath} did not appear");
+                throw new Xunit.Sdk.XunitException($"{hostPath} did not appear or stayed empty");
             }
             Thread.Sleep(20);
         }

@@ -8,7 +8,7 @@ namespace Jaula.IntegrationTests.Tests;
 public sealed class KillSignalTests(StateRoot stateRoot) : ContainerTest(stateRoot)
 {
     // The init is pid 1 of its namespace, which ignores signals it has no handler for: trap TERM so it can be seen.
-    private const string WaitForTerm = "trap 'exit 0' TERM; touch /tmp/trapped; sleep 60 & wait";
+    private const string WaitForTerm = "trap 'exit 0' TERM; echo y > /tmp/trapped; sleep 60 & wait";
 
     [Theory]
     [InlineData("KILL")]
