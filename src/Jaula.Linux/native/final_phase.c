@@ -113,8 +113,14 @@ int jaula_final_decode(const uint8_t *plan, uint32_t len, const char **scratch, 
         return -EINVAL;
     if ((out->flags & JAULA_FINAL_FIFO_OPEN) && out->fifo_fd < 0)
         return -EINVAL;
-    /* Only the calling thread is filtered (execve then drops the others), and no listener fd can travel from here. */
-    if (out->seccomp_flags & (SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_NEW_LISTENER))
+    /* Only the calling thread is filtered (execve then drops the others); a listener fd travels only in an early load,
+     * to a parent listening on report_fd, and READY is sent only by `create`, which waits on a fifo not yet open. */
+    int early = (out->flags & JAULA_FINAL_EARLY_LISTENER) != 0;
+    if (out->seccomp_flags & SECCOMP_FILTER_FLAG_TSYNC)
+        return -EINVAL;
+    if (early != ((out->seccomp_flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0) || (early && out->report_fd < 0))
+        return -EINVAL;
+    if ((out->flags & JAULA_FINAL_READY) && (!early || out->fifo_fd < 0 || (out->flags & JAULA_FINAL_FIFO_OPEN)))
         return -EINVAL;
     if (read_u64(&r, &out->effective) < 0 || read_u64(&r, &out->permitted) < 0 || read_u64(&r, &out->inheritable) < 0
         || read_u64(&r, &out->ambient) < 0)
@@ -136,6 +142,8 @@ int jaula_final_decode(const uint8_t *plan, uint32_t len, const char **scratch, 
     if (out->bpf_len % sizeof(struct sock_filter) != 0 || pad8(&r) < 0 || take(&r, out->bpf_len, &p) < 0 || pad8(&r) < 0)
         return -EINVAL;
     out->bpf = out->bpf_len ? p : NULL;
+    if (early && out->bpf_len == 0)
+        return -EINVAL;
 
     if (read_string(&r, &out->path) < 0 || read_string(&r, &out->id) < 0)
         return -EINVAL;
@@ -226,6 +234,7 @@ static int write_all(int fd, const void *buf, size_t len)
 struct phase {
     const struct jaula_final_plan *plan;
     int fifo;          /* the exec fifo open for writing until its byte is written, else -1 */
+    int report;        /* the plan's report_fd while the parent listens on it, else -1 */
 };
 
 /* "<field>: <step> <detail>: <cause>" */
@@ -255,7 +264,7 @@ static void __attribute__((noreturn)) fail(struct phase *ph, const char *field, 
         put(&t, "1");
         describe(&t, field, step, detail, err);
         write_all(ph->fifo, t.buf, t.len); /* one write under PIPE_BUF: `start` reads it whole */
-    } else if (plan->report_fd >= 0) {
+    } else if (ph->report >= 0) {
         put(&t, "{\"field\":\"");
         put_json(&t, field);
         put(&t, "\",\"step\":\"");
@@ -265,9 +274,9 @@ static void __attribute__((noreturn)) fail(struct phase *ph, const char *field, 
         put(&t, "\",\"errno\":");
         put_int(&t, err);
         put(&t, "}");
-        uint32_t header[2] = {4 /* JAULA_FRAME_ERROR */, (uint32_t)t.len};
-        if (t.buf[t.len - 1] == '}' && write_all(plan->report_fd, header, sizeof(header)) == 0)
-            write_all(plan->report_fd, t.buf, t.len);
+        uint32_t header[2] = {JAULA_FRAME_ERROR, (uint32_t)t.len};
+        if (t.buf[t.len - 1] == '}' && write_all(ph->report, header, sizeof(header)) == 0)
+            write_all(ph->report, t.buf, t.len);
     } else {
         put(&t, "jaula: container ");
         put(&t, plan->id);
@@ -357,17 +366,100 @@ static void set_capabilities(struct phase *ph)
     }
 }
 
-static void load_filter(struct phase *ph)
+/* Returns what seccomp(2) returned: the listener fd with SECCOMP_FILTER_FLAG_NEW_LISTENER (close-on-exec), else 0. */
+static long load_filter(struct phase *ph)
 {
     const struct jaula_final_plan *plan = ph->plan;
     if (plan->bpf_len == 0)
-        return;
+        return 0;
     struct sock_fprog prog = {
         .len = (unsigned short)(plan->bpf_len / sizeof(struct sock_filter)),
         .filter = (struct sock_filter *)(uintptr_t)plan->bpf,
     };
-    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, plan->seccomp_flags, &prog) < 0)
+    long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, plan->seccomp_flags, &prog);
+    if (rc < 0)
         fail(ph, "linux.seccomp", "seccomp", "SECCOMP_SET_MODE_FILTER", errno);
+    return rc;
+}
+
+/* One frame, header and payload in one write(2). */
+static void send_frame(struct phase *ph, uint32_t type, const void *payload, uint32_t len)
+{
+    uint8_t frame[16];
+    uint32_t header[2] = {type, len};
+    if (len > sizeof(frame) - sizeof(header))
+        fail(ph, "process", "sync", "frame too large", EINVAL);
+    memcpy(frame, header, sizeof(header));
+    if (len)
+        memcpy(frame + sizeof(header), payload, len);
+    if (write_all(ph->report, frame, sizeof(header) + len) < 0)
+        fail(ph, "process", "sync", "write", errno);
+}
+
+/* Reads the parent's HAND_OVER (an empty frame). End of file: the parent died before it could; nothing would account
+ * for this process, so it exits quietly, as the managed init does. */
+static void await_hand_over(struct phase *ph)
+{
+    uint32_t header[2];
+    uint8_t *p = (uint8_t *)header;
+    size_t got = 0;
+    while (got < sizeof(header)) {
+        ssize_t n = read(ph->report, p + got, sizeof(header) - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            fail(ph, "process", "sync", "read", errno);
+        if (n == 0)
+            _exit(1);
+        got += (size_t)n;
+    }
+    if (header[0] != JAULA_FRAME_HAND_OVER || header[1] != 0)
+        fail(ph, "process", "sync", "expected the hand-over", EPROTO);
+}
+
+/*
+ * A filter that notifies an agent, loaded while the parent listens (see JAULA_FINAL_EARLY_LISTENER): what must come
+ * before the filter, the filter, the listener's fd number to the parent (which copies it with pidfd_getfd: no
+ * SCM_RIGHTS here, so no sendmsg after the filter; the fd is close-on-exec and stays open until execve), READY for
+ * `create`, the parent's HAND_OVER, then for `create` the exec fifo, all under the filter. Signals stay blocked until
+ * the last moment: a runtime handler must not run on this thread under the filter.
+ */
+static void __attribute__((noreturn)) run_early_listener(struct phase *ph, int nnp)
+{
+    const struct jaula_final_plan *plan = ph->plan;
+    if ((plan->flags & JAULA_FINAL_PERSONALITY) && syscall(SYS_personality, (unsigned long)plan->personality) < 0)
+        fail(ph, "linux.personality", "personality", "", errno);
+    if (syscall(SYS_prctl, PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+        fail(ph, "process.user", "prctl", "PR_SET_KEEPCAPS", errno);
+    if (nnp) {
+        switch_user(ph);
+        set_capabilities(ph);
+        if (syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+            fail(ph, "process.noNewPrivileges", "prctl", "PR_SET_NO_NEW_PRIVS", errno);
+    }
+    long listener = load_filter(ph);
+    /* ---- under the filter ---- */
+    uint32_t number = (uint32_t)listener;
+    send_frame(ph, JAULA_FRAME_SECCOMP_LISTENER, &number, sizeof(number));
+    if (plan->flags & JAULA_FINAL_READY) {
+        send_frame(ph, JAULA_FRAME_READY, NULL, 0);
+        await_hand_over(ph);
+        ph->report = -1; /* create has exited: from here failures go to `start` (the fifo) or to stderr */
+        open_fifo(ph);
+        int fd = ph->fifo;
+        ph->fifo = -1;
+        if (write_all(fd, "0", 1) < 0) /* close-on-exec: execve closes it, and `start` reads one byte */
+            fail(ph, "exec fifo", "write", "", errno);
+    } else {
+        await_hand_over(ph); /* exec: the parent listens on until execve closes the socket */
+    }
+    set_signal_mask(ph, 0);
+    if (!nnp) {
+        switch_user(ph);
+        set_capabilities(ph);
+    }
+    execve(plan->path, (char *const *)plan->argv, (char *const *)plan->envp);
+    fail(ph, "process.args[0]", "execve", plan->path, errno);
 }
 
 /*
@@ -381,13 +473,15 @@ int jaula_final_run(const uint8_t *buffer, uint32_t len, const char **scratch, u
     int rc = jaula_final_decode(buffer, len, scratch, slots, &plan);
     if (rc < 0)
         return rc;
-    struct phase ph = {.plan = &plan, .fifo = -1};
+    struct phase ph = {.plan = &plan, .fifo = -1, .report = plan.report_fd};
     int nnp = (plan.flags & JAULA_FINAL_NO_NEW_PRIVS) != 0;
 
     /* No runtime signal handler may run on this thread from here: process-directed signals go to other threads. */
     set_signal_mask(&ph, 1);
     if (syscall(SYS_close_range, plan.keep_fds_from, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
         fail(&ph, "process", "close_range", "CLOSE_RANGE_CLOEXEC", errno);
+    if (plan.flags & JAULA_FINAL_EARLY_LISTENER)
+        run_early_listener(&ph, nnp);
     open_fifo(&ph);
     if ((plan.flags & JAULA_FINAL_PERSONALITY) && syscall(SYS_personality, (unsigned long)plan.personality) < 0)
         fail(&ph, "linux.personality", "personality", "", errno);

@@ -31,13 +31,29 @@
 #define JAULA_FINAL_SETGROUPS 0x2U    /* call setgroups (skipped where /proc/self/setgroups says deny and none asked) */
 #define JAULA_FINAL_FIFO_OPEN 0x4U    /* fifo_fd is already open for writing (the startContainer hooks ran in C#) */
 #define JAULA_FINAL_PERSONALITY 0x8U  /* set personality before the fifo byte */
-#define JAULA_FINAL_KNOWN_FLAGS 0xFU
+/*
+ * The filter notifies an agent (SECCOMP_FILTER_FLAG_NEW_LISTENER, which seccomp_flags must then carry): it is loaded
+ * while the parent still listens on report_fd. After the filter: a SeccompListener frame with the listener's fd
+ * number (the parent copies it with pidfd_getfd), with JAULA_FINAL_READY a READY frame, then a HAND_OVER frame is read
+ * from report_fd (end of file: the parent died; exit 1). See jaula_final_run for the order.
+ */
+#define JAULA_FINAL_EARLY_LISTENER 0x10U
+/* `create`: after the listener frame write READY; after HAND_OVER the parent is gone (failures go to the fifo or fd 2),
+ * and the exec fifo is waited on under the filter. Only with JAULA_FINAL_EARLY_LISTENER and a fifo not yet open. */
+#define JAULA_FINAL_READY 0x20U
+#define JAULA_FINAL_KNOWN_FLAGS 0x3FU
+
+/* Frame types of the sync socket (Runtime/Sync/FrameType.cs). */
+#define JAULA_FRAME_READY 3U
+#define JAULA_FRAME_ERROR 4U
+#define JAULA_FRAME_SECCOMP_LISTENER 7U
+#define JAULA_FRAME_HAND_OVER 11U
 
 struct jaula_final_plan {
     uint32_t flags;
     uint32_t uid, gid;
     int32_t fifo_fd;        /* O_PATH fd of the exec fifo (reopened through fd_dir), an open one, or -1 */
-    int32_t report_fd;      /* a listening sync socket for ERROR frames, or -1 for one line on fd 2 */
+    int32_t report_fd;      /* a listening sync socket for ERROR frames (and the early listener's frames), or -1 for one line on fd 2 */
     int32_t fd_dir;         /* the init's /proc/self/fd opened before pivot_root (a rootfs may lack /proc), or -1 */
     uint32_t keep_fds_from; /* every fd >= this becomes close-on-exec before the filter */
     uint32_t personality;

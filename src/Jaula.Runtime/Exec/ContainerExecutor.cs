@@ -264,6 +264,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                         break;
                     case FrameType.SeccompListener:
                         onSeccompListener(frame);
+                        channel.Send(FrameType.HandOver); // the fd is with the agent: the final phase may go on to execve
                         break;
                     case FrameType.Console when fd is not null && master is null:
                         master = fd;

@@ -35,10 +35,10 @@ public static class ExecProgram
                 SendPty(channel, plan);
             InitProgram.StopDyingWithParent(); // the exec'd process outlives `exec`, as under runc
             var target = ProcessSetup.Prepare(plan.Spec, sessionKeyring: null);
-            // The parent listens until end of file (the sync socket is close-on-exec): the final phase reports there.
+            // The parent listens until end of file (the sync socket is close-on-exec): the final phase reports there,
+            // and with a notifying filter sends the listener's fd number and waits for HAND_OVER before execve.
             final = InitFinalPhase.Plan(plan, target, seccomp, fifoFd: -1, reportFd: channel.Socket.Value, personality: null);
             encoded = final.Encode();
-            seccomp.BeforeReady(channel);
             foreach (string warning in target.Warnings)
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
         }

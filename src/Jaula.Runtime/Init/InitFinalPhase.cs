@@ -22,6 +22,7 @@ internal static class InitFinalPhase
         NoNewPrivileges = target.NoNewPrivileges,
         Bpf = seccomp.ForFinalPhase?.Bpf ?? [],
         SeccompFlags = seccomp.ForFinalPhase?.Flags ?? 0,
+        EarlyListener = seccomp.EarlyListener,
         FifoFd = fifoFd,
         FifoOpen = fifoOpen,
         ReportFd = reportFd,

@@ -40,11 +40,23 @@ public static class InitProgram
             {
                 final = InitFinalPhase.Plan(plan, target, seccomp, syncFd + 1, reportFd: -1, Personality.Check(plan.Spec.Linux?.Personality))
                     with { FdDirectory = fdDirectory.Value };
+                if (final.EarlyListener)
+                {
+                    // The listener fd must reach the agent through create: the C code loads the filter now, sends the
+                    // fd number and READY itself, and waits for HAND_OVER and then the fifo under the filter.
+                    if (plan.Spec.Hooks?.StartContainer is { Count: > 0 })
+                        throw new ContainerSetupException("hooks.startContainer", NotifyWithStartContainerHooks);
+                    final = final with { ReportFd = channel.Socket.Value, Ready = true };
+                }
                 encoded = final.Encode(); // a plan that cannot be encoded fails create, not start
             }
-            seccomp.BeforeReady(channel);
             foreach (string warning in target?.Warnings ?? [])
                 channel.Send(FrameType.Warning, System.Text.Encoding.UTF8.GetBytes(warning));
+            if (final is { Ready: true })
+            {
+                InitFinalPhase.Run(encoded, final.PointerSlots); // returns only by throwing: the plan was refused
+                return 127;
+            }
             channel.Send(FrameType.Ready);
             if (!AwaitHandOver(channel))
                 return 1;
@@ -85,6 +97,10 @@ public static class InitProgram
             return ExecFailureStatus(e);
         }
     }
+
+    /// <summary>Why a notifying filter and startContainer hooks cannot go together (the parent refuses it first).</summary>
+    public const string NotifyWithStartContainerHooks =
+        "cannot run with a linux.seccomp rule using SCMP_ACT_NOTIFY: that filter is loaded at create, and the hooks would run under it at start";
 
     /// <summary>
     /// create records our pid, then hands the container over; end-of-file first means create died before it could,

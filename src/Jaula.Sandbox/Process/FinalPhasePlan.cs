@@ -18,6 +18,8 @@ public sealed record FinalPhasePlan
     public const uint FlagSetGroups = 0x2;
     public const uint FlagFifoOpen = 0x4;
     public const uint FlagPersonality = 0x8;
+    public const uint FlagEarlyListener = 0x10;
+    public const uint FlagReady = 0x20;
 
     public required uint Uid { get; init; }
     public required uint Gid { get; init; }
@@ -32,7 +34,18 @@ public sealed record FinalPhasePlan
 
     /// <summary>The compiled filter (struct sock_filter[]), or empty for none.</summary>
     public byte[] Bpf { get; init; } = [];
+
+    /// <summary>seccomp(2) flags; SECCOMP_FILTER_FLAG_NEW_LISTENER exactly when <see cref="EarlyListener"/>.</summary>
     public uint SeccompFlags { get; init; }
+
+    /// <summary>
+    /// The filter notifies an agent: the C code loads it while the parent still listens on <see cref="ReportFd"/>, sends
+    /// the listener's fd number (a SeccompListener frame) and waits for HAND_OVER before it goes on.
+    /// </summary>
+    public bool EarlyListener { get; init; }
+
+    /// <summary>`create` with <see cref="EarlyListener"/>: the C code writes READY itself, then waits on the exec fifo under the filter.</summary>
+    public bool Ready { get; init; }
 
     /// <summary>The exec fifo: an O_PATH fd to reopen for writing, or with <see cref="FifoOpen"/> one already open; -1 for none.</summary>
     public int FifoFd { get; init; } = -1;
@@ -99,7 +112,7 @@ public sealed record FinalPhasePlan
 
     private uint Flags =>
         (NoNewPrivileges ? FlagNoNewPrivileges : 0) | (SetGroups ? FlagSetGroups : 0) | (FifoOpen ? FlagFifoOpen : 0)
-        | (Personality is not null ? FlagPersonality : 0);
+        | (Personality is not null ? FlagPersonality : 0) | (EarlyListener ? FlagEarlyListener : 0) | (Ready ? FlagReady : 0);
 
     private sealed class Writer
     {

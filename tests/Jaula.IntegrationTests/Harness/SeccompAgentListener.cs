@@ -8,8 +8,9 @@ namespace Jaula.IntegrationTests.Harness;
 public sealed record SeccompAgentResult(string StateJson, int Syscall);
 
 /// <summary>
-/// A seccomp agent for tests: listens on an AF_UNIX stream socket, takes one connection, reads the container process
-/// state and the notify fd (SCM_RIGHTS), then answers the first notification with -<c>answerErrno</c>.
+/// A seccomp agent for tests: listens on an AF_UNIX stream socket, takes <c>connections</c> connections one after the
+/// other (create, then each exec), and for each reads the container process state and the notify fd (SCM_RIGHTS),
+/// then answers the first notification with -<c>answerErrno</c>.
 /// Everything waits with a timeout, so a runtime that never connects fails the test instead of hanging it.
 /// </summary>
 public sealed class SeccompAgentListener : IDisposable
@@ -20,22 +21,32 @@ public sealed class SeccompAgentListener : IDisposable
 
     private readonly string _dir;
     private readonly Socket _socket;
-    private readonly Task<SeccompAgentResult> _agent;
+    private readonly Task<List<SeccompAgentResult>> _agent;
 
-    public SeccompAgentListener(int answerErrno)
+    public SeccompAgentListener(int answerErrno, int connections = 1)
     {
         _dir = Directory.CreateTempSubdirectory("jaula-it-agent-").FullName;
         Path = System.IO.Path.Combine(_dir, "agent.sock");
         _socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _socket.Bind(new UnixDomainSocketEndPoint(Path));
-        _socket.Listen(1);
-        _agent = Task.Run(() => Serve(answerErrno));
+        _socket.Listen(connections);
+        _agent = Task.Run(() =>
+        {
+            var results = new List<SeccompAgentResult>();
+            for (int i = 0; i < connections; i++)
+                results.Add(Serve(answerErrno));
+            return results;
+        });
     }
 
     public string Path { get; }
 
-    public SeccompAgentResult Wait() =>
-        _agent.Wait(Timeout) ? _agent.Result : throw new TimeoutException("the seccomp agent did not finish");
+    /// <summary>What the first connection brought.</summary>
+    public SeccompAgentResult Wait() => WaitAll()[0];
+
+    /// <summary>What every connection brought, in order.</summary>
+    public IReadOnlyList<SeccompAgentResult> WaitAll() =>
+        _agent.Wait(Timeout * 2) ? _agent.Result : throw new TimeoutException("the seccomp agent did not finish");
 
     private SeccompAgentResult Serve(int answerErrno)
     {

@@ -110,6 +110,117 @@ public sealed class FinalPhaseTests(StateRoot stateRoot) : ContainerTest(stateRo
         result.Stderr.Should().NotContain("Unhandled exception");
     }
 
+    /// <summary>
+    /// What the final phase calls after a notifying filter (docs/ARCHITECTURE.md, "After the filter"): the listener
+    /// and READY frames (write), HAND_OVER (read), the exec fifo (openat, write), the signal mask, execve.
+    /// </summary>
+    private static readonly string[] AfterNotifyingFilter = ["write", "read", "openat", "rt_sigprocmask", "execve"];
+
+    private const int SysMkdir = 83; // x86_64
+
+    /// <summary>
+    /// A strict profile with one notifying rule (mkdir): it denies mmap, futex and clone3, so the .NET runtime would die
+    /// under it; the filter is loaded at create, and the agent gets the fd then and answers the mkdir after start.
+    /// </summary>
+    [Theory]
+    [InlineData(true, 0)]
+    [InlineData(true, 1000)]
+    [InlineData(false, 0)]
+    [InlineData(false, 1000)]
+    public void A_strict_notifying_profile_runs_the_process_after_create_and_start(bool noNewPrivileges, int uid)
+    {
+        using var agent = new SeccompAgentListener(answerErrno: 117); // EUCLEAN
+        string id = NewId();
+        var bundle = NewBundle(b =>
+        {
+            b.Process["noNewPrivileges"] = noNewPrivileges;
+            b.Process["user"] = new JsonObject { ["uid"] = uid, ["gid"] = uid };
+            StrictNotify(b, agent.Path);
+        }, "sh", "-c", "mkdir /tmp/notified; echo rc=$? > /tmp/out");
+        File.SetUnixFileMode(bundle.HostPath("/tmp"), (UnixFileMode)0x3FF); // 01777 for uid 1000
+
+        Jaula.Create(id, bundle).ShouldSucceed();
+        var init = Jaula.State(id).Pid;
+        File.ReadAllText($"/proc/{init}/status").Should().Contain("Seccomp:\t2", "the filter is loaded at create");
+        Thread.Sleep(2000); // the init waits on the fifo under the filter, its runtime threads alive
+        Jaula.Start(id).ShouldSucceed();
+
+        WaitForFile(bundle.HostPath("/tmp/out")).Should().Be("rc=1\n");
+        var seen = agent.Wait();
+        seen.Syscall.Should().Be(SysMkdir);
+        ((string?)JsonNode.Parse(seen.StateJson)!["state"]!["id"]).Should().Be(id);
+        Directory.Exists(bundle.HostPath("/tmp/notified")).Should().BeFalse("the agent answered the mkdir with an error");
+    }
+
+    [Theory]
+    [InlineData(true, 0)]
+    [InlineData(false, 1000)]
+    public void Exec_with_a_strict_notifying_profile_hands_its_own_listener_to_the_agent(bool noNewPrivileges, int uid)
+    {
+        using var agent = new SeccompAgentListener(answerErrno: 117, connections: 2);
+        string id = NewId();
+        var bundle = NewBundle(b =>
+        {
+            b.Process["noNewPrivileges"] = noNewPrivileges;
+            b.Process["user"] = new JsonObject { ["uid"] = uid, ["gid"] = uid };
+            StrictNotify(b, agent.Path, "nanosleep", "clock_nanosleep");
+        }, "sh", "-c", "mkdir /tmp/first; exec sleep 60");
+        Jaula.RunDetached(id, bundle).ShouldSucceed();
+
+        var result = Jaula.Invoke("exec", id, "sh", "-c", "mkdir /tmp/second; echo rc=$?");
+
+        result.ShouldSucceed();
+        result.Stdout.Should().Be("rc=1\n");
+        result.Stderr.Should().Contain("Structure needs cleaning");
+        var seen = agent.WaitAll();
+        seen.Select(s => s.Syscall).Should().Equal(SysMkdir, SysMkdir);
+        seen.Select(s => (string?)JsonNode.Parse(s.StateJson)!["state"]!["id"]).Should().Equal(id, id);
+    }
+
+    [Fact]
+    public void A_notifying_profile_without_a_process_loads_no_filter()
+    {
+        using var agent = new SeccompAgentListener(answerErrno: 117);
+        string id = NewId();
+        var bundle = NewBundle(b =>
+        {
+            StrictNotify(b, agent.Path);
+            b.Config.Remove("process");
+        });
+
+        Jaula.Create(id, bundle).ShouldSucceed();
+
+        File.ReadAllText($"/proc/{Jaula.State(id).Pid}/status").Should().Contain("Seccomp:\t0");
+        Jaula.Start(id).ShouldFailWith(id, "process");
+        Jaula.Delete(id).ShouldSucceed();
+    }
+
+    [Fact]
+    public void A_notifying_profile_with_startContainer_hooks_is_refused_naming_both()
+    {
+        using var agent = new SeccompAgentListener(answerErrno: 117);
+        string id = NewId();
+        var bundle = NewBundle(b =>
+        {
+            StrictNotify(b, agent.Path);
+            b.Config["hooks"] = new JsonObject
+            {
+                ["startContainer"] = new JsonArray(new JsonObject { ["path"] = "/bin/true" }),
+            };
+        }, "true");
+
+        Jaula.Create(id, bundle).ShouldFailWith(id, "hooks.startContainer", "SCMP_ACT_NOTIFY");
+    }
+
+    private static void StrictNotify(Bundle bundle, string listenerPath, params string[] more)
+    {
+        // The shell forks mkdir (clone, then wait4 and the SIGCHLD handler's rt_sigreturn); clone3 stays denied.
+        Strict(bundle, "SCMP_ACT_ERRNO", [.. AfterNotifyingFilter, "clone", "wait4", "rt_sigreturn", .. more]);
+        var seccomp = bundle.Linux["seccomp"]!.AsObject();
+        seccomp["syscalls"]!.AsArray().Add(Rule(["mkdir"], "SCMP_ACT_NOTIFY"));
+        seccomp["listenerPath"] = listenerPath;
+    }
+
     private static void Strict(Bundle bundle, string defaultAction, params string[] more)
     {
         var seccomp = new JsonObject

@@ -97,6 +97,38 @@ public sealed class FinalPhasePlanTests
         Decode(oversized).Should().Contain("rc=-7");
     }
 
+    private const uint NewListener = 8; // SECCOMP_FILTER_FLAG_NEW_LISTENER
+
+    [Fact]
+    public void An_early_listener_for_create_decodes_with_its_flags()
+    {
+        var plan = Sample() with { SeccompFlags = NewListener, EarlyListener = true, Ready = true, ReportFd = 3 };
+
+        Decode(plan.Encode()).Should().Contain("rc=0").And.Contain("flags=59 uid=1000 gid=1001 fifo=7 report=3 dir=-1 keep=5 personality=8 seccomp=8"); // 11 | 0x10 | 0x20
+
+        var exec = Sample() with { SeccompFlags = NewListener, EarlyListener = true, ReportFd = 3, FifoFd = -1 };
+        Decode(exec.Encode()).Should().Contain("rc=0").And.Contain("flags=27 ");
+    }
+
+    [Fact]
+    public void An_early_listener_that_cannot_run_is_refused()
+    {
+        var early = Sample() with { SeccompFlags = NewListener, EarlyListener = true, Ready = true, ReportFd = 3 };
+        var cases = new Dictionary<string, FinalPhasePlan>
+        {
+            ["a listener flag without the early load (its fd could travel nowhere)"] = Sample() with { SeccompFlags = NewListener },
+            ["an early load without the listener flag"] = early with { SeccompFlags = 0 },
+            ["an early load without a parent listening"] = early with { ReportFd = -1 },
+            ["an early load without a filter"] = early with { Bpf = [] },
+            ["READY without the early load"] = Sample() with { Ready = true, ReportFd = 3 },
+            ["READY without a fifo to wait on"] = early with { FifoFd = -1 },
+            ["READY with a fifo the startContainer hooks opened"] = early with { FifoOpen = true },
+            ["TSYNC"] = early with { SeccompFlags = NewListener | 1 },
+        };
+        foreach (var (what, plan) in cases)
+            Decode(plan.Encode()).Should().Contain("rc=-22", what);
+    }
+
     [Fact]
     public void A_NUL_inside_an_argument_is_refused_naming_it()
     {
