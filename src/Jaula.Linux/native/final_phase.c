@@ -122,6 +122,8 @@ int jaula_final_decode(const uint8_t *plan, uint32_t len, const char **scratch, 
         return -EINVAL;
     if ((out->flags & JAULA_FINAL_READY) && (!early || out->fifo_fd < 0 || (out->flags & JAULA_FINAL_FIFO_OPEN)))
         return -EINVAL;
+    if ((out->flags & JAULA_FINAL_FIFO_PIPE) && !(out->flags & JAULA_FINAL_READY))
+        return -EINVAL;
     if (read_u64(&r, &out->effective) < 0 || read_u64(&r, &out->permitted) < 0 || read_u64(&r, &out->inheritable) < 0
         || read_u64(&r, &out->ambient) < 0)
         return -EINVAL;
@@ -417,6 +419,27 @@ static void await_hand_over(struct phase *ph)
         fail(ph, "process", "sync", "expected the hand-over", EPROTO);
 }
 
+/* JAULA_FINAL_FIFO_PIPE: the exec fifo's fd number, open for writing, from the hooks thread once the hooks succeeded. */
+static void take_fifo_from_pipe(struct phase *ph)
+{
+    uint32_t number;
+    uint8_t *p = (uint8_t *)&number;
+    size_t got = 0;
+    while (got < sizeof(number)) {
+        ssize_t n = read(ph->plan->fifo_fd, p + got, sizeof(number) - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            fail(ph, "hooks.startContainer", "read", "the hooks thread's pipe", errno);
+        if (n == 0)
+            _exit(1); /* a hook failed, and the hooks thread told `start` why */
+        got += (size_t)n;
+    }
+    if (number > 0x7fffffffU)
+        fail(ph, "hooks.startContainer", "read", "the hooks thread's pipe", EBADF);
+    ph->fifo = (int)number;
+}
+
 /*
  * A filter that notifies an agent, loaded while the parent listens (see JAULA_FINAL_EARLY_LISTENER): what must come
  * before the filter, the filter, the listener's fd number to the parent (which copies it with pidfd_getfd: no
@@ -445,7 +468,10 @@ static void __attribute__((noreturn)) run_early_listener(struct phase *ph, int n
         send_frame(ph, JAULA_FRAME_READY, NULL, 0);
         await_hand_over(ph);
         ph->report = -1; /* create has exited: from here failures go to `start` (the fifo) or to stderr */
-        open_fifo(ph);
+        if (plan->flags & JAULA_FINAL_FIFO_PIPE)
+            take_fifo_from_pipe(ph);
+        else
+            open_fifo(ph);
         int fd = ph->fifo;
         ph->fifo = -1;
         if (write_all(fd, "0", 1) < 0) /* close-on-exec: execve closes it, and `start` reads one byte */

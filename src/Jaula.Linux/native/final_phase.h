@@ -41,7 +41,11 @@
 /* `create`: after the listener frame write READY; after HAND_OVER the parent is gone (failures go to the fifo or fd 2),
  * and the exec fifo is waited on under the filter. Only with JAULA_FINAL_EARLY_LISTENER and a fifo not yet open. */
 #define JAULA_FINAL_READY 0x20U
-#define JAULA_FINAL_KNOWN_FLAGS 0x3FU
+/* With JAULA_FINAL_READY, for startContainer hooks: fifo_fd is the read end of a pipe. The init's hooks thread (managed,
+ * never filtered) opens the exec fifo when `start` does, runs the hooks, and sends the open fifo's fd number (u32) on
+ * the pipe; end of file instead: a hook failed and `start` was told, exit 1. */
+#define JAULA_FINAL_FIFO_PIPE 0x40U
+#define JAULA_FINAL_KNOWN_FLAGS 0x7FU
 
 /* Frame types of the sync socket (Runtime/Sync/FrameType.cs). */
 #define JAULA_FRAME_READY 3U

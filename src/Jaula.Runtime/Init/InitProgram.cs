@@ -25,6 +25,7 @@ public static class InitProgram
         InitSeccomp seccomp;
         SafeFd fdDirectory;
         FinalPhasePlan? final = null;
+        SafeFd? hooksPipe = null;
         byte[] encoded = [];
         try
         {
@@ -43,10 +44,14 @@ public static class InitProgram
                 if (final.EarlyListener)
                 {
                     // The listener fd must reach the agent through create: the C code loads the filter now, sends the
-                    // fd number and READY itself, and waits for HAND_OVER and then the fifo under the filter.
-                    if (plan.Spec.Hooks?.StartContainer is { Count: > 0 })
-                        throw new ContainerSetupException("hooks.startContainer", NotifyWithStartContainerHooks);
+                    // fd number and READY itself, and waits for HAND_OVER and then the fifo under the filter; the
+                    // startContainer hooks run on a thread of their own, which the filter does not bind.
                     final = final with { ReportFd = channel.Socket.Value, Ready = true };
+                    if (plan.Spec.Hooks?.StartContainer is { Count: > 0 })
+                    {
+                        hooksPipe = StartHooksThread.Start(plan, fdDirectory, syncFd + 1);
+                        final = final with { FifoFd = hooksPipe.Value, FifoPipe = true };
+                    }
                 }
                 encoded = final.Encode(); // a plan that cannot be encoded fails create, not start
             }
@@ -55,6 +60,8 @@ public static class InitProgram
             if (final is { Ready: true })
             {
                 InitFinalPhase.Run(encoded, final.PointerSlots); // returns only by throwing: the plan was refused
+                GC.KeepAlive(fdDirectory); // the C code uses these fds until execve: no finalizer may close them
+                GC.KeepAlive(hooksPipe);
                 return 127;
             }
             channel.Send(FrameType.Ready);
@@ -89,6 +96,7 @@ public static class InitProgram
                 encoded = final.Encode();
             }
             InitFinalPhase.Run(encoded, final.PointerSlots);
+            GC.KeepAlive(fdDirectory); // the C code opens the fifo through it: no finalizer may close it meanwhile
             return 127;
         }
         catch (Exception e)
@@ -97,10 +105,6 @@ public static class InitProgram
             return ExecFailureStatus(e);
         }
     }
-
-    /// <summary>Why a notifying filter and startContainer hooks cannot go together (the parent refuses it first).</summary>
-    public const string NotifyWithStartContainerHooks =
-        "cannot run with a linux.seccomp rule using SCMP_ACT_NOTIFY: that filter is loaded at create, and the hooks would run under it at start";
 
     /// <summary>
     /// create records our pid, then hands the container over; end-of-file first means create died before it could,

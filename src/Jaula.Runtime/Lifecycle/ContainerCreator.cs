@@ -30,8 +30,6 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             ContainerCgroups.CheckSystemd(spec, options.Id);
         options = SocketActivation.Apply(options, spec);
         var seccomp = SeccompAgent.Compile(spec, log);
-        if (seccomp is { Listener: true } && spec.Process is not null && spec.Hooks?.StartContainer is { Count: > 0 })
-            throw JaulaException.ForField("hooks.startContainer", InitProgram.NotifyWithStartContainerHooks);
         string rootfs = ResolveRootfs(spec, bundle);
         var namespaces = NamespacePlan.From(spec);
         if (!namespaces.OwnMount)

@@ -20,6 +20,7 @@ public sealed record FinalPhasePlan
     public const uint FlagPersonality = 0x8;
     public const uint FlagEarlyListener = 0x10;
     public const uint FlagReady = 0x20;
+    public const uint FlagFifoPipe = 0x40;
 
     public required uint Uid { get; init; }
     public required uint Gid { get; init; }
@@ -46,6 +47,12 @@ public sealed record FinalPhasePlan
 
     /// <summary>`create` with <see cref="EarlyListener"/>: the C code writes READY itself, then waits on the exec fifo under the filter.</summary>
     public bool Ready { get; init; }
+
+    /// <summary>
+    /// With <see cref="Ready"/> and startContainer hooks: <see cref="FifoFd"/> is the read end of a pipe on which the
+    /// init's hooks thread sends the exec fifo's fd number, open, once the hooks succeeded (end of file: they failed).
+    /// </summary>
+    public bool FifoPipe { get; init; }
 
     /// <summary>The exec fifo: an O_PATH fd to reopen for writing, or with <see cref="FifoOpen"/> one already open; -1 for none.</summary>
     public int FifoFd { get; init; } = -1;
@@ -112,7 +119,8 @@ public sealed record FinalPhasePlan
 
     private uint Flags =>
         (NoNewPrivileges ? FlagNoNewPrivileges : 0) | (SetGroups ? FlagSetGroups : 0) | (FifoOpen ? FlagFifoOpen : 0)
-        | (Personality is not null ? FlagPersonality : 0) | (EarlyListener ? FlagEarlyListener : 0) | (Ready ? FlagReady : 0);
+        | (Personality is not null ? FlagPersonality : 0) | (EarlyListener ? FlagEarlyListener : 0) | (Ready ? FlagReady : 0)
+        | (FifoPipe ? FlagFifoPipe : 0);
 
     private sealed class Writer
     {

@@ -195,8 +195,40 @@ public sealed class FinalPhaseTests(StateRoot stateRoot) : ContainerTest(stateRo
         Jaula.Delete(id).ShouldSucceed();
     }
 
+    /// <summary>
+    /// The hooks run at start on a thread of the init's own that the filter (loaded at create) does not bind: the
+    /// hook's mkdir is not notified, the process's is; the hook runs as root before the process's user switch.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void StartContainer_hooks_run_unfiltered_with_a_strict_notifying_profile(bool noNewPrivileges)
+    {
+        using var agent = new SeccompAgentListener(answerErrno: 117);
+        string id = NewId();
+        var bundle = NewBundle(b =>
+        {
+            b.Process["noNewPrivileges"] = noNewPrivileges;
+            b.Process["user"] = new JsonObject { ["uid"] = 1000, ["gid"] = 1000 };
+            StrictNotify(b, agent.Path);
+            b.Config["hooks"] = new JsonObject
+            {
+                ["startContainer"] = new JsonArray(StartHook("mkdir /tmp/hook-dir && id -u > /tmp/hook-dir/uid")),
+            };
+        }, "sh", "-c", "mkdir /tmp/notified; echo rc=$? > /tmp/out");
+        File.SetUnixFileMode(bundle.HostPath("/tmp"), (UnixFileMode)0x3FF);
+
+        Jaula.Create(id, bundle).ShouldSucceed();
+        Thread.Sleep(1000);
+        Jaula.Start(id).ShouldSucceed();
+
+        WaitForFile(bundle.HostPath("/tmp/out")).Should().Be("rc=1\n");
+        File.ReadAllText(bundle.HostPath("/tmp/hook-dir/uid")).Should().Be("0\n");
+        agent.Wait().Syscall.Should().Be(SysMkdir);
+    }
+
     [Fact]
-    public void A_notifying_profile_with_startContainer_hooks_is_refused_naming_both()
+    public void A_failing_startContainer_hook_with_a_notifying_profile_fails_start_and_runs_nothing()
     {
         using var agent = new SeccompAgentListener(answerErrno: 117);
         string id = NewId();
@@ -205,12 +237,23 @@ public sealed class FinalPhaseTests(StateRoot stateRoot) : ContainerTest(stateRo
             StrictNotify(b, agent.Path);
             b.Config["hooks"] = new JsonObject
             {
-                ["startContainer"] = new JsonArray(new JsonObject { ["path"] = "/bin/true" }),
+                ["startContainer"] = new JsonArray(StartHook("echo hook-says-no >&2; exit 3")),
             };
-        }, "true");
+        }, "sh", "-c", "echo ran > /tmp/out");
 
-        Jaula.Create(id, bundle).ShouldFailWith(id, "hooks.startContainer", "SCMP_ACT_NOTIFY");
+        Jaula.Create(id, bundle).ShouldSucceed();
+        Jaula.Start(id).ShouldFailWith(id, "hooks.startContainer[0]", "status 3", "hook-says-no");
+
+        Thread.Sleep(500);
+        File.Exists(bundle.HostPath("/tmp/out")).Should().BeFalse();
     }
+
+    private static JsonObject StartHook(string script) => new()
+    {
+        ["path"] = "/bin/sh",
+        ["args"] = new JsonArray("sh", "-c", script),
+        ["env"] = new JsonArray("PATH=/bin:/usr/bin"),
+    };
 
     private static void StrictNotify(Bundle bundle, string listenerPath, params string[] more)
     {

@@ -108,6 +108,9 @@ public sealed class FinalPhasePlanTests
 
         var exec = Sample() with { SeccompFlags = NewListener, EarlyListener = true, ReportFd = 3, FifoFd = -1 };
         Decode(exec.Encode()).Should().Contain("rc=0").And.Contain("flags=27 ");
+
+        var hooks = plan with { FifoPipe = true };
+        Decode(hooks.Encode()).Should().Contain("rc=0").And.Contain("flags=123 "); // 59 | 0x40
     }
 
     [Fact]
@@ -124,6 +127,7 @@ public sealed class FinalPhasePlanTests
             ["READY without a fifo to wait on"] = early with { FifoFd = -1 },
             ["READY with a fifo the startContainer hooks opened"] = early with { FifoOpen = true },
             ["TSYNC"] = early with { SeccompFlags = NewListener | 1 },
+            ["the hooks thread's pipe without READY"] = early with { Ready = false, FifoPipe = true },
         };
         foreach (var (what, plan) in cases)
             Decode(plan.Encode()).Should().Contain("rc=-22", what);
