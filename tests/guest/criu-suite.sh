@@ -228,8 +228,10 @@ t_failed_restore() {
   nothing_left failed_restore
 }
 
-# A restore killed (SIGKILL) while criu runs leaves what its made.json names (criu's pid, the cgroup); `delete
-# --force` removes all of it, as for a killed create: no state, no cgroup, no restored process counting on.
+# A restore killed (SIGKILL) while criu runs leaves no process: criu runs under the keeper (native/criu_keeper.h),
+# which kills criu and the half-restored tree when jaula dies and holds the container's lock until they are gone.
+# Then no criu, no keeper (a fork of the restore: same command line), nothing in the cgroup, the count stands still,
+# and a plain `delete` (no --force: nothing runs) removes the rest (state dir, made.json, cgroup).
 t_killed_restore() {
   rm -f "$work/rootfs/count"
   start_detached killed_restore . sh -c "$counter" || return 1
@@ -239,12 +241,18 @@ t_killed_restore() {
     </dev/null >/dev/null 2>&1 &
   local restore=$!
   wait_for "criu's pid in made.json" jq -e '.pid > 0' "$state/killed_restore/made.json" >/dev/null 2>&1 || return 1
+  local criu; criu=$(jq -r .pid "$state/killed_restore/made.json")
+  expect "made.json's pid is criu" "$(cat /proc/$criu/comm 2>/dev/null)" criu || return 1
   kill -9 "$restore"; wait "$restore" 2>/dev/null
+  no_criu() { ! pgrep -x criu >/dev/null && ! pgrep -f "restore -d --bundle $work/killed_restore " >/dev/null; }
+  wait_for "criu and the keeper gone" no_criu || { ps -ef | grep -e criu -e restore; return 1; }
+  local procs; procs=$(cat "$cg$parent/killed_restore/cgroup.procs" 2>/dev/null)
+  [ -z "$procs" ] || { echo "left in the cgroup: $procs"; return 1; }
   echo "# left by the killed restore: $(ls "$state/killed_restore" 2>/dev/null | tr '\n' ' ')cgroup $([ -d "$cg$parent/killed_restore" ] && echo yes || echo no)"
-  j delete --force killed_restore || return 1
-  nothing_left killed_restore || return 1
   local at; at=$(count); sleep 1.5
-  expect "count after the delete" "$(count)" "$at"
+  expect "count after the killed restore" "$(count)" "$at" || return 1
+  j delete killed_restore || return 1
+  nothing_left killed_restore
 }
 
 # podman (with conmon) drives jaula as its runtime: run -d, container checkpoint, container restore; the count goes on

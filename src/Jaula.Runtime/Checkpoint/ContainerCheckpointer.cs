@@ -67,7 +67,11 @@ public sealed class ContainerCheckpointer(StateStore store, IRuntimeLog log)
             if (!options.Detach && !options.NoSubreaper)
                 Sys.SetChildSubreaper(); // the restored init is reparented to us when criu exits, so we can wait for it
             using var netns = JoinedNetwork(spec);
-            CriuRunner.Run(criu, args, Path.Combine(workPath, CriuArguments.RestoreLog), netns, terminal.CriuStdin ?? criuStdin, journal.Init);
+            // criu runs under the keeper, which holds the container's lock: if this process dies before the hand-over
+            // below, the keeper kills criu and the tree, then exits, and only then can `delete` take the lock.
+            using var keeper = CriuRunner.Start(criu, args, netns, terminal.CriuStdin ?? criuStdin, reservation.Fd);
+            journal.Init(keeper.CriuPid);
+            CriuRunner.Wait(keeper, args, Path.Combine(workPath, CriuArguments.RestoreLog));
             pid = ReadPid(pidFile, workPath);
             var stat = ProcFs.ReadStat(pid) ?? throw new JaulaException($"the restored init (pid {pid}) is gone (criu's log: {Path.Combine(workPath, CriuArguments.RestoreLog)})");
             journal.Init(pid);
@@ -77,6 +81,9 @@ public sealed class ContainerCheckpointer(StateStore store, IRuntimeLog log)
             terminal.SendMaster(options.ConsoleSocket);
             if (options.PidFile is not null)
                 PidFile.Write(options.PidFile, pid);
+            // The hand-over: the keeper exits and the restored init goes to our nearest subreaper (us in the
+            // foreground) or init, as criu's orphans would without a keeper.
+            keeper.Release();
             log.Debug($"container {id} restored, init pid {pid}");
         }
         catch
