@@ -220,6 +220,23 @@ t_stdio_pipes() {
   wait_for "output on the new pipe" grep -q "^out " "$work/pipes2.out"
 }
 
+# A container that joins a network namespace by path (`ip netns add`, as CNI and engines do) is restored into that
+# same namespace: criu records it as external at dump (--external net[inode]:extRootNetNS) and restore hands it over
+# on fd 3 (--inherit-fd fd[3]:extRootNetNS). The restored init's net namespace is the named one (same inode), not the
+# suite's and not a new one.
+t_joined_netns() {
+  local ns=jaula-criu-netns
+  ip netns add "$ns" || return 1
+  trap 'ip netns del jaula-criu-netns 2>/dev/null' EXIT # this case runs in its own subshell
+  local filter=".linux.namespaces |= map(if .type == \"network\" then .path = \"/run/netns/$ns\" else . end)"
+  round_trip joined_netns joined_netns "$filter" || return 1
+  local want; want=$(stat -L -c %i "/run/netns/$ns")
+  expect "the named namespace is not the suite's" "$([ "$want" != "$(stat -L -c %i /proc/self/ns/net)" ] && echo yes)" yes || return 1
+  expect "restored init's net namespace" "$(stat -L -c %i "/proc/$(init_pid joined_netns)/ns/net")" "$want" || return 1
+  j exec joined_netns true || return 1
+  j delete --force joined_netns && nothing_left joined_netns
+}
+
 # A restore that fails (criu's images are not a checkpoint) leaves no state and no cgroup.
 t_failed_restore() {
   mkdir -p "$work/empty.img"
@@ -304,7 +321,7 @@ CONF
   rmdir "$cg/jaula-criu-podman" 2>/dev/null; true
 }
 
-if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump terminal stdio_pipes tcp_established failed_restore killed_restore podman); fi
+if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump terminal stdio_pipes tcp_established joined_netns failed_restore killed_restore podman); fi
 for c in "${cases[@]}"; do case_ "t_$c"; done
 echo "guest-criu: $passed passed, $failed failed${failures:+ (${failures[*]})}"
 [ $failed -eq 0 ]
