@@ -42,6 +42,8 @@ public sealed class ContainerCheckpointer(StateStore store, IRuntimeLog log)
         string bundle = Path.GetFullPath(options.Bundle);
         var spec = LoadSpec(bundle);
         ConfigFieldChecks.Check(spec);
+        if (options.SystemdCgroup)
+            ContainerCgroups.CheckSystemd(spec, id);
         string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
         string imagePath = ExistingDirectory(options.ImagePath, "--image-path");
         string workPath = MakeDirectory(options.WorkPath ?? options.ImagePath, "--work-path");
@@ -55,7 +57,7 @@ public sealed class ContainerCheckpointer(StateStore store, IRuntimeLog log)
         // As create does: the cgroup and criu's pid are written down (made.json) before they exist, so a killed
         // restore leaves only what `delete` finds named there and removes.
         var journal = new CreateJournal(store, id);
-        var cgroups = new ContainerCgroups(spec, id, log, beforeMake: journal.CgroupAbout);
+        var cgroups = new ContainerCgroups(spec, id, log, systemd: options.SystemdCgroup, beforeMake: journal.CgroupAbout);
         int pid = 0;
         try
         {
@@ -69,7 +71,10 @@ public sealed class ContainerCheckpointer(StateStore store, IRuntimeLog log)
             using var netns = JoinedNetwork(spec);
             // criu runs under the keeper, which holds the container's lock: if this process dies before the hand-over
             // below, the keeper kills criu and the tree, then exits, and only then can `delete` take the lock.
-            using var keeper = CriuRunner.Start(criu, args, netns, terminal.CriuStdin ?? criuStdin, reservation.Fd);
+            // With the systemd driver the unit is started with the keeper's pid (systemd makes a scope's cgroup only
+            // with a process in it), as runc puts criu in the container's cgroup; criu then places the tree there.
+            Action<int>? placeKeeper = options.SystemdCgroup ? keeperPid => cgroups.Place(keeperPid, CgroupBirth.NotAsked) : null;
+            using var keeper = CriuRunner.Start(criu, args, netns, terminal.CriuStdin ?? criuStdin, reservation.Fd, placeKeeper);
             journal.Init(keeper.CriuPid);
             CriuRunner.Wait(keeper, args, Path.Combine(workPath, CriuArguments.RestoreLog));
             pid = ReadPid(pidFile, workPath);

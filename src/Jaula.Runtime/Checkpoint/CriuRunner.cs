@@ -36,7 +36,10 @@ public static class CriuRunner
     /// <param name="fd3">criu's fd 3 (a joined network namespace), or null.</param>
     /// <param name="stdin">criu's stdin (a restored shell job's terminal); /dev/null when null.</param>
     /// <param name="hold">Kept open by the keeper until it exits (the container's lock), or null.</param>
-    public static CriuKeeper Start(string criu, IReadOnlyList<string> args, SafeFd? fd3 = null, SafeFd? stdin = null, SafeFd? hold = null)
+    /// <param name="beforeGo">Called with the keeper's pid before it forks criu (the systemd driver starts the
+    /// container's unit with it, so criu and the restored tree are born in the unit's cgroup).</param>
+    public static CriuKeeper Start(string criu, IReadOnlyList<string> args, SafeFd? fd3 = null, SafeFd? stdin = null, SafeFd? hold = null,
+        Action<int>? beforeGo = null)
     {
         CriuKeeper keeper;
         using (var devNull = Sys.Open("/dev/null", OpenFlags.ReadOnly | OpenFlags.CloExec))
@@ -56,6 +59,7 @@ public static class CriuRunner
         }
         try
         {
+            beforeGo?.Invoke(keeper.Pid);
             keeper.StartCriu();
             return keeper;
         }
@@ -63,6 +67,11 @@ public static class CriuRunner
         {
             keeper.Dispose();
             throw new JaulaException($"criu {args[0]}: {e.Message}", e);
+        }
+        catch
+        {
+            keeper.Dispose();
+            throw;
         }
     }
 
