@@ -244,6 +244,9 @@ public sealed class ContainerLock : IDisposable
 
     public string Directory { get; }
 
+    /// <summary>The locked directory's fd: a child that keeps a copy keeps the lock (the criu keeper does).</summary>
+    public SafeFd Fd => _fd;
+
     /// <summary>The same lock after its directory was renamed (the flock follows the open directory).</summary>
     public ContainerLock MovedTo(string directory) => new(directory, _fd);
 

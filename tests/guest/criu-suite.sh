@@ -220,6 +220,23 @@ t_stdio_pipes() {
   wait_for "output on the new pipe" grep -q "^out " "$work/pipes2.out"
 }
 
+# A container that joins a network namespace by path (`ip netns add`, as CNI and engines do) is restored into that
+# same namespace: criu records it as external at dump (--external net[inode]:extRootNetNS) and restore hands it over
+# on fd 3 (--inherit-fd fd[3]:extRootNetNS). The restored init's net namespace is the named one (same inode), not the
+# suite's and not a new one.
+t_joined_netns() {
+  local ns=jaula-criu-netns
+  ip netns add "$ns" || return 1
+  trap 'ip netns del jaula-criu-netns 2>/dev/null' EXIT # this case runs in its own subshell
+  local filter=".linux.namespaces |= map(if .type == \"network\" then .path = \"/run/netns/$ns\" else . end)"
+  round_trip joined_netns joined_netns "$filter" || return 1
+  local want; want=$(stat -L -c %i "/run/netns/$ns")
+  expect "the named namespace is not the suite's" "$([ "$want" != "$(stat -L -c %i /proc/self/ns/net)" ] && echo yes)" yes || return 1
+  expect "restored init's net namespace" "$(stat -L -c %i "/proc/$(init_pid joined_netns)/ns/net")" "$want" || return 1
+  j exec joined_netns true || return 1
+  j delete --force joined_netns && nothing_left joined_netns
+}
+
 # A restore that fails (criu's images are not a checkpoint) leaves no state and no cgroup.
 t_failed_restore() {
   mkdir -p "$work/empty.img"
@@ -228,8 +245,10 @@ t_failed_restore() {
   nothing_left failed_restore
 }
 
-# A restore killed (SIGKILL) while criu runs leaves what its made.json names (criu's pid, the cgroup); `delete
-# --force` removes all of it, as for a killed create: no state, no cgroup, no restored process counting on.
+# A restore killed (SIGKILL) while criu runs leaves no process: criu runs under the keeper (native/criu_keeper.h),
+# which kills criu and the half-restored tree when jaula dies and holds the container's lock until they are gone.
+# Then no criu, no keeper (a fork of the restore: same command line), nothing in the cgroup, the count stands still,
+# and a plain `delete` (no --force: nothing runs) removes the rest (state dir, made.json, cgroup).
 t_killed_restore() {
   rm -f "$work/rootfs/count"
   start_detached killed_restore . sh -c "$counter" || return 1
@@ -239,12 +258,18 @@ t_killed_restore() {
     </dev/null >/dev/null 2>&1 &
   local restore=$!
   wait_for "criu's pid in made.json" jq -e '.pid > 0' "$state/killed_restore/made.json" >/dev/null 2>&1 || return 1
+  local criu; criu=$(jq -r .pid "$state/killed_restore/made.json")
+  expect "made.json's pid is criu" "$(cat /proc/$criu/comm 2>/dev/null)" criu || return 1
   kill -9 "$restore"; wait "$restore" 2>/dev/null
+  no_criu() { ! pgrep -x criu >/dev/null && ! pgrep -f "restore -d --bundle $work/killed_restore " >/dev/null; }
+  wait_for "criu and the keeper gone" no_criu || { ps -ef | grep -e criu -e restore; return 1; }
+  local procs; procs=$(cat "$cg$parent/killed_restore/cgroup.procs" 2>/dev/null)
+  [ -z "$procs" ] || { echo "left in the cgroup: $procs"; return 1; }
   echo "# left by the killed restore: $(ls "$state/killed_restore" 2>/dev/null | tr '\n' ' ')cgroup $([ -d "$cg$parent/killed_restore" ] && echo yes || echo no)"
-  j delete --force killed_restore || return 1
-  nothing_left killed_restore || return 1
   local at; at=$(count); sleep 1.5
-  expect "count after the delete" "$(count)" "$at"
+  expect "count after the killed restore" "$(count)" "$at" || return 1
+  j delete killed_restore || return 1
+  nothing_left killed_restore
 }
 
 # podman (with conmon) drives jaula as its runtime: run -d, container checkpoint, container restore; the count goes on
@@ -296,7 +321,7 @@ CONF
   rmdir "$cg/jaula-criu-podman" 2>/dev/null; true
 }
 
-if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump terminal stdio_pipes tcp_established failed_restore killed_restore podman); fi
+if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump terminal stdio_pipes tcp_established joined_netns failed_restore killed_restore podman); fi
 for c in "${cases[@]}"; do case_ "t_$c"; done
 echo "guest-criu: $passed passed, $failed failed${failures:+ (${failures[*]})}"
 [ $failed -eq 0 ]

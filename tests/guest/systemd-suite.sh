@@ -171,12 +171,43 @@ t_bad_cgroups_path() {
   [ ! -e "$state/$name" ] || { echo "state left: $(ls "$state/$name")"; return 1; }
 }
 
+# checkpoint and restore with the systemd driver: criu (3.17, Debian's; the guest's kernel 6.1 is one it handles)
+# dumps a counting container in its scope, whose unit then goes away with the container; restore starts the unit
+# anew with the criu keeper's pid (as runc puts criu in the container's cgroup), criu places the tree there, and the
+# keeper exits: the scope is active again, holds the restored init and only the container's processes (no criu, no
+# keeper), with the memory limit, and the count goes on. delete stops the unit.
+t_checkpoint_restore() {
+  local name=checkpoint_restore counter='exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i+1)); echo $i > /count; sleep 0.3; done'
+  criu check >"$work/criu-check" 2>&1 || { echo "criu check: $(tail -3 "$work/criu-check" | tr '\n' ' ')"; return 1; }
+  count() { local c; c=$(cat "$work/rootfs/count" 2>/dev/null); case $c in ''|*[!0-9]*) c=0 ;; esac; echo "$c"; }
+  grows() { local b i; b=$(count); for ((i = 0; i < 50; i++)); do [ "$(count)" -gt "$b" ] && return 0; sleep 0.2; done; echo "count stuck at $b"; return 1; }
+  rm -f "$work/rootfs/count"
+  start_detached $name '.linux.resources.memory = {limit: 67108864}' sh -c "$counter" || return 1
+  grows || return 1
+  j checkpoint --image-path "$work/$name.img" $name || { grep -m3 Error "$work/$name.img/dump.log"; return 1; }
+  gone $name || return 1
+  j restore -d --bundle "$work/$name" --image-path "$work/$name.img" $name || { grep -m3 Error "$work/$name.img/restore.log"; return 1; }
+  local pid dir; pid=$(init_pid $name); dir=$(scope_dir $name)
+  expect "state after restore" "$(status_of $name)" running || return 1
+  expect ActiveState "$(prop $name ActiveState)" active || return 1
+  grep -qx "$pid" "$dir/cgroup.procs" || { echo "the restored init $pid is not in $dir"; return 1; }
+  # the rest are the counter's sleeps, in the container's pid namespace; criu and the keeper (host's) are gone
+  local p; for p in $(cat "$dir/cgroup.procs"); do
+    [ "$(readlink /proc/"$p"/ns/pid)" = "$(readlink /proc/"$pid"/ns/pid)" ] || [ ! -e /proc/"$p" ] \
+      || { echo "in the scope besides the container: $p ($(cat /proc/"$p"/comm))"; return 1; }
+  done
+  expect "the init's /proc/pid/cgroup" "$(cat /proc/"$pid"/cgroup)" "0::/$slice/$(unit_of $name)" || return 1
+  expect memory.max "$(cat "$dir/memory.max")" 67108864 || return 1
+  grows || return 1
+  j delete --force $name && gone $name
+}
+
 if [ -n "${JAULA_GUEST_DEBUG:-}" ]; then
   (while :; do echo "$(date +%T.%N | cut -c1-12) $(cut -d' ' -f3 /proc/1/stat) $(cat /proc/1/wchan) $(tr '\n' '|' < /proc/1/stack 2>/dev/null | cut -c1-200)"; sleep 0.5; done > /tmp/pid1.samples 2>&1) &
 fi
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(t_features_and_check t_scope t_update t_pause_resume t_exec_joins_the_scope t_kill_all \
-         t_delete_stops_the_unit t_init_exits_on_its_own t_slice_unit t_bad_cgroups_path)
+         t_delete_stops_the_unit t_init_exits_on_its_own t_slice_unit t_bad_cgroups_path t_checkpoint_restore)
 for t in "${cases[@]}"; do
   case_ "$t"
 done

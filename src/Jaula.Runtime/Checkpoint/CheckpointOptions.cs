@@ -42,4 +42,7 @@ public sealed record RestoreOptions
     public bool LazyPages { get; init; }
     public string? LsmProfile { get; init; }
     public string? LsmMountContext { get; init; }
+
+    /// <summary>The global --systemd-cgroup: the container's cgroup is a systemd unit (linux.cgroupsPath slice:prefix:name).</summary>
+    public bool SystemdCgroup { get; init; }
 }

@@ -42,6 +42,8 @@ public sealed class ContainerCheckpointer(StateStore store, IRuntimeLog log)
         string bundle = Path.GetFullPath(options.Bundle);
         var spec = LoadSpec(bundle);
         ConfigFieldChecks.Check(spec);
+        if (options.SystemdCgroup)
+            ContainerCgroups.CheckSystemd(spec, id);
         string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
         string imagePath = ExistingDirectory(options.ImagePath, "--image-path");
         string workPath = MakeDirectory(options.WorkPath ?? options.ImagePath, "--work-path");
@@ -55,7 +57,7 @@ public sealed class ContainerCheckpointer(StateStore store, IRuntimeLog log)
         // As create does: the cgroup and criu's pid are written down (made.json) before they exist, so a killed
         // restore leaves only what `delete` finds named there and removes.
         var journal = new CreateJournal(store, id);
-        var cgroups = new ContainerCgroups(spec, id, log, beforeMake: journal.CgroupAbout);
+        var cgroups = new ContainerCgroups(spec, id, log, systemd: options.SystemdCgroup, beforeMake: journal.CgroupAbout);
         int pid = 0;
         try
         {
@@ -67,7 +69,14 @@ public sealed class ContainerCheckpointer(StateStore store, IRuntimeLog log)
             if (!options.Detach && !options.NoSubreaper)
                 Sys.SetChildSubreaper(); // the restored init is reparented to us when criu exits, so we can wait for it
             using var netns = JoinedNetwork(spec);
-            CriuRunner.Run(criu, args, Path.Combine(workPath, CriuArguments.RestoreLog), netns, terminal.CriuStdin ?? criuStdin, journal.Init);
+            // criu runs under the keeper, which holds the container's lock: if this process dies before the hand-over
+            // below, the keeper kills criu and the tree, then exits, and only then can `delete` take the lock.
+            // With the systemd driver the unit is started with the keeper's pid (systemd makes a scope's cgroup only
+            // with a process in it), as runc puts criu in the container's cgroup; criu then places the tree there.
+            Action<int>? placeKeeper = options.SystemdCgroup ? keeperPid => cgroups.Place(keeperPid, CgroupBirth.NotAsked) : null;
+            using var keeper = CriuRunner.Start(criu, args, netns, terminal.CriuStdin ?? criuStdin, reservation.Fd, placeKeeper);
+            journal.Init(keeper.CriuPid);
+            CriuRunner.Wait(keeper, args, Path.Combine(workPath, CriuArguments.RestoreLog));
             pid = ReadPid(pidFile, workPath);
             var stat = ProcFs.ReadStat(pid) ?? throw new JaulaException($"the restored init (pid {pid}) is gone (criu's log: {Path.Combine(workPath, CriuArguments.RestoreLog)})");
             journal.Init(pid);
@@ -77,6 +86,9 @@ public sealed class ContainerCheckpointer(StateStore store, IRuntimeLog log)
             terminal.SendMaster(options.ConsoleSocket);
             if (options.PidFile is not null)
                 PidFile.Write(options.PidFile, pid);
+            // The hand-over: the keeper exits and the restored init goes to our nearest subreaper (us in the
+            // foreground) or init, as criu's orphans would without a keeper.
+            keeper.Release();
             log.Debug($"container {id} restored, init pid {pid}");
         }
         catch

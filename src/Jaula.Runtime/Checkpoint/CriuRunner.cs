@@ -23,15 +23,28 @@ public static class CriuRunner
         ?? throw new JaulaException("criu is not installed (apt-get install criu), so checkpoint and restore cannot work here; check with `criu check`");
 
     /// <summary>Runs criu and waits; a non-zero exit becomes one line with criu's reason and the log's path.</summary>
-    /// <param name="stdin">criu's stdin (a restored shell job's terminal); /dev/null when null.</param>
-    /// <param name="started">Called with criu's pid as soon as it runs (restore journals it, so a killed restore leaves it named).</param>
-    public static void Run(string criu, IReadOnlyList<string> args, string logPath, SafeFd? fd3 = null, SafeFd? stdin = null,
-        Action<int>? started = null)
+    public static void Run(string criu, IReadOnlyList<string> args, string logPath)
     {
-        int pid;
+        using var keeper = Start(criu, args);
+        Wait(keeper, args, logPath);
+    }
+
+    /// <summary>
+    /// Starts criu under the keeper (native/criu_keeper.h): criu and whatever it leaves (a restored tree) die with this
+    /// process, or when the keeper is disposed, until <see cref="CriuKeeper.Release"/> hands them over.
+    /// </summary>
+    /// <param name="fd3">criu's fd 3 (a joined network namespace), or null.</param>
+    /// <param name="stdin">criu's stdin (a restored shell job's terminal); /dev/null when null.</param>
+    /// <param name="hold">Kept open by the keeper until it exits (the container's lock), or null.</param>
+    /// <param name="beforeGo">Called with the keeper's pid before it forks criu (the systemd driver starts the
+    /// container's unit with it, so criu and the restored tree are born in the unit's cgroup).</param>
+    public static CriuKeeper Start(string criu, IReadOnlyList<string> args, SafeFd? fd3 = null, SafeFd? stdin = null, SafeFd? hold = null,
+        Action<int>? beforeGo = null)
+    {
+        CriuKeeper keeper;
         using (var devNull = Sys.Open("/dev/null", OpenFlags.ReadOnly | OpenFlags.CloExec))
         {
-            pid = Sys.Spawn(new SpawnRequest
+            keeper = CriuKeeper.Start(new CriuKeeperRequest
             {
                 Path = criu,
                 Argv = ["criu", .. args],
@@ -41,10 +54,39 @@ public static class CriuRunner
                 Stdout = SafeFd.Borrow(1),
                 Stderr = SafeFd.Borrow(2),
                 Fd3 = fd3,
+                Hold = hold,
             });
         }
-        started?.Invoke(pid);
-        int status = Sys.WaitForExit(pid);
+        try
+        {
+            beforeGo?.Invoke(keeper.Pid);
+            keeper.StartCriu();
+            return keeper;
+        }
+        catch (ErrnoException e)
+        {
+            keeper.Dispose();
+            throw new JaulaException($"criu {args[0]}: {e.Message}", e);
+        }
+        catch
+        {
+            keeper.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Waits for criu; a non-zero exit becomes one line with criu's reason and the log's path.</summary>
+    public static void Wait(CriuKeeper keeper, IReadOnlyList<string> args, string logPath)
+    {
+        int status;
+        try
+        {
+            status = keeper.WaitCriu();
+        }
+        catch (ErrnoException e)
+        {
+            throw new JaulaException($"criu {args[0]}: {e.Message} (criu's log: {logPath})", e);
+        }
         if (status != 0)
             throw new JaulaException($"criu {args[0]} failed (exit status {status}): {Sandbox.Checkpoint.CriuLog.Reason(logPath)} (full log: {logPath}; check this host with `criu check`)");
     }

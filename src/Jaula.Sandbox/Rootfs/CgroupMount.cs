@@ -62,6 +62,11 @@ public static class CgroupMount
         }
         using (var target = SecurePath.MkdirAll(context.RootFd, destination))
             Sys.Mount(hostDir, SecurePath.ProcPath(target), null, MountFlags.Bind | MountFlags.Rec, null);
+        // A bind of a host mount joins its propagation (a slave of it under the default rslave "/"): where the host
+        // shares /sys/fs/cgroup (systemd does), criu refuses to dump a mount whose master is outside the container
+        // ("unreachable sharing"). Private, as runc's own cgroup2 mount is: nothing propagates into it either way.
+        using (var bound = SecurePath.TryOpen(context.RootFd, destination) ?? throw new ErrnoException("openat2", destination, Errno.ENOENT))
+            Sys.Mount(null, SecurePath.ProcPath(bound), null, MountFlags.Private, null);
         MountApplier.Remount(context, destination, flags);
     }
 

@@ -99,6 +99,7 @@ public static class CheckpointCommands
                 LazyPages = result.GetValue(lazy),
                 LsmProfile = result.GetValue(lsmProfile),
                 LsmMountContext = result.GetValue(lsmMount),
+                SystemdCgroup = result.GetValue(GlobalOptions.SystemdCgroup),
             })));
         return command;
     }
