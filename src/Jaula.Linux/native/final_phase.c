@@ -1,6 +1,7 @@
 /*
  * See final_phase.h. Rules for this file: raw system calls only, no malloc, no stdio, every length checked against
- * the plan, and after the seccomp filter exactly the calls listed in docs/ARCHITECTURE.md ("After the filter").
+ * the plan, and after the seccomp filter exactly the calls listed in docs/ARCHITECTURE.md ("After the filter", and
+ * "After a notifying filter" for JAULA_FINAL_EARLY_LISTENER).
  */
 #include "final_phase.h"
 

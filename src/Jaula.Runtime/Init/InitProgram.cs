@@ -60,7 +60,8 @@ public static class InitProgram
             if (final is { Ready: true })
             {
                 InitFinalPhase.Run(encoded, final.PointerSlots); // returns only by throwing: the plan was refused
-                GC.KeepAlive(fdDirectory); // the C code uses these fds until execve: no finalizer may close them
+                GC.KeepAlive(channel); // the C code uses these fds until execve: no finalizer may close them
+                GC.KeepAlive(fdDirectory);
                 GC.KeepAlive(hooksPipe);
                 return 127;
             }
