@@ -30,6 +30,9 @@ guest_suite() {
   grep -q "^guest-$name: " "$log" || bad=$((bad + 1))
   passed=$((passed + ok)); failed=$((failed + bad))
 }
+# The rootfs plan decoder under ASan/UBSan, briefly (tests/fuzz/run.sh takes 10^6 plans by default); one case.
+echo "== rootfs plan decoder fuzz (tests/fuzz/run.sh 100000)"
+if bash tests/fuzz/run.sh 100000; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 echo "== cgroup v2 guest (tests/guest/v2.sh)"
 guest_suite v2 tests/guest/v2.sh
 echo "== systemd cgroup driver guest (tests/guest/systemd.sh: systemd as PID 1, cgroup v2)"
