@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests (JIT), integration tests that drive the published AOT binary as root, then the
-# conformance suites (schemas, the differential against runc, engines driving jaula), then the cgroup v2 suite in a
+# conformance suites (schemas, the differential against runc, engines driving jaula), then a short fuzz of the rootfs
+# plan decoder under ASan/UBSan (tests/fuzz/run.sh, 10^5 plans; one case), then the cgroup v2 suite in a
 # qemu guest booted with pure cgroup v2 (tests/guest; this host is v1 hybrid), then the systemd cgroup driver suite in
 # the same guest booted with systemd as PID 1, then checkpoint/restore with criu in that guest (kernel 6.1).
 # Ends with one line "tests: N passed, N failed, N skipped"; exits non-zero if anything failed.
