@@ -5,6 +5,7 @@ using Jaula.Runtime.Sync;
 using Jaula.Sandbox;
 using Jaula.Sandbox.Process;
 using Jaula.Sandbox.Rootfs;
+using Jaula.Sandbox.Rootfs.Plan;
 using Jaula.Sandbox.Terminal;
 
 namespace Jaula.Runtime.Init;
@@ -140,15 +141,25 @@ public static class InitProgram
     }
 
     /// <summary>The rootfs and the process's settings; null when the config has no process.</summary>
+    /// <remarks>
+    /// C# compiles the rootfs into a plan (RootfsPlanCompiler) and the C executor (native/rootfs_plan_exec.c) runs
+    /// it, handing control back at its pauses for what stays in C# for now: the createContainer hooks before
+    /// pivot_root, then the console and the sysctls before paths turn read-only.
+    /// </remarks>
     private static ExecTarget? Prepare(InitPlan plan, SyncChannel channel, Dictionary<int, SafeFd> mountTrees)
     {
         Sys.Umask(0); // device nodes and directories get exactly the modes asked for; the process umask comes last
-        var cgroups = OwnCgroup.Parse(plan.HostCgroups);
-        var rootfs = new RootfsBuilder(plan.Spec, plan.Rootfs, plan.Bundle, plan.InUserNamespace, plan.NoPivot, cgroups, mountTrees)
+        var input = RootfsPlanInput.FromHost(plan.Rootfs, plan.Bundle, OwnCgroup.Parse(plan.HostCgroups)) with
         {
+            InUserNamespace = plan.InUserNamespace,
+            NoPivot = plan.NoPivot,
             SharedMountNamespace = plan.SharedMountNamespace,
+            MountTrees = mountTrees.ToDictionary(t => t.Key, t => t.Value.Value),
         };
-        rootfs.Build(() => InitHooks.BeforePivot(channel, plan));
+        var rootfs = new RootfsPlanRunner(RootfsPlanCompiler.Compile(plan.Spec, input));
+        ExpectPause(rootfs.RunToPause(), RootfsPause.BeforePivot);
+        InitHooks.BeforePivot(channel, plan);
+        ExpectPause(rootfs.RunToPause(), RootfsPause.AfterPivot);
         foreach (var tree in mountTrees.Values)
             tree.Dispose();
         if (plan.Spec.Process?.Terminal == true)
@@ -156,12 +167,18 @@ public static class InitProgram
         else
             NewSession();
         ProcessSetup.ApplyKernelSettings(plan.Spec);
-        rootfs.Finish();
+        rootfs.RunToEnd(); // masked and read-only paths, a read-only root
         StopDyingWithParent();
         if (plan.Spec.Process is null)
             return null;
         ProcessAttributes.Apply(plan.Spec);
         return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
+    }
+
+    private static void ExpectPause(RootfsPause got, RootfsPause expected)
+    {
+        if (got != expected)
+            throw new InvalidOperationException($"the rootfs plan stopped at {got}, expected {expected}");
     }
 
     /// <summary>

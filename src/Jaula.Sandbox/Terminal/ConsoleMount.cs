@@ -1,5 +1,4 @@
 using Jaula.Linux;
-using Jaula.Sandbox.Rootfs;
 
 namespace Jaula.Sandbox.Terminal;
 
@@ -14,8 +13,8 @@ public static class ConsoleMount
         try
         {
             using SafeFd root = Sys.Open("/", OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec);
-            using SafeFd target = SecurePath.OpenOrCreateFile(root, "/dev/console");
-            Sys.Mount(SecurePath.ProcPath(peer), SecurePath.ProcPath(target), null, MountFlags.Bind, null);
+            using SafeFd target = RootfsInterop.OpenFile(root, "/dev/console"); // the rootfs executor's in-root open
+            Sys.Mount($"/proc/self/fd/{peer.Value}", $"/proc/self/fd/{target.Value}", null, MountFlags.Bind, null);
         }
         catch (ErrnoException e)
         {

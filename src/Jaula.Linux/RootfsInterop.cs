@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+
+namespace Jaula.Linux;
+
+/// <summary>struct jaula_rootfs_status (native/rootfs_plan.h): kept by the caller across the plan's pauses.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct RootfsStatus
+{
+    public uint NextOp;
+    public int RootFd;
+    public int NullFd;
+    public int FailedOp;
+    public int Err;
+    public uint Step;
+    public uint Pause;
+    public int FdA;
+    public int FdB;
+
+    public static RootfsStatus Start => new() { RootFd = -1, NullFd = -1, FailedOp = -1, FdA = -1, FdB = -1 };
+}
+
+/// <summary>
+/// The rootfs executor in C (native/rootfs_plan_exec.c): runs a plan RootfsPlan in Jaula.Sandbox encoded. Only the
+/// AOT binary links it.
+/// </summary>
+public static unsafe partial class RootfsInterop
+{
+    [LibraryImport("libjaulastage", EntryPoint = "jaula_rootfs_run")]
+    private static partial int NativeRun(byte* plan, uint length, RootfsStatus* status);
+
+    [LibraryImport("libjaulastage", EntryPoint = "jaula_rootfs_open_file", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int NativeOpenFile(int rootFd, string path);
+
+    /// <summary>0 when every operation ran, 1 at a pause, -1 when one failed (status says which); throws when the plan does not decode.</summary>
+    public static int Run(byte[] plan, ref RootfsStatus status)
+    {
+        int rc;
+        fixed (byte* p = plan)
+        fixed (RootfsStatus* s = &status)
+            rc = NativeRun(p, (uint)plan.Length, s);
+        if (rc < -1)
+            throw new ErrnoException("jaula_rootfs_run", "the rootfs plan", -rc);
+        return rc;
+    }
+
+    /// <summary>Opens path beneath root (O_PATH), creating an empty file and its parents when missing: no symlink leads out.</summary>
+    public static SafeFd OpenFile(SafeFd root, string path)
+    {
+        int fd = NativeOpenFile(root.Value, path);
+        return fd < 0 ? throw new ErrnoException("openat2", path, -fd) : SafeFd.Own(fd);
+    }
+}

@@ -1,0 +1,136 @@
+/*
+ * The container's rootfs, built from a flat plan: C# (Jaula.Sandbox/Rootfs/Plan) decides every mount, device, link
+ * and path; this code checks the whole plan first, then only executes it, and reports the first failure as
+ * (operation index, errno, step) for C# to turn into the user's error ("mounts[3]: ...").
+ *
+ * The encoding is written by RootfsPlan.cs; change both together. All integers little-endian.
+ *   u32 magic JAULA_ROOTFS_MAGIC, u32 total length (= the buffer's), u32 op count, u32 0,
+ *   then op count operations, each:
+ *     u32 kind (JAULA_OP_*), u32 flags (JAULA_OPF_*), u32 field kind, u32 field index,
+ *     u64 mount flags, u64 attr set, u64 attr clear, u64 dev,
+ *     u32 mode, u32 uid, u32 gid, i32 fd, u32 skip, u32 arg,
+ *     string path, string source, string fstype, string data
+ *   where a string is u32 length (with its NUL; 0 = absent), then the bytes and the NUL. Nothing may follow.
+ * The field kind and index name the config field the operation came from; C never reads them, C# maps a failure
+ * back through them.
+ */
+#ifndef JAULA_ROOTFS_PLAN_H
+#define JAULA_ROOTFS_PLAN_H
+
+#include <stdint.h>
+
+#define JAULA_ROOTFS_MAGIC 0x3150524AU /* "JRP1" */
+#define JAULA_ROOTFS_MAX_PLAN (16U << 20)
+#define JAULA_ROOTFS_MAX_OPS 65536U
+#define JAULA_ROOTFS_MAX_PATH 4096U /* with the NUL */
+#define JAULA_ROOTFS_HEADER 16U
+#define JAULA_ROOTFS_OP_FIXED 72U
+
+enum jaula_rootfs_kind {
+    JAULA_OP_MOUNT_HOST = 1,  /* mount(source, path, fstype, flags, data) on host paths (before pivot) */
+    JAULA_OP_ROOT = 2,        /* path (host) becomes the root every in-root path is resolved beneath */
+    JAULA_OP_MOUNT = 3,       /* mount onto path in the root, resolved per JAULA_OPF_RESOLVE_* */
+    JAULA_OP_MOVE_MOUNT = 4,  /* move_mount the detached tree fd onto path */
+    JAULA_OP_SETATTR = 5,     /* mount_setattr(path, AT_RECURSIVE, attr set, attr clear) */
+    JAULA_OP_MKNOD = 6,       /* replace path by a node: mode (type and permissions), dev, uid, gid */
+    JAULA_OP_SYMLINK = 7,     /* replace path by a symlink to source */
+    JAULA_OP_MKDIR = 8,       /* create path and its missing parents (mode 0755) */
+    JAULA_OP_PIVOT = 9,       /* pivot_root into path, detach the old root, chdir / */
+    JAULA_OP_MOVE_CHROOT = 10, /* move path over / and chroot into it (--no-pivot) */
+    JAULA_OP_CHROOT = 11,     /* chroot into path (no mount namespace of our own) */
+    JAULA_OP_OPEN_NULL = 12,  /* open /dev/null in the root, check it is char 1:3, keep it for JAULA_OP_MASK */
+    JAULA_OP_MASK = 13,       /* cover path: a directory by a read-only tmpfs, a file by /dev/null; absent: skip */
+    JAULA_OP_READONLY = 14,   /* bind path onto itself and remount it read-only; absent: skip */
+    JAULA_OP_PAUSE = 15,      /* return to the caller with arg as the reason; the next call resumes after it */
+    JAULA_OP_LAST = 15,
+};
+
+/* How JAULA_OP_MOUNT / MOVE_MOUNT / SETATTR reach path (exactly one for them, none for the others). */
+#define JAULA_OPF_RESOLVE_EXISTING 0x1U /* open it; ENOENT fails */
+#define JAULA_OPF_RESOLVE_MKDIR 0x2U    /* a directory, created with its parents */
+#define JAULA_OPF_RESOLVE_FILE 0x4U     /* an existing file, or an empty regular file created with its parents */
+#define JAULA_OPF_RESOLVE_MASK 0x7U
+#define JAULA_OPF_NOT_SYMLINK 0x8U      /* fail with ELOOP when path's last component is a symlink */
+#define JAULA_OPF_KEEP_LOCKED 0x10U     /* or the target's statfs flags (nosuid, nodev, noexec, atime) into the flags */
+#define JAULA_OPF_SOURCE_SELF 0x20U     /* the source is the target itself (a bind onto itself) */
+#define JAULA_OPF_ALT_ON_EPERM 0x40U    /* on EPERM run the next skip ops (the fallback); on success skip them */
+#define JAULA_OPF_COPY_UP 0x80U         /* pause after the mount with fd_a below it and fd_b on top (tmpcopyup) */
+#define JAULA_OPF_KNOWN 0xFFU
+
+/* Where a failure happened, for the message. */
+enum jaula_rootfs_step {
+    JAULA_STEP_NONE = 0,
+    JAULA_STEP_OPENAT2 = 1,
+    JAULA_STEP_MKDIRAT = 2,
+    JAULA_STEP_MOUNT = 3,
+    JAULA_STEP_MOVE_MOUNT = 4,
+    JAULA_STEP_MOUNT_SETATTR = 5,
+    JAULA_STEP_MKNOD = 6,
+    JAULA_STEP_CHOWN = 7,
+    JAULA_STEP_CHMOD = 8,
+    JAULA_STEP_UNLINK = 9,
+    JAULA_STEP_SYMLINK = 10,
+    JAULA_STEP_STATFS = 11,
+    JAULA_STEP_FSTAT = 12,
+    JAULA_STEP_PIVOT_ROOT = 13,
+    JAULA_STEP_CHDIR = 14,
+    JAULA_STEP_CHROOT = 15,
+    JAULA_STEP_UMOUNT = 16,
+    JAULA_STEP_SYMLINK_TARGET = 17, /* the target is a symlink where JAULA_OPF_NOT_SYMLINK forbids one */
+    JAULA_STEP_MISSING_PARENT = 18, /* a path component is a symlink to a missing directory */
+    JAULA_STEP_NOT_NULL = 19,       /* /dev/null is not char 1:3 */
+    JAULA_STEP_NO_NULL = 20,        /* /dev/null is missing */
+    JAULA_STEP_OPEN = 21,
+};
+
+/* Pause reasons (the arg of JAULA_OP_PAUSE); JAULA_PAUSE_COPY_UP comes from JAULA_OPF_COPY_UP. */
+#define JAULA_PAUSE_COPY_UP 1U
+#define JAULA_PAUSE_BEFORE_PIVOT 2U /* the createContainer hooks */
+#define JAULA_PAUSE_AFTER_PIVOT 3U  /* the console, sysctls and /proc files before paths turn read-only */
+
+/* One decoded operation; the strings point into the plan buffer (NULL when absent). */
+struct jaula_rootfs_op {
+    uint32_t kind, flags, field_kind, field_index;
+    uint64_t mount_flags, attr_set, attr_clr, dev;
+    uint32_t mode, uid, gid;
+    int32_t fd;
+    uint32_t skip, arg;
+    const char *path, *source, *fstype, *data;
+};
+
+/* In and out across calls: the caller keeps it between a pause and the next call. Blittable (RootfsInterop.cs). */
+struct jaula_rootfs_status {
+    uint32_t next_op;   /* in: the first operation to run; out: where to resume after a pause */
+    int32_t root_fd;    /* in/out: the current root (O_PATH), -1 before JAULA_OP_ROOT */
+    int32_t null_fd;    /* in/out: /dev/null kept by JAULA_OP_OPEN_NULL, or -1 */
+    int32_t failed_op;  /* out: the operation that failed, or -1 */
+    int32_t err;        /* out: its errno */
+    uint32_t step;      /* out: JAULA_STEP_* */
+    uint32_t pause;     /* out: JAULA_PAUSE_* when paused */
+    int32_t fd_a, fd_b; /* out at a copy-up pause: the directory below the new mount and the mount; the caller closes them */
+};
+
+/*
+ * Checks the whole plan: every length, string and index against the buffer, every kind and flag known, every skip
+ * within the plan. Returns the number of operations, or -EINVAL / -E2BIG. Changes nothing. out may be NULL; if not,
+ * it must hold room operations and receives them (for the tests).
+ */
+int jaula_rootfs_decode(const uint8_t *plan, uint32_t len, struct jaula_rootfs_op *out, uint32_t room);
+
+/*
+ * Checks the plan as a whole (nothing runs if it does not decode: -EINVAL / -E2BIG), then runs the operations from
+ * status->next_op. Returns 0 when all ran (root and null fds closed), 1 at a pause (status says why and where to go
+ * on), -1 when an operation failed (status says which, the errno and the step; root and null fds closed).
+ */
+int jaula_rootfs_run(const uint8_t *plan, uint32_t len, struct jaula_rootfs_status *status);
+
+/*
+ * Opens path beneath root_fd as JAULA_OPF_RESOLVE_FILE does (creating an empty file and its parents if missing):
+ * an O_PATH fd, or -errno. For the console's bind, done by C# after the terminal is attached.
+ */
+int jaula_rootfs_open_file(int root_fd, const char *path);
+
+/* Internal, shared by the decoder and the executor: decodes the operation at *pos and advances it. */
+int jaula_rootfs_decode_op(const uint8_t *plan, uint32_t len, uint32_t *pos, struct jaula_rootfs_op *op);
+
+#endif

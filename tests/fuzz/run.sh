@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Fuzzes the rootfs plan decoder under ASan and UBSan: tests/fuzz/run.sh [ITERATIONS] [RNG_SEED]
+# (default 1000000). Seeds are real plans compiled by C# (tests/fuzz/seeds; RootfsPlanCompilerTests rewrites them
+# with JAULA_WRITE_FUZZ_SEEDS=1). Any crash, sanitizer report or hang fails the script.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+iterations=${1:-1000000}
+rng=${2:-$(date +%s)}
+cc=${CC:-$(command -v clang || command -v gcc)}
+out=$(mktemp -d /tmp/jaula-fuzz.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+native=src/Jaula.Linux/native
+"$cc" -std=c11 -O1 -g -D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+  -I "$native" tests/fuzz/rootfs_plan_fuzz.c "$native/rootfs_plan_decode.c" -o "$out/rootfs_plan_fuzz"
+echo "rootfs plan fuzz: $iterations plans, rng seed $rng"
+ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  "$out/rootfs_plan_fuzz" tests/fuzz/seeds "$iterations" "$rng"
