@@ -237,6 +237,30 @@ t_joined_netns() {
   j delete --force joined_netns && nothing_left joined_netns
 }
 
+# A foreground restore (no -d) waits for the restored init as its subreaper: the keeper hands the tree over when it
+# exits, so the init is restore's own child again; killing the container ends restore with the init's status, and
+# restore removes the container.
+t_foreground_restore() {
+  rm -f "$work/rootfs/count"
+  start_detached foreground_restore . sh -c "$counter" || return 1
+  count_grows || return 1
+  j checkpoint --image-path "$work/fg.img" foreground_restore || { tail -5 "$work/fg.img/dump.log"; return 1; }
+  "$jaula" --root "$state" restore --bundle "$work/foreground_restore" --image-path "$work/fg.img" foreground_restore \
+    </dev/null >/dev/null 2>&1 &
+  local restore=$! rc
+  running() { [ "$(status_of foreground_restore)" = running ]; }
+  wait_for "the restored container running" running || return 1
+  count_grows || return 1
+  local init; init=$(init_pid foreground_restore)
+  # the restored init's parent is restore itself (field 4 of stat; its comm "sh" has no space)
+  wait_for "the init reparented to restore" eval '[ "$(cut -d" " -f4 /proc/$init/stat)" = "$restore" ]' \
+    || { echo "parent of $init: $(cut -d' ' -f4 /proc/$init/stat), restore: $restore"; return 1; }
+  j kill foreground_restore KILL || return 1
+  wait "$restore"; rc=$?
+  expect "restore's exit status" "$rc" 137 || return 1
+  nothing_left foreground_restore
+}
+
 # A restore that fails (criu's images are not a checkpoint) leaves no state and no cgroup.
 t_failed_restore() {
   mkdir -p "$work/empty.img"
@@ -321,7 +345,7 @@ CONF
   rmdir "$cg/jaula-criu-podman" 2>/dev/null; true
 }
 
-if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump terminal stdio_pipes tcp_established joined_netns failed_restore killed_restore podman); fi
+if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump terminal stdio_pipes tcp_established joined_netns foreground_restore failed_restore killed_restore podman); fi
 for c in "${cases[@]}"; do case_ "t_$c"; done
 echo "guest-criu: $passed passed, $failed failed${failures:+ (${failures[*]})}"
 [ $failed -eq 0 ]
