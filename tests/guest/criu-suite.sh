@@ -53,9 +53,9 @@ case_() {
   echo "$out" | grep '^# ' # what a case reports on the way
   echo "# ${name#t_}: $((SECONDS - began)) s"
   if [ $rc -eq 0 ]; then
-    passed=$((passed + 1)); echo "ok - ${name#t_}"
+    passed=$((passed + 1)); echo "ok - $tag${name#t_}"
   else
-    failed=$((failed + 1)); failures+=("${name#t_}"); echo "not ok - ${name#t_}: $(echo "$out" | tail -6 | tr '\n' ' ')"
+    failed=$((failed + 1)); failures+=("${name#t_}"); echo "not ok - $tag${name#t_}: $(echo "$out" | tail -6 | tr '\n' ' ')"
   fi
 }
 
@@ -69,6 +69,7 @@ count_grows() {
 # The guest's cgroups: v2 (the default) or v1 hierarchies (JAULA_GUEST_CGROUP=v1, see run.sh).
 [ -f "$cg/cgroup.controllers" ] && v1= || v1=yes
 # cgdir NAME [CONTROLLER]: the container's cgroup directory (v1: in CONTROLLER's hierarchy, pids by default).
+tag=${v1:+v1_} # on v1 the cases are named v1_NAME and the summary guest-criu-v1
 cgdir() { if [ -n "$v1" ]; then echo "$cg/${2:-pids}$parent/$1"; else echo "$cg$parent/$1"; fi; }
 
 # nothing_left NAME: no state and no cgroup (v1: in no hierarchy).
@@ -367,5 +368,5 @@ CONF
 
 if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump terminal stdio_pipes tcp_established joined_netns foreground_restore failed_restore killed_restore podman); fi
 for c in "${cases[@]}"; do case_ "t_$c"; done
-echo "guest-criu: $passed passed, $failed failed${failures:+ (${failures[*]})}"
+echo "guest-criu${v1:+-v1}: $passed passed, $failed failed${failures:+ (${failures[*]})}"
 [ $failed -eq 0 ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Boots a qemu guest (TCG) on Debian's linux-image-amd64 with pure cgroup v2 (cgroup_no_v1=all; or v1, see below), on this machine's own
-# root shared read-only over 9p under a tmpfs overlay, runs a bash script there as root and brings its output back.
+# Boots a qemu guest (TCG) on Debian's linux-image-amd64 with pure cgroup v2 (cgroup_no_v1=all; or v1, see below), on
+# this machine's own root shared read-only over 9p under a tmpfs overlay, runs a bash script there as root and brings its output back.
 # Usage: run.sh <command> [args...]   (run by bash in the guest, in the current directory; host paths are the same there)
 #   prints the command's output; exits with its exit status, or 124 when the guest did not finish in time.
 # Env: JAULA_GUEST_TIMEOUT (seconds, default 840), JAULA_GUEST_MEMORY (MiB, default 1024),

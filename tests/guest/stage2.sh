@@ -1,8 +1,8 @@
 #!/bin/sh
 # PID 1 of the guest after switch_root, on the host's root (read-only 9p under a tmpfs overlay): fresh kernel
-# filesystems, pure cgroup2 at /sys/fs/cgroup (or v1 hierarchies with jaula.cgroup=v1, see run.sh), the results share at /guest-results, the host's current directory
-# at its own path; runs /guest-results/command and
-# writes its exit status to /guest-results/rc, then powers the guest off.
+# filesystems, pure cgroup2 at /sys/fs/cgroup (or v1 hierarchies with jaula.cgroup=v1, see run.sh), the results
+# share at /guest-results, the host's current directory at its own path; runs /guest-results/command and writes its
+# exit status to /guest-results/rc, then powers the guest off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
