@@ -3,7 +3,8 @@
 # conformance suites (schemas, the differential against runc, engines driving jaula), then a short fuzz of the rootfs
 # plan decoder under ASan/UBSan (tests/fuzz/run.sh, 10^5 plans; one case), then the cgroup v2 suite in a
 # qemu guest booted with pure cgroup v2 (tests/guest; this host is v1 hybrid), then the systemd cgroup driver suite in
-# the same guest booted with systemd as PID 1, then checkpoint/restore with criu in that guest (kernel 6.1).
+# the same guest booted with systemd as PID 1, then checkpoint/restore with criu in that guest (kernel 6.1), and again
+# in the guest booted with cgroup v1.
 # Ends with one line "tests: N passed, N failed, N skipped"; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,10 +23,10 @@ done
 
 passed=0; failed=0; skipped=0
 # A guest suite prints "ok - name" / "not ok - name: why" per case; each counts like a test.
-# guest_suite NAME SCRIPT: runs it, adds its cases to the totals; a guest that never finished is one failure.
+# guest_suite NAME SCRIPT [CASES...]: runs it, adds its cases to the totals; a guest that never finished is one failure.
 guest_suite() {
   local name=$1 script=$2 log=$results/guest-$1.log
-  bash "$script" 2>&1 | tee "$log"
+  bash "$script" "${@:3}" 2>&1 | tee "$log"
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
   local ok bad; ok=$(grep -c '^ok - ' "$log"); bad=$(grep -c '^not ok - ' "$log")
   grep -q "^guest-$name: " "$log" || bad=$((bad + 1))
@@ -40,6 +41,9 @@ echo "== systemd cgroup driver guest (tests/guest/systemd.sh: systemd as PID 1, 
 guest_suite systemd tests/guest/systemd.sh
 echo "== checkpoint/restore guest (tests/guest/criu.sh: criu 3.17 on the guest's kernel 6.1)"
 guest_suite criu tests/guest/criu.sh
+echo "== checkpoint/restore guest on cgroup v1 (tests/guest/criu.sh with JAULA_GUEST_CGROUP=v1: the cgroup and lifecycle cases)"
+JAULA_GUEST_CGROUP=v1 guest_suite criu-v1 tests/guest/criu.sh restore_same_id restore_new_id memory_limit bind_mount \
+  leave_running terminal failed_restore killed_restore foreground_restore
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)

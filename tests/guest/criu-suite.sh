@@ -28,7 +28,16 @@ make_base_bundle || { echo "not ok - spec"; exit 1; }
 counter='exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i+1)); echo $i > /count; sleep 0.3; done'
 # The count is the last line of $counted (a path in the rootfs): /count, or what the TCP case's server received.
 counted=count
-count() { local c; c=$(tail -n 1 "$work/rootfs/$counted" 2>/dev/null); case $c in ''|*[!0-9]*) c=0 ;; esac; echo "$c"; }
+# `echo $i > /count` truncates before it writes: an empty read is that moment, read again (up to 1 s).
+count() {
+  local c i
+  for ((i = 0; i < 10; i++)); do
+    c=$(tail -n 1 "$work/rootfs/$counted" 2>/dev/null)
+    [ -n "$c" ] && break
+    sleep 0.1
+  done
+  case $c in ''|*[!0-9]*) c=0 ;; esac; echo "$c"
+}
 
 remove() { j delete --force "$1" >/dev/null 2>&1; true; }
 
@@ -44,9 +53,9 @@ case_() {
   echo "$out" | grep '^# ' # what a case reports on the way
   echo "# ${name#t_}: $((SECONDS - began)) s"
   if [ $rc -eq 0 ]; then
-    passed=$((passed + 1)); echo "ok - ${name#t_}"
+    passed=$((passed + 1)); echo "ok - $tag${name#t_}"
   else
-    failed=$((failed + 1)); failures+=("${name#t_}"); echo "not ok - ${name#t_}: $(echo "$out" | tail -6 | tr '\n' ' ')"
+    failed=$((failed + 1)); failures+=("${name#t_}"); echo "not ok - $tag${name#t_}: $(echo "$out" | tail -6 | tr '\n' ' ')"
   fi
 }
 
@@ -57,10 +66,18 @@ count_grows() {
   echo "count stuck at $before"; return 1
 }
 
-# nothing_left NAME: no state and no cgroup.
+# The guest's cgroups: v2 (the default) or v1 hierarchies (JAULA_GUEST_CGROUP=v1, see run.sh).
+[ -f "$cg/cgroup.controllers" ] && v1= || v1=yes
+# cgdir NAME [CONTROLLER]: the container's cgroup directory (v1: in CONTROLLER's hierarchy, pids by default).
+tag=${v1:+v1_} # on v1 the cases are named v1_NAME and the summary guest-criu-v1
+cgdir() { if [ -n "$v1" ]; then echo "$cg/${2:-pids}$parent/$1"; else echo "$cg$parent/$1"; fi; }
+
+# nothing_left NAME: no state and no cgroup (v1: in no hierarchy).
 nothing_left() {
   j state "$1" >/dev/null 2>&1 && { echo "$1 still has state"; return 1; }
-  [ ! -d "$cg$parent/$1" ] || { echo "$cg$parent/$1 is left"; return 1; }
+  local d; for d in "$cg$parent/$1" "$cg"/*"$parent/$1"; do
+    [ ! -d "$d" ] || { echo "$d is left"; return 1; }
+  done
 }
 
 # round_trip NAME NEW-ID EXTRA-FILTER: start, checkpoint, check the container is gone, restore -d as NEW-ID, check the count goes on.
@@ -83,7 +100,7 @@ round_trip() {
 
 t_restore_same_id() {
   round_trip restore_same_id restore_same_id || return 1
-  grep -qx "$(init_pid restore_same_id)" "$cg$parent/restore_same_id/cgroup.procs" || { echo "init not in its cgroup"; return 1; }
+  grep -qx "$(init_pid restore_same_id)" "$(cgdir restore_same_id)/cgroup.procs" || { echo "init not in its cgroup"; return 1; }
   j exec restore_same_id true || return 1
   j pause restore_same_id && expect paused "$(status_of restore_same_id)" paused && j resume restore_same_id || return 1
   j kill restore_same_id KILL && wait_status restore_same_id stopped && j delete restore_same_id || return 1
@@ -98,7 +115,11 @@ t_restore_new_id() {
 
 t_memory_limit() {
   round_trip memory_limit memory_limit '.linux.resources.memory = {limit: 67108864}' || return 1
-  expect memory.max "$(cat "$cg$parent/memory_limit/memory.max")" 67108864
+  if [ -n "$v1" ]; then
+    expect memory.limit_in_bytes "$(cat "$(cgdir memory_limit memory)/memory.limit_in_bytes")" 67108864
+  else
+    expect memory.max "$(cat "$(cgdir memory_limit)/memory.max")" 67108864
+  fi
 }
 
 t_bind_mount() {
@@ -237,6 +258,30 @@ t_joined_netns() {
   j delete --force joined_netns && nothing_left joined_netns
 }
 
+# A foreground restore (no -d) waits for the restored init as its subreaper: the keeper hands the tree over when it
+# exits, so the init is restore's own child again; killing the container ends restore with the init's status, and
+# restore removes the container.
+t_foreground_restore() {
+  rm -f "$work/rootfs/count"
+  start_detached foreground_restore . sh -c "$counter" || return 1
+  count_grows || return 1
+  j checkpoint --image-path "$work/fg.img" foreground_restore || { tail -5 "$work/fg.img/dump.log"; return 1; }
+  "$jaula" --root "$state" restore --bundle "$work/foreground_restore" --image-path "$work/fg.img" foreground_restore \
+    </dev/null >/dev/null 2>&1 &
+  local restore=$! rc
+  running() { [ "$(status_of foreground_restore)" = running ]; }
+  wait_for "the restored container running" running || return 1
+  count_grows || return 1
+  local init; init=$(init_pid foreground_restore)
+  # the restored init's parent is restore itself (field 4 of stat; its comm "sh" has no space)
+  wait_for "the init reparented to restore" eval '[ "$(cut -d" " -f4 /proc/$init/stat)" = "$restore" ]' \
+    || { echo "parent of $init: $(cut -d' ' -f4 /proc/$init/stat), restore: $restore"; return 1; }
+  j kill foreground_restore KILL || return 1
+  wait "$restore"; rc=$?
+  expect "restore's exit status" "$rc" 137 || return 1
+  nothing_left foreground_restore
+}
+
 # A restore that fails (criu's images are not a checkpoint) leaves no state and no cgroup.
 t_failed_restore() {
   mkdir -p "$work/empty.img"
@@ -263,9 +308,9 @@ t_killed_restore() {
   kill -9 "$restore"; wait "$restore" 2>/dev/null
   no_criu() { ! pgrep -x criu >/dev/null && ! pgrep -f "restore -d --bundle $work/killed_restore " >/dev/null; }
   wait_for "criu and the keeper gone" no_criu || { ps -ef | grep -e criu -e restore; return 1; }
-  local procs; procs=$(cat "$cg$parent/killed_restore/cgroup.procs" 2>/dev/null)
+  local procs; procs=$(cat "$(cgdir killed_restore)/cgroup.procs" 2>/dev/null)
   [ -z "$procs" ] || { echo "left in the cgroup: $procs"; return 1; }
-  echo "# left by the killed restore: $(ls "$state/killed_restore" 2>/dev/null | tr '\n' ' ')cgroup $([ -d "$cg$parent/killed_restore" ] && echo yes || echo no)"
+  echo "# left by the killed restore: $(ls "$state/killed_restore" 2>/dev/null | tr '\n' ' ')cgroup $([ -d "$(cgdir killed_restore)" ] && echo yes || echo no)"
   local at; at=$(count); sleep 1.5
   expect "count after the killed restore" "$(count)" "$at" || return 1
   j delete killed_restore || return 1
@@ -321,7 +366,7 @@ CONF
   rmdir "$cg/jaula-criu-podman" 2>/dev/null; true
 }
 
-if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump terminal stdio_pipes tcp_established joined_netns failed_restore killed_restore podman); fi
+if [ $# -gt 0 ]; then cases=("$@"); else cases=(restore_same_id restore_new_id memory_limit bind_mount leave_running pre_dump terminal stdio_pipes tcp_established joined_netns foreground_restore failed_restore killed_restore podman); fi
 for c in "${cases[@]}"; do case_ "t_$c"; done
-echo "guest-criu: $passed passed, $failed failed${failures:+ (${failures[*]})}"
+echo "guest-criu${v1:+-v1}: $passed passed, $failed failed${failures:+ (${failures[*]})}"
 [ $failed -eq 0 ]

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Boots a qemu guest (TCG) on Debian's linux-image-amd64 with pure cgroup v2 (cgroup_no_v1=all), on this machine's own
-# root shared read-only over 9p under a tmpfs overlay, runs a bash script there as root and brings its output back.
+# Boots a qemu guest (TCG) on Debian's linux-image-amd64 with pure cgroup v2 (cgroup_no_v1=all; or v1, see below), on
+# this machine's own root shared read-only over 9p under a tmpfs overlay, runs a bash script there as root and brings its output back.
 # Usage: run.sh <command> [args...]   (run by bash in the guest, in the current directory; host paths are the same there)
 #   prints the command's output; exits with its exit status, or 124 when the guest did not finish in time.
 # Env: JAULA_GUEST_TIMEOUT (seconds, default 840), JAULA_GUEST_MEMORY (MiB, default 1024),
 #      JAULA_GUEST_INIT (stage2, the default: a shell script as PID 1; systemd: the host's systemd as PID 1, see
 #      systemd-stage.sh),
-#      JAULA_GUEST_RESULTS (a folder to keep the results share in; default a temp folder removed at exit).
+#      JAULA_GUEST_RESULTS (a folder to keep the results share in; default a temp folder removed at exit),
+#      JAULA_GUEST_CGROUP (v2, the default: cgroup_no_v1=all and cgroup2 at /sys/fs/cgroup; v1: the v1 controllers
+#      left to the kernel, and stage2.sh mounts one v1 hierarchy per controller group under a tmpfs, as a v1 host has).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -ge 1 ] || { echo "usage: $0 <command> [args...]" >&2; exit 2; }
@@ -65,6 +67,15 @@ case ${JAULA_GUEST_INIT:-stage2} in
   *) echo "guest: JAULA_GUEST_INIT is stage2 or systemd, not ${JAULA_GUEST_INIT}" >&2; exit 2 ;;
 esac
 
+cgroup_args="cgroup_no_v1=all"
+case ${JAULA_GUEST_CGROUP:-v2} in
+  v2) ;;
+  v1)
+    [ "${JAULA_GUEST_INIT:-stage2}" = stage2 ] || { echo "guest: JAULA_GUEST_CGROUP=v1 needs the stage2 init" >&2; exit 2; }
+    cgroup_args="jaula.cgroup=v1" ;;
+  *) echo "guest: JAULA_GUEST_CGROUP is v2 or v1, not ${JAULA_GUEST_CGROUP}" >&2; exit 2 ;;
+esac
+
 # A scratch disk: a real block device for io.max.
 truncate -s 64M "$work/scratch.img"
 
@@ -72,7 +83,7 @@ set +e
 timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -m "${JAULA_GUEST_MEMORY:-1024}" -smp 2 \
   -display none -no-reboot -serial file:"$work/console.log" -monitor none \
   -kernel "$kernel" -initrd "$work/initramfs.cpio" \
-  -append "console=ttyS0 quiet panic=-1 cgroup_no_v1=all hugepages=8 rdinit=/init $init_args" \
+  -append "console=ttyS0 quiet panic=-1 $cgroup_args hugepages=8 rdinit=/init $init_args" \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
   -virtfs local,path="$results",mount_tag=results,security_model=none,multidevs=remap \
   -virtfs local,path="$PWD",mount_tag=workdir,security_model=none,readonly=on,multidevs=remap \

@@ -27,6 +27,7 @@ public static class CriuRunner
     {
         using var keeper = Start(criu, args);
         Wait(keeper, args, logPath);
+        keeper.Release(); // as without a keeper, whatever a successful criu left running is not ours to end
     }
 
     /// <summary>
