@@ -49,8 +49,10 @@ public static class OciSchemas
 
     private static string CopyWithRepairedReferences()
     {
+        // The source first: a missing schema folder must not leave an empty temp folder behind.
+        string[] sources = Directory.GetFiles(SourceFolder, "*.json");
         string folder = Directory.CreateTempSubdirectory("jaula-conf-schema-").FullName;
-        foreach (string source in Directory.GetFiles(SourceFolder, "*.json"))
+        foreach (string source in sources)
         {
             string text = File.ReadAllText(source).Replace("\"#definitions/", "\"#/definitions/", StringComparison.Ordinal);
             File.WriteAllText(Path.Combine(folder, Path.GetFileName(source)), text);
