@@ -64,6 +64,9 @@ public sealed class CveRegressionTests(StateRoot stateRoot) : ContainerTest(stat
         Jaula.Invoke("--debug", "--log", log, "exec", id, "true").ShouldSucceed();
         File.ReadAllText(log).Should().NotContain("sealed copy");
         File.ReadAllBytes(binary.FullName).Should().Equal(before);
+        // --debug says where the time went (PhaseTimer), for create and for exec.
+        File.ReadAllText(log).Should().Contain("timing: process start to command").And.Contain("timing: create: wait for READY")
+            .And.Contain("timing: create total").And.Contain("timing: exec (to the process started) total");
     }
 
     /// <summary>CVE-2024-21626: descriptors jaula inherited from its caller never reach the container.</summary>
