@@ -143,7 +143,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             // The ns files were opened by pid: only if the init still is the recorded one do they belong to it.
             if (!container.InitIsAlive())
                 throw new JaulaException("cannot exec in a stopped container");
-            using var exe = SealedExecutable.Create(log); // never the writable host binary (CVE-2019-5736)
+            using var exe = SealedExecutable.Create(log, container.Directory); // never the writable host binary (CVE-2019-5736)
             child = InitStage.Spawn(new InitSpawnRequest
             {
                 SyncFd = childEnd,

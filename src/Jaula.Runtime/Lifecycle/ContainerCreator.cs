@@ -197,7 +197,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         SyncChannel channel, SafeFd childEnd, PhaseTimer timer)
     {
         using var fifo = ExecFifo.Create(containerDir);
-        using var exe = SealedExecutable.Create(log);
+        using var exe = SealedExecutable.Create(log, containerDir);
         timer.Mark("create: exec fifo and jaula's executable");
         SpawnedInit init;
         var joins = OpenJoins(namespaces);

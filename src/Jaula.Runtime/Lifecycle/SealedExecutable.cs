@@ -9,21 +9,26 @@ namespace Jaula.Runtime.Lifecycle;
 /// binary's directory and an empty tmpfs, made with fsopen/fsconfig/fsmount as a detached mount (in no mount table:
 /// nothing to unmount, it goes with its last reference), and the binary opened O_PATH through it. /proc/&lt;pid&gt;/exe
 /// then names the overlay's file: opening it for writing fails with EROFS, and the overlay cannot be unwrapped to the
-/// lower file. No copy is made; the page cache is shared. The layers are given as descriptors (Linux 6.13's
-/// "lowerdir+" by fd), so neither needs a path. Where that is not possible (no overlayfs, an older kernel, no
+/// lower file. No copy is made; the page cache is shared. The layers are given as descriptors where the kernel
+/// takes them (Linux 6.13's "lowerdir+" by fd), so neither needs a path; before that, as paths, the second being the
+/// container's state directory. Where that is not possible (no overlayfs, an older kernel, no
 /// CAP_SYS_ADMIN, the binary itself on an overlay too deep to stack) a copy in a sealed memfd is made instead.
 /// </summary>
 public static class SealedExecutable
 {
     private const int AllSeals = Sys.F_SEAL_SEAL | Sys.F_SEAL_SHRINK | Sys.F_SEAL_GROW | Sys.F_SEAL_WRITE;
 
-    /// <summary>A read-only, close-on-exec fd of jaula that is not the host file, for execveat(AT_EMPTY_PATH).</summary>
-    public static SafeFd Create(IRuntimeLog log)
+    /// <summary>
+    /// A read-only, close-on-exec fd of jaula that is not the host file, for execveat(AT_EMPTY_PATH).
+    /// <paramref name="stateDirectory"/> (the container's) is the overlay's second layer on kernels that take layers
+    /// only as paths (before 6.13); it never shows, being below jaula's directory.
+    /// </summary>
+    public static SafeFd Create(IRuntimeLog log, string stateDirectory)
     {
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            var exe = ThroughReadOnlyOverlay();
+            var exe = ThroughReadOnlyOverlay(stateDirectory);
             log.Debug($"jaula opened through a detached read-only overlay in {Elapsed(start):F2} ms");
             return exe;
         }
@@ -38,29 +43,76 @@ public static class SealedExecutable
     }
 
     /// <summary>jaula opened O_PATH through a detached read-only overlay of its directory.</summary>
-    public static SafeFd ThroughReadOnlyOverlay()
+    public static SafeFd ThroughReadOnlyOverlay(string stateDirectory)
     {
         string self = Sys.ReadLink("/proc/self/exe");
         string directory = Path.GetDirectoryName(self) ?? "/";
         string name = Path.GetFileName(self);
-        using var lower = Sys.Open(directory, OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec);
-        // Without an upper layer overlayfs wants two lower ones: the second is an empty tmpfs of our own, below.
-        using var empty = EmptyTmpfs();
-        using var context = Sys.FsOpen("overlay");
-        Sys.FsConfigSetFd(context, "lowerdir+", lower);
-        Sys.FsConfigSetFd(context, "lowerdir+", empty);
+        SafeFd context;
         try
         {
-            // Inode numbers do not matter here; xino on layers of two filesystems only logs to dmesg.
-            Sys.FsConfigSetString(context, "xino", "off");
+            context = LayersByDescriptor(directory);
         }
-        catch (ErrnoException)
+        catch (ErrnoException e) when (e.Call == "fsconfig" && e.Errno is Errno.EINVAL or Errno.EOPNOTSUPP)
         {
+            // Before Linux 6.13 "lowerdir+" takes no descriptor (EINVAL; before 6.5, overlayfs parsed its options the legacy
+            // way: EOPNOTSUPP for a descriptor): layers by path.
+            context = LayersByPath(directory, stateDirectory);
         }
-        Sys.FsConfigCreate(context);
-        using var mount = Sys.FsMount(context, MountAttr.ReadOnly | MountAttr.NoSuid | MountAttr.NoDev);
-        return Sys.OpenAt(mount, name, OpenFlags.Path | OpenFlags.NoFollow | OpenFlags.CloExec);
+        using (context)
+        {
+            try
+            {
+                // Inode numbers do not matter here; xino on layers of two filesystems only logs to dmesg.
+                Sys.FsConfigSetString(context, "xino", "off");
+            }
+            catch (ErrnoException)
+            {
+            }
+            Sys.FsConfigCreate(context);
+            using var mount = Sys.FsMount(context, MountAttr.ReadOnly | MountAttr.NoSuid | MountAttr.NoDev);
+            return Sys.OpenAt(mount, name, OpenFlags.Path | OpenFlags.NoFollow | OpenFlags.CloExec);
+        }
     }
+
+    /// <summary>The layers as descriptors: jaula's directory over an empty tmpfs of our own (no path anywhere).</summary>
+    private static SafeFd LayersByDescriptor(string directory)
+    {
+        var context = Sys.FsOpen("overlay");
+        try
+        {
+            using var lower = Sys.Open(directory, OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec);
+            // Without an upper layer overlayfs wants two lower ones.
+            using var empty = EmptyTmpfs();
+            Sys.FsConfigSetFd(context, "lowerdir+", lower);
+            Sys.FsConfigSetFd(context, "lowerdir+", empty);
+            return context;
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The layers as one "lowerdir" path list: jaula's directory over the container's state directory.</summary>
+    private static SafeFd LayersByPath(string directory, string stateDirectory)
+    {
+        var context = Sys.FsOpen("overlay");
+        try
+        {
+            Sys.FsConfigSetString(context, "lowerdir", $"{EscapeLayer(directory)}:{EscapeLayer(stateDirectory)}");
+            return context;
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>In overlayfs' lowerdir list ':' separates layers and '\' escapes.</summary>
+    public static string EscapeLayer(string path) => path.Replace("\\", "\\\\").Replace(":", "\\:");
 
     private static SafeFd EmptyTmpfs()
     {
