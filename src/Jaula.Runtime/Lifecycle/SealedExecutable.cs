@@ -48,50 +48,54 @@ public static class SealedExecutable
         string self = Sys.ReadLink("/proc/self/exe");
         string directory = Path.GetDirectoryName(self) ?? "/";
         string name = Path.GetFileName(self);
-        SafeFd context;
+        // The layers' descriptors stay open until the superblock is made: closing a detached mount's last fd
+        // dissolves it, and overlayfs then refuses the layer (EINVAL at FSCONFIG_CMD_CREATE).
+        SafeFd? lower = null, empty = null;
         try
         {
-            context = LayersByDescriptor(directory);
-        }
-        catch (ErrnoException e) when (e.Call == "fsconfig" && e.Errno is Errno.EINVAL or Errno.EOPNOTSUPP)
-        {
-            // Before Linux 6.13 "lowerdir+" takes no descriptor (EINVAL; before 6.5, overlayfs parsed its options the legacy
-            // way: EOPNOTSUPP for a descriptor): layers by path.
-            context = LayersByPath(directory, stateDirectory);
-        }
-        using (context)
-        {
+            SafeFd context;
             try
             {
-                // Inode numbers do not matter here; xino on layers of two filesystems only logs to dmesg.
-                Sys.FsConfigSetString(context, "xino", "off");
+                context = Sys.FsOpen("overlay");
+                try
+                {
+                    lower = Sys.Open(directory, OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec);
+                    // Without an upper layer overlayfs wants two lower ones.
+                    empty = EmptyTmpfs();
+                    Sys.FsConfigSetFd(context, "lowerdir+", lower);
+                    Sys.FsConfigSetFd(context, "lowerdir+", empty);
+                }
+                catch
+                {
+                    context.Dispose();
+                    throw;
+                }
             }
-            catch (ErrnoException)
+            catch (ErrnoException e) when (e.Call == "fsconfig" && e.Errno is Errno.EINVAL or Errno.EOPNOTSUPP)
             {
+                // Before Linux 6.13 "lowerdir+" takes no descriptor (EINVAL; before 6.5, overlayfs parsed its options
+                // the legacy way: EOPNOTSUPP for a descriptor): layers by path.
+                context = LayersByPath(directory, stateDirectory);
             }
-            Sys.FsConfigCreate(context);
-            using var mount = Sys.FsMount(context, MountAttr.ReadOnly | MountAttr.NoSuid | MountAttr.NoDev);
-            return Sys.OpenAt(mount, name, OpenFlags.Path | OpenFlags.NoFollow | OpenFlags.CloExec);
+            using (context)
+            {
+                try
+                {
+                    // Inode numbers do not matter here; xino on layers of two filesystems only logs to dmesg.
+                    Sys.FsConfigSetString(context, "xino", "off");
+                }
+                catch (ErrnoException)
+                {
+                }
+                Sys.FsConfigCreate(context);
+                using var mount = Sys.FsMount(context, MountAttr.ReadOnly | MountAttr.NoSuid | MountAttr.NoDev);
+                return Sys.OpenAt(mount, name, OpenFlags.Path | OpenFlags.NoFollow | OpenFlags.CloExec);
+            }
         }
-    }
-
-    /// <summary>The layers as descriptors: jaula's directory over an empty tmpfs of our own (no path anywhere).</summary>
-    private static SafeFd LayersByDescriptor(string directory)
-    {
-        var context = Sys.FsOpen("overlay");
-        try
+        finally
         {
-            using var lower = Sys.Open(directory, OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec);
-            // Without an upper layer overlayfs wants two lower ones.
-            using var empty = EmptyTmpfs();
-            Sys.FsConfigSetFd(context, "lowerdir+", lower);
-            Sys.FsConfigSetFd(context, "lowerdir+", empty);
-            return context;
-        }
-        catch
-        {
-            context.Dispose();
-            throw;
+            lower?.Dispose();
+            empty?.Dispose();
         }
     }
 
