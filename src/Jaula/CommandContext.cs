@@ -12,6 +12,8 @@ public sealed class CommandContext
     {
         Result = result;
         Log = GlobalOptions.CreateLog(result);
+        if (Log.DebugEnabled && PhaseTimer.SinceProcessStart() is { } sinceStart)
+            Log.Debug(sinceStart);
         Store = GlobalOptions.CreateStore(result);
     }
 

@@ -20,6 +20,9 @@ public static partial class Sys
         public const long PidfdSendSignal = 424;
         public const long OpenTree = 428;
         public const long MoveMount = 429;
+        public const long Fsopen = 430;
+        public const long Fsconfig = 431;
+        public const long Fsmount = 432;
         public const long PidfdOpen = 434;
         public const long CloseRange = 436;
         public const long Openat2 = 437;

@@ -31,6 +31,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
 
     public int Exec(ExecRequest request)
     {
+        var timer = new PhaseTimer(log);
         ContainerId.Validate(request.Id);
         var container = Container.Load(store, request.Id);
         CheckStatus(container, request);
@@ -42,7 +43,8 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         if (!tty && request.ConsoleSocket is not null)
             throw new JaulaException("--console-socket is only for a process with a terminal (use --tty)");
 
-        var (child, consoleMaster) = Launch(container, spec, request);
+        timer.Mark("exec: load state and validate config");
+        var (child, consoleMaster) = Launch(container, spec, request, timer);
         using (child.PidFd)
         using (consoleMaster)
         {
@@ -52,6 +54,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 PidFile.Write(request.PidFile, child.Pid);
             if (request.PidfdSocket is not null)
                 PidfdSocket.Send(request.PidfdSocket, child.Pid);
+            timer.Total("exec (to the process started)");
             log.Debug($"exec in {request.Id}: pid {child.Pid}");
             if (request.Detach)
                 return 0;
@@ -122,10 +125,11 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         }
     }
 
-    private (SpawnedInit Child, SafeFd? ConsoleMaster) Launch(Container container, Spec spec, ExecRequest request)
+    private (SpawnedInit Child, SafeFd? ConsoleMaster) Launch(Container container, Spec spec, ExecRequest request, PhaseTimer timer)
     {
         int initPid = container.Record.Pid;
         var seccomp = SeccompAgent.Compile(spec, log, warnUnknownSyscalls: false); // create has said it already
+        timer.Mark("exec: compile seccomp");
         var joins = OpenJoins(initPid);
         bool sharedMounts = SharesOurMountNamespace(initPid);
         using SafeFd mountNamespace = OpenMountNamespace(initPid, joins, sharedMounts);
@@ -139,7 +143,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             // The ns files were opened by pid: only if the init still is the recorded one do they belong to it.
             if (!container.InitIsAlive())
                 throw new JaulaException("cannot exec in a stopped container");
-            using var exe = SealedExecutable.Create(log); // never the writable host binary (CVE-2019-5736)
+            using var exe = SealedExecutable.Create(log, container.Directory); // never the writable host binary (CVE-2019-5736)
             child = InitStage.Spawn(new InitSpawnRequest
             {
                 SyncFd = childEnd,
@@ -159,6 +163,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             foreach (var (_, fd) in joins)
                 fd.Dispose();
         }
+        timer.Mark("exec: open namespaces, jaula's executable, clone");
         if (pidJoinInChild)
             child = Lifecycle.UserNamespaceAfterJoins.ReceiveSibling(channel, child);
 
@@ -183,8 +188,10 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 InUserNamespace = joins.Any(j => j.NsType == CloneFlags.NewUser),
             };
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan), mountNamespace);
+            timer.Mark("exec: cgroup, GO and plan sent");
             SafeFd? master = AwaitExec(channel, child,
                 frame => SeccompAgent.Hand(frame, child, spec, container.Id, container.Record.Bundle, container.Record.Rootfs));
+            timer.Mark("exec: wait for the exec (the child's setup)");
             return (child, master);
         }
         catch

@@ -19,6 +19,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
 {
     public CreatedContainer Create(CreateOptions options)
     {
+        var timer = new PhaseTimer(log);
         ContainerId.Validate(options.Id);
         if (options.SystemdCgroup && options.Rootless)
             throw new JaulaException("--systemd-cgroup with --rootless: the systemd driver talks to the system instance only (a user instance is not supported); drop one of the flags");
@@ -29,7 +30,9 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         if (options.SystemdCgroup)
             ContainerCgroups.CheckSystemd(spec, options.Id);
         options = SocketActivation.Apply(options, spec);
+        timer.Mark("create: load and validate config");
         var seccomp = SeccompAgent.Compile(spec, log);
+        timer.Mark("create: compile seccomp");
         string rootfs = ResolveRootfs(spec, bundle);
         var namespaces = NamespacePlan.From(spec);
         if (!namespaces.OwnMount)
@@ -38,6 +41,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
 
         // Pid 0 says "creating" to `state` until the init is ready.
         using var containerLock = store.Reserve(Record(options.Id, bundle, rootfs, spec, pid: 0, pidStartTime: 0, namespaces.NewPid));
+        timer.Mark("create: plan namespaces and reserve state");
         var journal = new CreateJournal(store, options.Id);
         ICgroupPlacement? placement = null;
         SpawnedInit? init = null;
@@ -56,7 +60,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             placement = cgroups?.Invoke(spec) ?? Placement(spec, options, journal);
             (init, consoleMaster, channel) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, resctrl, seccomp,
                 rootlessMaps is null ? pid => IdMapWriter.Write(pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings) : pid => rootlessMaps.Write(pid, spec),
-                journal);
+                journal, timer);
             consoleMaster = HandOverConsole(options, consoleMaster);
             var stat = ProcFs.ReadStat(init.Pid) ?? throw new JaulaException($"the container's init (pid {init.Pid}) vanished during create");
             var record = Record(options.Id, bundle, rootfs, spec, init.Pid, stat.StartTime, namespaces.NewPid);
@@ -69,6 +73,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 PidfdSocket.Send(options.PidfdSocket, init.Pid);
             // Recorded: from now on the init outlives us (until here it dies with us, see native/stage.h).
             channel.Send(FrameType.HandOver);
+            timer.Mark("create: write state");
+            timer.Total("create");
             log.Debug($"container {options.Id} created, init pid {init.Pid}");
             return new CreatedContainer(record, init, consoleMaster);
         }
@@ -169,14 +175,14 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     /// <summary>Returns the sync channel too: create hands the container over on it once it is recorded.</summary>
     private (SpawnedInit Init, SafeFd? ConsoleMaster, SyncChannel Channel) Launch(CreateOptions options, Spec spec, string bundle, string rootfs,
         NamespacePlan namespaces, string containerDir, ICgroupPlacement placement, ResctrlHolder resctrl, SeccompProgram? seccomp,
-        Action<int> writeIdMaps, CreateJournal journal)
+        Action<int> writeIdMaps, CreateJournal journal, PhaseTimer timer)
     {
         var (parentEnd, childEnd) = Sys.SocketPair();
         var channel = new SyncChannel(parentEnd);
         try
         {
             var (init, master) = Launch(options, spec, bundle, rootfs, namespaces, containerDir, placement, resctrl, seccomp, writeIdMaps,
-                journal, channel, childEnd);
+                journal, channel, childEnd, timer);
             return (init, master, channel);
         }
         catch
@@ -188,10 +194,11 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
 
     private (SpawnedInit Init, SafeFd? ConsoleMaster) Launch(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
         string containerDir, ICgroupPlacement placement, ResctrlHolder resctrl, SeccompProgram? seccomp, Action<int> writeIdMaps, CreateJournal journal,
-        SyncChannel channel, SafeFd childEnd)
+        SyncChannel channel, SafeFd childEnd, PhaseTimer timer)
     {
         using var fifo = ExecFifo.Create(containerDir);
-        using var exe = SealedExecutable.Create(log);
+        using var exe = SealedExecutable.Create(log, containerDir);
+        timer.Mark("create: exec fifo and jaula's executable");
         SpawnedInit init;
         var joins = OpenJoins(namespaces);
         SafeFd? cgroupFd = null;
@@ -207,6 +214,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             foreach (var (_, fd) in joins)
                 fd.Dispose();
         }
+        timer.Mark("create: clone (cgroup prepared, C stage spawned)");
         // The sibling init of UserNamespaceAfterJoins is cloned by the stage child, so it is born where that child was.
         var birth = init.CgroupBirth;
         // Our copy of the child's end is closed: a stage child that dies now ends our reads.
@@ -228,8 +236,11 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
             IdmappedMountTrees.Send(channel, spec, bundle, init.Pid, namespaces.InUserNamespace);
+            timer.Mark("create: id maps, cgroup, GO and plan sent");
             var hooks = new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid));
-            return (init, AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs)));
+            var ready = AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs));
+            timer.Mark("create: wait for READY (the init's setup)");
+            return (init, ready);
         }
         catch (Exception e) when (e is not JaulaException)
         {

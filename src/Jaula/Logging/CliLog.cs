@@ -12,6 +12,8 @@ namespace Jaula.Cli.Logging;
 /// </summary>
 public sealed class CliLog(string? file, bool json, bool debug) : IRuntimeLog
 {
+    public bool DebugEnabled => debug;
+
     public void Debug(string message)
     {
         if (debug)

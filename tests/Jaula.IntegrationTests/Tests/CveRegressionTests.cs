@@ -13,7 +13,7 @@ public sealed class CveRegressionTests(StateRoot stateRoot) : ContainerTest(stat
 {
     /// <summary>CVE-2019-5736: the container's init must not be (or lead back to) the writable jaula binary.</summary>
     [Fact]
-    public void The_init_runs_from_a_sealed_copy_not_the_host_binary()
+    public void The_init_does_not_run_from_the_host_binary()
     {
         string id = NewId();
         using var bundle = NewBundle("sleep", "30");
@@ -25,7 +25,48 @@ public sealed class CveRegressionTests(StateRoot stateRoot) : ContainerTest(stat
         Inode(exe).Should().NotBe(Inode(binary.FullName), "the init must not execute the host file itself");
         File.ResolveLinkTarget(exe, returnFinalTarget: false)!.FullName.Should().NotBe(binary.FullName);
         var write = () => { using var f = new FileStream(exe, FileMode.Open, FileAccess.Write); f.Write([0x7f]); f.Flush(); };
-        write.Should().Throw<Exception>("the copy is sealed against writes");
+        write.Should().Throw<Exception>("the init's executable refuses writes");
+    }
+
+    /// <summary>
+    /// CVE-2019-5736 without a copy: on this host (root, overlayfs, Linux 6.13 or later) the init and an exec'd
+    /// process are run from jaula opened through a detached read-only overlay. Their /proc/&lt;pid&gt;/exe cannot be
+    /// opened for writing (EROFS, nor through a reopened O_PATH descriptor), has the binary's content but not its
+    /// device, and the host binary is unchanged afterwards.
+    /// </summary>
+    [Fact]
+    public void The_init_runs_from_a_read_only_overlay_that_refuses_writes()
+    {
+        string id = NewId();
+        using var bundle = NewBundle("sleep", "30");
+        string log = Path.Combine(bundle.Dir, "debug.log");
+        var binary = new FileInfo(Path.GetFullPath(RepoPaths.Binary));
+        byte[] before = File.ReadAllBytes(binary.FullName);
+        Jaula.Track(id);
+        Jaula.Invoke("--debug", "--log", log, "create", "--bundle", bundle.Dir, id).ShouldSucceed();
+        int pid = Jaula.State(id).Pid;
+        string exe = $"/proc/{pid}/exe";
+
+        File.ReadAllText(log).Should().Contain("jaula opened through a detached read-only overlay")
+            .And.NotContain("sealed copy", "no copy of the binary is made where overlayfs is available");
+        Inode(exe).Split(':')[0].Should().NotBe(Inode(binary.FullName).Split(':')[0], "the init's exe lives on the overlay");
+        File.ReadAllBytes(exe).Should().Equal(before, "the overlay shows the binary itself, uncopied");
+        var write = () => new FileStream(exe, FileMode.Open, FileAccess.Write).Dispose();
+        write.Should().Throw<IOException>().WithMessage("*Read-only file system*");
+        CommandResult reopen;
+        using (var shell = RunningCommand.Start("/bin/sh", ["-c", $"exec 5<'{exe}' && exec 6>>/proc/self/fd/5"]))
+            reopen = shell.Wait();
+        reopen.ExitCode.Should().NotBe(0, "a descriptor of the init's exe cannot be reopened for writing");
+        reopen.Stderr.Should().Contain("Read-only file system");
+
+        // exec takes the same road.
+        Jaula.Start(id).ShouldSucceed();
+        Jaula.Invoke("--debug", "--log", log, "exec", id, "true").ShouldSucceed();
+        File.ReadAllText(log).Should().NotContain("sealed copy");
+        File.ReadAllBytes(binary.FullName).Should().Equal(before);
+        // --debug says where the time went (PhaseTimer), for create and for exec.
+        File.ReadAllText(log).Should().Contain("timing: process start to command").And.Contain("timing: create: wait for READY")
+            .And.Contain("timing: create total").And.Contain("timing: exec (to the process started) total");
     }
 
     /// <summary>CVE-2024-21626: descriptors jaula inherited from its caller never reach the container.</summary>
