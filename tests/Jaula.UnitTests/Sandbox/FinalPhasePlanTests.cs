@@ -14,7 +14,7 @@ namespace Jaula.UnitTests.Sandbox;
 /// </summary>
 public sealed class FinalPhasePlanTests
 {
-    private static readonly Lazy<string> s_driver = new(BuildDriver);
+    private static readonly PlanCheckDriver s_driver = new("final_plan_check.c", "final_phase.c", "final_plan_check");
 
     private static FinalPhasePlan Sample(IReadOnlyList<string>? env = null) => new()
     {
@@ -141,45 +141,5 @@ public sealed class FinalPhasePlanTests
         act.Should().Throw<ContainerSetupException>().Which.Field.Should().Be("process.args[1]");
     }
 
-    private static string Decode(byte[] plan)
-    {
-        string file = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllBytes(file, plan);
-            return Run(s_driver.Value, file);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
-
-    private static string BuildDriver()
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Runtime.sln")))
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
-        string native = Path.Combine(root, "src", "Jaula.Linux", "native");
-        string dir = Directory.CreateTempSubdirectory("jaula-final-plan-check-").FullName;
-        // Shared by the tests of this class (one compile per run), so removed when the test host exits, also after failures.
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
-        string driver = Path.Combine(dir, "final_plan_check");
-        Run("gcc", "-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-D_GNU_SOURCE", "-fsanitize=address,undefined", "-I", native,
-            Path.Combine(root, "tests", "Jaula.UnitTests", "Sandbox", "final_plan_check.c"), Path.Combine(native, "final_phase.c"), "-o", driver);
-        return driver;
-    }
-
-    private static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args)
-            start.ArgumentList.Add(a);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, "{0} {1}: {2}", program, string.Join(' ', args), error);
-        return output;
-    }
+    private static string Decode(byte[] plan) => s_driver.Decode(plan);
 }

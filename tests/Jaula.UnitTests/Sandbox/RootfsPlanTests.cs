@@ -17,7 +17,7 @@ namespace Jaula.UnitTests.Sandbox;
 /// </summary>
 public sealed class RootfsPlanTests
 {
-    private static readonly Lazy<string> s_driver = new(BuildDriver);
+    private static readonly PlanCheckDriver s_driver = new("rootfs_plan_check.c", "rootfs_plan_decode.c", "rootfs_plan_check");
 
     private static RootfsPlanInput Input(bool userns = false, bool shared = false, IReadOnlyDictionary<int, int>? trees = null) => new()
     {
@@ -279,7 +279,7 @@ public sealed class RootfsPlanTests
     [Fact]
     public void The_fuzz_seeds_are_plans_of_this_encoding()
     {
-        string dir = Path.Combine(RepositoryRoot(), "tests", "fuzz", "seeds");
+        string dir = Path.Combine(PlanCheckDriver.RepositoryRoot(), "tests", "fuzz", "seeds");
         var seeds = new Dictionary<string, byte[]>
         {
             ["default.plan"] = RootfsPlanCompiler.Compile(Default(), Input()).Encode(),
@@ -297,50 +297,5 @@ public sealed class RootfsPlanTests
         Directory.GetFiles(dir).Should().HaveCountGreaterThanOrEqualTo(seeds.Count);
     }
 
-    private static string Decode(byte[] plan)
-    {
-        string file = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllBytes(file, plan);
-            return Run(s_driver.Value, file);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Runtime.sln")))
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
-        return root;
-    }
-
-    private static string BuildDriver()
-    {
-        string root = RepositoryRoot();
-        string native = Path.Combine(root, "src", "Jaula.Linux", "native");
-        string dir = Directory.CreateTempSubdirectory("jaula-rootfs-plan-check-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
-        string driver = Path.Combine(dir, "rootfs_plan_check");
-        Run("gcc", "-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-D_GNU_SOURCE", "-fsanitize=address,undefined", "-I", native,
-            Path.Combine(root, "tests", "Jaula.UnitTests", "Sandbox", "rootfs_plan_check.c"), Path.Combine(native, "rootfs_plan_decode.c"), "-o", driver);
-        return driver;
-    }
-
-    private static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args)
-            start.ArgumentList.Add(a);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        process.ExitCode.Should().Be(0, "{0} {1}: {2}", program, string.Join(' ', args), error);
-        return output;
-    }
+    private static string Decode(byte[] plan) => s_driver.Decode(plan);
 }
