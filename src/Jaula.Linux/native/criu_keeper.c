@@ -3,6 +3,7 @@
  * calls and async-signal-safe functions (no malloc, no stdio), every failure reported to the parent.
  */
 #include "criu_keeper.h"
+#include "child_signals.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,21 +30,6 @@
 static pid_t fork_with_pidfd(int *pidfd)
 {
     return (pid_t)syscall(SYS_clone, (unsigned long)(CLONE_PIDFD | SIGCHLD), NULL, pidfd, NULL, 0);
-}
-
-/* Handlers installed by the .NET runtime must never run here; criu gets default dispositions and no mask. */
-static void reset_signals(void)
-{
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof(dfl));
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++) {
-        if (sig != SIGKILL && sig != SIGSTOP)
-            sigaction(sig, &dfl, NULL); /* fails harmlessly for the signals glibc reserves */
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 /* Sends one message; MSG_NOSIGNAL: a parent that is gone is an error here, not a SIGPIPE. */
@@ -204,7 +190,7 @@ fail:;
 static void __attribute__((noreturn)) keeper_main(const struct jaula_keeper_request *req, int ctl, int parent_ctl)
 {
     close(parent_ctl); /* the parent's death now reads as end-of-file here */
-    reset_signals();
+    jaula_reset_signals();
     setpgid(0, 0); /* out of the caller's process group: a terminal's ^C reaches jaula, which then ends us */
     int keep[] = {ctl, req->hold_fd, req->stdin_fd, req->stdout_fd, req->stderr_fd, req->fd3};
     close_others(keep, (int)(sizeof(keep) / sizeof(keep[0])));

@@ -5,6 +5,7 @@
  *  - every failure in the child is reported to the parent as an ERROR frame, then the child exits.
  */
 #include "stage.h"
+#include "child_signals.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -138,21 +139,6 @@ static const char *ns_name(int nstype)
 static void die_with_parent(void)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-}
-
-/* Handlers installed by the .NET runtime must never run here, and the container must not inherit ignored signals. */
-static void reset_signals(void)
-{
-    struct sigaction dfl;
-    memset(&dfl, 0, sizeof(dfl));
-    dfl.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++) {
-        if (sig != SIGKILL && sig != SIGSTOP)
-            sigaction(sig, &dfl, NULL); /* fails harmlessly for the signals glibc reserves */
-    }
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 /* The user namespace first: it owns the others, and joining it grants the capabilities needed to join them. */
@@ -323,7 +309,7 @@ static void __attribute__((noreturn)) child_main(const struct jaula_spawn_reques
     die_with_parent();
     if (req->parent_sync_fd >= 0)
         close(req->parent_sync_fd);
-    reset_signals();
+    jaula_reset_signals();
     join_namespaces(req);
     if (req->unshare_flags & CLONE_NEWUSER)
         unshare_user_then_clone(req);
