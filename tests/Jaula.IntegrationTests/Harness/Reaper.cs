@@ -23,6 +23,21 @@ public static partial class Reaper
 
     public static void TrackOwnChild(int pid) => s_ownChildren[pid] = true;
 
+    /// <summary>
+    /// Process.Start for a test's own helper process (sleep, sh, criu check): tracked, so the adopted-zombie reaper
+    /// never reaps it before .NET does (.NET then fails fast with "Error while reaping child. errno = 10").
+    /// </summary>
+    public static System.Diagnostics.Process StartOwn(System.Diagnostics.ProcessStartInfo startInfo)
+    {
+        lock (StartLock)
+        {
+            var process = System.Diagnostics.Process.Start(startInfo)
+                ?? throw new InvalidOperationException($"{startInfo.FileName} did not start");
+            TrackOwnChild(process.Id);
+            return process;
+        }
+    }
+
     public static void ForgetOwnChild(int pid) => s_ownChildren.TryRemove(pid, out _);
 
     /// <summary>Waits until <paramref name="pid"/> has exited, reaping it if it became ours; false if it is still alive.</summary>

@@ -14,7 +14,7 @@ public sealed class CheckpointTests(StateRoot stateRoot) : ContainerTest(stateRo
     [Fact]
     public void Checkpoint_where_criu_cannot_work_fails_with_its_reason_and_the_container_keeps_running()
     {
-        using (var check = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("criu", "check") { RedirectStandardError = true })!)
+        using (var check = Reaper.StartOwn(new System.Diagnostics.ProcessStartInfo("criu", "check") { RedirectStandardError = true }))
         {
             check.StandardError.ReadToEnd();
             check.WaitForExit();

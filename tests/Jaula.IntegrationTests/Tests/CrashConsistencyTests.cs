@@ -188,8 +188,9 @@ public sealed class CrashConsistencyTests(StateRoot stateRoot) : ContainerTest(s
 
     private static int DeadPid()
     {
-        using var p = System.Diagnostics.Process.Start("/bin/true")!;
+        using var p = Reaper.StartOwn(new System.Diagnostics.ProcessStartInfo("/bin/true"));
         p.WaitForExit();
+        Reaper.ForgetOwnChild(p.Id);
         return p.Id;
     }
 

@@ -22,7 +22,7 @@ public sealed class UnifiedHierarchyTests
         File.Exists($"{Unified}/cgroup.procs").Should().BeTrue("this host mounts cgroup2 at {0}", Unified);
         string dir = $"{Unified}{CgroupPlacement.Parent}/v2-{Guid.NewGuid():N}";
         var manager = new CgroupV2Manager(new HierarchyPath("", Unified, dir), null, _ => { });
-        using var sleep = Process.Start("sleep", "60");
+        using var sleep = Reaper.StartOwn(new ProcessStartInfo("sleep", "60"));
         try
         {
             manager.Create();
@@ -65,7 +65,7 @@ public sealed class UnifiedHierarchyTests
         var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add($"while [ ! -e {go} ]; do sleep 0.1; done; (echo x > /dev/null) 2>/dev/full && echo null-ok; (head -c 1 /dev/zero) >/dev/null 2>&1 && echo zero-ok || echo zero-denied");
-        using var shell = Process.Start(start)!;
+        using var shell = Reaper.StartOwn(start);
         try
         {
             manager.Create();
