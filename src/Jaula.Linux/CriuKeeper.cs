@@ -2,21 +2,6 @@ using System.Runtime.InteropServices;
 
 namespace Jaula.Linux;
 
-/// <summary>What <see cref="CriuKeeper.Start"/> runs: criu's path, argv, env and the fds it gets.</summary>
-public sealed class CriuKeeperRequest
-{
-    public required string Path { get; init; }
-    public required IReadOnlyList<string> Argv { get; init; }
-    public required IReadOnlyList<string> Env { get; init; }
-    public required SafeFd Stdin { get; init; }
-    public required SafeFd Stdout { get; init; }
-    public required SafeFd Stderr { get; init; }
-    public SafeFd? Fd3 { get; init; }
-
-    /// <summary>Kept open by the keeper until it exits (the container's lock), never passed to criu.</summary>
-    public SafeFd? Hold { get; init; }
-}
-
 /// <summary>
 /// criu run under the C keeper (native/criu_keeper.h): a child subreaper between jaula and criu that kills criu and
 /// everything reparented to it when jaula dies (its control socket reads end-of-file) or says so, and that leaves
@@ -61,11 +46,14 @@ public sealed unsafe partial class CriuKeeper : IDisposable
     /// <summary>The keeper's pid (criu's parent).</summary>
     public int Pid { get; }
 
-    /// <summary>criu's pid once <see cref="WaitStarted"/> returned.</summary>
+    /// <summary>criu's pid once <see cref="StartCriu"/> returned.</summary>
     public int CriuPid { get; private set; }
 
-    /// <summary>Clones the keeper; it waits for <see cref="Go"/> before it starts criu.</summary>
-    public static CriuKeeper Start(CriuKeeperRequest request)
+    /// <summary>
+    /// Clones the keeper; it waits for <see cref="Go"/> before it starts criu as <paramref name="request"/> says.
+    /// <paramref name="hold"/> stays open in the keeper until it exits (the container's lock) and never reaches criu.
+    /// </summary>
+    public static CriuKeeper Start(SpawnRequest request, SafeFd? hold)
     {
         using var strings = new NativeStringArrays();
         var native = new NativeRequest
@@ -77,7 +65,7 @@ public sealed unsafe partial class CriuKeeper : IDisposable
             StdoutFd = request.Stdout.Value,
             StderrFd = request.Stderr.Value,
             Fd3 = request.Fd3?.Value ?? -1,
-            HoldFd = request.Hold?.Value ?? -1,
+            HoldFd = hold?.Value ?? -1,
         };
         int pid, pidfd, ctl;
         int rc = NativeSpawn(&native, &pid, &pidfd, &ctl);
@@ -146,7 +134,7 @@ public sealed unsafe partial class CriuKeeper : IDisposable
     {
         Span<byte> b = [word];
         if (Sys.Write(_ctl, b) != 1)
-            throw new ErrnoException("write", "criu keeper", Errno.EIO);
+            throw new ErrnoException("write", $"criu keeper (pid {Pid}) for {_path}", Errno.EIO);
     }
 
     private (int Type, int Value, int Step) Receive()
@@ -168,6 +156,6 @@ public sealed unsafe partial class CriuKeeper : IDisposable
     {
         if (type == Failed)
             return new ErrnoException(step >= 0 && step < Steps.Length ? Steps[step] : "criu keeper", _path, value);
-        return new ErrnoException("read", $"criu keeper: unexpected message {type}", 71 /* EPROTO */);
+        return new ErrnoException("read", $"criu keeper (pid {Pid}) for {_path}: unexpected message {type}", 71 /* EPROTO */);
     }
 }

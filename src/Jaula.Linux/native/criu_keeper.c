@@ -98,21 +98,8 @@ static void close_others(const int *keep, int n)
  */
 static void kill_all(pid_t criu)
 {
-    char path[64] = "/proc/self/task/";
-    size_t len = strlen(path);
-    pid_t self = getpid();
-    char digits[16];
-    int nd = 0;
-    do {
-        digits[nd++] = (char)('0' + self % 10);
-        self /= 10;
-    } while (self > 0 && nd < (int)sizeof(digits));
-    while (nd > 0 && len + 1 < sizeof(path))
-        path[len++] = digits[--nd];
-    const char *tail = "/children";
-    for (size_t i = 0; tail[i] && len + 1 < sizeof(path); i++)
-        path[len++] = tail[i];
-    path[len] = '\0';
+    /* The keeper has one thread, so its children are those of /proc/thread-self. */
+    static const char path[] = "/proc/thread-self/children";
 
     if (criu > 0)
         kill(criu, SIGKILL);
@@ -158,6 +145,16 @@ static void __attribute__((noreturn)) criu_child(const struct jaula_keeper_reque
     }
     if (getppid() != keeper)
         _exit(1); /* the keeper died before the prctl: nobody to report to */
+    /* The pipe may have got fd 3 or below, which the dups below replace: a failure would then be written into
+       criu's stdio or fd 3 and lost. It moves above every target first. */
+    if (err_fd < 10) {
+        int moved = fcntl(err_fd, F_DUPFD_CLOEXEC, 10);
+        if (moved < 0) {
+            err = errno;
+            goto fail;
+        }
+        err_fd = moved;
+    }
     /* Copies above every target first, so a source that is also a target (stdin given as fd 1...) is not lost. */
     int src[4] = {req->stdin_fd, req->stdout_fd, req->stderr_fd, req->fd3};
     int tmp[4] = {-1, -1, -1, -1};

@@ -497,9 +497,9 @@ int jaula_rootfs_run(const uint8_t *plan, uint32_t len, struct jaula_rootfs_stat
         return -EINVAL;
     int count = jaula_rootfs_decode(plan, len, NULL, 0);
     if (count < 0)
-        return count;
+        return finish(s, count); /* a resumed run holds the root and /dev/null fds: closed on every return */
     if (s->next_op > (uint32_t)count)
-        return -EINVAL;
+        return finish(s, -EINVAL);
     s->failed_op = -1;
     s->err = 0;
     s->step = JAULA_STEP_NONE;

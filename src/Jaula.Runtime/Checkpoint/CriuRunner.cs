@@ -45,7 +45,7 @@ public static class CriuRunner
         CriuKeeper keeper;
         using (var devNull = Sys.Open("/dev/null", OpenFlags.ReadOnly | OpenFlags.CloExec))
         {
-            keeper = CriuKeeper.Start(new CriuKeeperRequest
+            keeper = CriuKeeper.Start(new SpawnRequest
             {
                 Path = criu,
                 Argv = ["criu", .. args],
@@ -55,8 +55,7 @@ public static class CriuRunner
                 Stdout = SafeFd.Borrow(1),
                 Stderr = SafeFd.Borrow(2),
                 Fd3 = fd3,
-                Hold = hold,
-            });
+            }, hold);
         }
         try
         {

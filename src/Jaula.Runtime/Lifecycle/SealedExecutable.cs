@@ -60,9 +60,10 @@ public static class SealedExecutable
                 try
                 {
                     lower = Sys.Open(directory, OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec);
-                    // Without an upper layer overlayfs wants two lower ones.
-                    empty = EmptyTmpfs();
                     Sys.FsConfigSetFd(context, "lowerdir+", lower);
+                    // Without an upper layer overlayfs wants two lower ones. Made only once the kernel took a layer
+                    // by descriptor: before 6.13 the call above fails and this tmpfs would be made for nothing.
+                    empty = EmptyTmpfs();
                     Sys.FsConfigSetFd(context, "lowerdir+", empty);
                 }
                 catch

@@ -67,8 +67,7 @@ public static class DeviceCompiler
             "c" or "u" => S_IFCHR,
             "b" => S_IFBLK,
             "p" => S_IFIFO,
-            _ => throw new ContainerSetupException(fieldName,
-                $"{context}: {new ErrnoException("mknod", $"{device.Path} (unknown type \"{device.Type}\"; use c, b, u or p)", Errno.EINVAL).Message}"),
+            _ => UnknownType(fieldName, context, device),
         };
         uint mode = (device.FileMode ?? 0x1B6) & 0xFFF;
         return new()
@@ -83,5 +82,12 @@ public static class DeviceCompiler
             FieldIndex = index,
             Context = context,
         };
+    }
+
+    /// <summary>A device type the kernel cannot make; the errno (EINVAL) travels as the inner exception.</summary>
+    private static uint UnknownType(string fieldName, string context, DeviceSpec device)
+    {
+        var cause = new ErrnoException("mknod", $"{device.Path} (unknown type \"{device.Type}\"; use c, b, u or p)", Errno.EINVAL);
+        throw new ContainerSetupException(fieldName, $"{context}: {cause.Message}", cause);
     }
 }

@@ -7,10 +7,6 @@ namespace Jaula.Sandbox.Rootfs.Plan;
 /// <summary>One entry of config.json's mounts[] as rootfs operations, each carrying "mounts[i]".</summary>
 public static class MountCompiler
 {
-    /// <summary>Flags a bind mount inherits from its source that a remount must keep: in a user namespace the kernel refuses to clear them.</summary>
-    public const MountFlags InheritedFlags = MountFlags.NoSuid | MountFlags.NoDev | MountFlags.NoExec
-        | MountFlags.NoAtime | MountFlags.NoDirAtime | MountFlags.RelAtime;
-
     private const MountFlags PropagationFlags = MountFlags.Private | MountFlags.Slave | MountFlags.Shared | MountFlags.Unbindable;
 
     /// <summary>Each propagation type is its own mount(2) call, in this order; MS_REC makes it recursive.</summary>
@@ -38,8 +34,7 @@ public static class MountCompiler
         }
         else if (type == "bind" || options.IsBind)
         {
-            input.MountTrees.TryGetValue(index, out int tree);
-            Bind(mount, options, input, e, field, input.MountTrees.ContainsKey(index) ? tree : -1);
+            Bind(mount, options, input, e, field, input.MountTrees.TryGetValue(index, out int tree) ? tree : -1);
             After(options, e, mount.Destination);
         }
         else if (type == "sysfs" && input.InUserNamespace)
@@ -70,7 +65,15 @@ public static class MountCompiler
         if (string.IsNullOrEmpty(mount.Source))
             throw new ContainerSetupException(field, $"a bind mount on {mount.Destination} needs a source");
         string source = System.IO.Path.GetFullPath(mount.Source, input.Bundle);
-        var kind = input.Probe(source);
+        HostFileKind kind;
+        try
+        {
+            kind = input.Probe(source);
+        }
+        catch (ErrnoException x) // a dangling symlink, a directory we may not search: named with its field
+        {
+            throw new ContainerSetupException(field, $"mount {mount.Source} on {mount.Destination} (type bind): {x.Message}", x);
+        }
         if (kind == HostFileKind.Missing)
             throw new ContainerSetupException(field, $"bind source {source}: no such file or directory; create it on the host or correct the source");
         var resolve = kind == HostFileKind.Directory ? RootfsOpFlags.ResolveMkdir : RootfsOpFlags.ResolveFile;
