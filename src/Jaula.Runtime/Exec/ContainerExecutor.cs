@@ -190,7 +190,8 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan), mountNamespace);
             timer.Mark("exec: cgroup, GO and plan sent");
             SafeFd? master = AwaitExec(channel, child,
-                frame => SeccompAgent.Hand(frame, child, spec, container.Id, container.Record.Bundle, container.Record.Rootfs));
+                frame => SeccompAgent.Hand(frame, child, spec,
+                    new AgentContainer(container.Id, container.Status.ToText(), container.Record.Pid, container.Record.Bundle, container.Record.Rootfs)));
             timer.Mark("exec: wait for the exec (the child's setup)");
             return (child, master);
         }

@@ -238,7 +238,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             IdmappedMountTrees.Send(channel, spec, bundle, init.Pid, namespaces.InUserNamespace);
             timer.Mark("create: id maps, cgroup, GO and plan sent");
             var hooks = new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid));
-            var ready = AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs));
+            var ready = AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec,
+                new AgentContainer(options.Id, "creating", init.Pid, bundle, rootfs)));
             timer.Mark("create: wait for READY (the init's setup)");
             return (init, ready);
         }

@@ -45,7 +45,7 @@ public sealed class RootfsPlanRunner(RootfsPlan plan)
         int op = (int)_status.NextOp - 1;
         try
         {
-            TmpCopyUp.Copy($"/proc/self/fd/{below.Value}", $"/proc/self/fd/{top.Value}");
+            TmpCopyUp.Copy(below.ProcPath, top.ProcPath);
         }
         catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
         {
