@@ -201,16 +201,16 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         timer.Mark("create: exec fifo and jaula's executable");
         SpawnedInit init;
         var joins = OpenJoins(namespaces);
-        SafeFd? cgroupFd = null;
+        CgroupEntry? cgroupEntry = null;
         try
         {
-            cgroupFd = placement.PrepareForClone();
-            init = Spawn(options, spec, namespaces, channel.Socket, childEnd, fifo, exe, joins, cgroupFd);
+            cgroupEntry = placement.PrepareForClone();
+            init = Spawn(options, spec, namespaces, channel.Socket, childEnd, fifo, exe, joins, cgroupEntry);
         }
         finally
         {
             childEnd.Dispose();
-            cgroupFd?.Dispose();
+            cgroupEntry?.Dispose();
             foreach (var (_, fd) in joins)
                 fd.Dispose();
         }
@@ -287,7 +287,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
 
     /// <summary>The init runs as `jaula init &lt;sync fd&gt;`; the stage puts the sync fd right after the preserved ones.</summary>
     private static SpawnedInit Spawn(CreateOptions options, Spec spec, NamespacePlan namespaces, SafeFd parentEnd, SafeFd childEnd,
-        SafeFd fifo, SafeFd exe, List<(int NsType, SafeFd Fd)> joins, SafeFd? cgroupFd) =>
+        SafeFd fifo, SafeFd exe, List<(int NsType, SafeFd Fd)> joins, CgroupEntry? cgroup) =>
         InitStage.Spawn(new InitSpawnRequest
         {
             CloneFlags = namespaces.CreateFlags,
@@ -302,7 +302,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             TimeOffsets = TimeOffsetsText(spec),
             Argv = ["jaula", "init", (3 + options.PreserveFds).ToString(CultureInfo.InvariantCulture)],
             Env = ["JAULA_INIT=1"],
-            CgroupFd = cgroupFd,
+            CgroupFd = cgroup?.Directory,
+            CgroupTasks = cgroup?.Tasks ?? [],
         });
 
     private static InitPlan Plan(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid,
