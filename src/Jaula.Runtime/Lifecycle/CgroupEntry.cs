@@ -14,6 +14,9 @@ public sealed class CgroupEntry : IDisposable
     /// <summary>The container's cgroup2 directory (unified or hybrid host), or null.</summary>
     public SafeFd? Directory { get; init; }
 
+    /// <summary>Its path, for the parent's cgroup.procs write where clone3 refuses CLONE_INTO_CGROUP (also after Dispose).</summary>
+    public string? DirectoryPath { get; init; }
+
     /// <summary>The container's v1 `tasks` files, opened for writing (empty on a unified host).</summary>
     public IReadOnlyList<SafeFd> Tasks { get; init; } = [];
 
