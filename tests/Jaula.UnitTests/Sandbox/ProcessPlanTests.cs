@@ -17,6 +17,7 @@ namespace Jaula.UnitTests.Sandbox;
 public sealed class ProcessPlanTests
 {
     private static readonly PlanCheckDriver s_driver = new("rootfs_plan_check.c", "rootfs_plan_decode.c", "rootfs_plan_check");
+    private static readonly PlanCheckDriver s_runner = new("rootfs_plan_run_check.c", "rootfs_plan_decode.c", "rootfs_plan_run_check", "rootfs_plan_exec.c");
 
     private static RootfsPlanInput Input(ProcessFacts? facts = null) => new()
     {
@@ -242,5 +243,55 @@ public sealed class ProcessPlanTests
         target.SetGroups.Should().BeFalse("no groups were asked for and setgroups is denied");
         target.Warnings[0].Should().Be("from the plan");
         target.Warnings.Should().Contain(w => w.Contains("CAP_CHOWN can only be ambient"));
+    }
+
+    /// <summary>
+    /// The C executor runs the process-local operations in a driver process of its own (never this test host): the
+    /// tolerated setsid of a group leader comes back as a warning and the plan goes on; the rest takes effect. Nothing
+    /// here needs root (the bounding-set drop does: the integration tests see it).
+    /// </summary>
+    [Fact]
+    public void The_executor_applies_the_process_operations_and_reports_a_tolerated_failure_as_a_warning()
+    {
+        string dir = Directory.CreateTempSubdirectory("jaula-process-plan-").FullName;
+        try
+        {
+            var (low, high) = RootfsOperation.ErrnoSet(Errno.EPERM);
+            var plan = new RootfsPlan(
+            [
+                new() { Kind = RootfsOpKind.Setsid, Flags = RootfsOpFlags.Tolerate | RootfsOpFlags.Warn, AttrSet = low, AttrClear = high },
+                new() { Kind = RootfsOpKind.RequireProcfs },
+                new() { Kind = RootfsOpKind.ProcWrite, Flags = RootfsOpFlags.ProcSelf, Path = "oom_score_adj", Data = "501" },
+                new() { Kind = RootfsOpKind.Rlimit, Arg = 7, MountFlags = (MountFlags)100, Dev = 200 },
+                new() { Kind = RootfsOpKind.Chdir, Path = dir },
+                new() { Kind = RootfsOpKind.Umask, Mode = 0x3F },
+            ]);
+
+            var lines = s_runner.Decode(plan.Encode(), "leader").Split('\n');
+
+            lines[0].Should().Be($"rc=0 failed=-1 err=0 step=0 warn=0/{Errno.EPERM}/{(uint)RootfsStep.Setsid} next=6");
+            lines[1].Should().Be($"umask=077 cwd={dir} nofile=100/200 oom=501");
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
+
+    [Fact]
+    public void The_executor_stops_at_a_failure_that_is_not_tolerated_naming_the_operation_and_step()
+    {
+        string Run(RootfsOperation op, string mode = "") => s_runner.Decode(new RootfsPlan([op, new() { Kind = RootfsOpKind.Umask, Mode = 0x3F }]).Encode(), mode).Split('\n')[0];
+
+        Run(new() { Kind = RootfsOpKind.Setsid }, "leader")
+            .Should().Be($"rc=-1 failed=0 err={Errno.EPERM} step={(uint)RootfsStep.Setsid} warn=-1/0/0 next=0");
+        Run(new() { Kind = RootfsOpKind.Chdir, Path = "/nonexistent-jaula-dir" })
+            .Should().Be($"rc=-1 failed=0 err={Errno.ENOENT} step={(uint)RootfsStep.Chdir} warn=-1/0/0 next=0");
+        Run(new() { Kind = RootfsOpKind.ProcWrite, Path = "sys/kernel/jaula_no_such_sysctl", Data = "1" })
+            .Should().Be($"rc=-1 failed=0 err={Errno.ENOENT} step={(uint)RootfsStep.Openat2} warn=-1/0/0 next=0");
+        Run(new() { Kind = RootfsOpKind.ProcWrite, Path = "self/oom_score_adj", Data = "1" }) // /proc/self is a symlink
+            .Should().Be($"rc=-1 failed=0 err={Errno.ELOOP} step={(uint)RootfsStep.Openat2} warn=-1/0/0 next=0");
+        Run(new() { Kind = RootfsOpKind.Rlimit, Arg = 7, MountFlags = (MountFlags)300, Dev = 200 })
+            .Should().Be($"rc=-1 failed=0 err={Errno.EINVAL} step={(uint)RootfsStep.Prlimit} warn=-1/0/0 next=0");
     }
 }
