@@ -527,10 +527,10 @@ static int op_proc_write(const struct jaula_rootfs_op *op, struct fail *f)
     memset(&how, 0, sizeof(how));
     how.flags = O_WRONLY | O_CLOEXEC;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
-    int fd;
-    do
+    int fd, attempts = 0;
+    do /* EAGAIN: a rename or mount raced the lookup; retried a bounded number of times, as Sys.OpenAt2 does */
         fd = (int)syscall(SYS_openat2, proc, path, &how, sizeof(how));
-    while (fd < 0 && (errno == EINTR || errno == EAGAIN));
+    while (fd < 0 && (errno == EINTR || (errno == EAGAIN && ++attempts < 64)));
     int e = errno;
     close(proc);
     if (fd < 0)
