@@ -13,9 +13,11 @@ public static class CapabilityApplier
     /// on a host that dropped it): the kernel would only say EPERM, or for the bounding set silently not have it.
     /// Call before <see cref="ApplyBounding"/>.
     /// </summary>
-    public static void RequireWithinHostBounding(CapabilitySet set)
+    public static void RequireWithinHostBounding(CapabilitySet set) => RequireWithinHostBounding(set, Sys.CapBoundingSet());
+
+    /// <param name="host">The bounding set of the process that will apply the sets (a fact read by the caller).</param>
+    public static void RequireWithinHostBounding(CapabilitySet set, ulong host)
     {
-        ulong host = Sys.CapBoundingSet();
         foreach (var (name, mask) in new[] { ("bounding", set.Bounding), ("effective", set.Effective), ("permitted", set.Permitted),
                      ("inheritable", set.Inheritable), ("ambient", set.Ambient) })
         {
@@ -40,11 +42,13 @@ public static class CapabilityApplier
             }
             catch (ErrnoException e)
             {
-                throw new ContainerSetupException("process.capabilities.bounding",
-                    $"dropping {CapabilityNames.Name(cap)} from the bounding set: {e.Message}", e);
+                throw new ContainerSetupException("process.capabilities.bounding", DroppingFailed(cap, e), e);
             }
         }
     }
+
+    /// <summary>"dropping CAP_X from the bounding set: prctl(PR_CAPBSET_DROP) capability N: ...".</summary>
+    public static string DroppingFailed(int cap, ErrnoException e) => $"dropping {CapabilityNames.Name(cap)} from the bounding set: {e.Message}";
 
     /// <summary>
     /// The kernel's rules the final phase in C would otherwise meet only as EPERM after `start`: effective must be

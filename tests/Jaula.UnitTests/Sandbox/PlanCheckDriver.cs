@@ -7,18 +7,19 @@ namespace Jaula.UnitTests.Sandbox;
 /// A C decoder of the stage (native/*.c) compiled with gcc under ASan/UBSan together with a small check program from
 /// this folder that prints what it decoded: the plans C# encodes are read back by the very C code that runs them.
 /// </summary>
-internal sealed class PlanCheckDriver(string checkSource, string nativeSource, string name)
+/// <param name="moreNative">A second native source the check program needs (the executor with its decoder).</param>
+internal sealed class PlanCheckDriver(string checkSource, string nativeSource, string name, string? moreNative = null)
 {
-    private readonly Lazy<string> _driver = new(() => Build(checkSource, nativeSource, name));
+    private readonly Lazy<string> _driver = new(() => Build(checkSource, nativeSource, name, moreNative));
 
     /// <summary>Decodes one plan; the driver's output, or a failed assertion with its stderr.</summary>
-    public string Decode(byte[] plan)
+    public string Decode(byte[] plan, params string[] more)
     {
         string file = Path.GetTempFileName();
         try
         {
             File.WriteAllBytes(file, plan);
-            return Run(_driver.Value, file);
+            return Run(_driver.Value, [file, .. more]);
         }
         finally
         {
@@ -34,7 +35,7 @@ internal sealed class PlanCheckDriver(string checkSource, string nativeSource, s
         return root;
     }
 
-    private static string Build(string checkSource, string nativeSource, string name)
+    private static string Build(string checkSource, string nativeSource, string name, string? moreNative)
     {
         string root = RepositoryRoot();
         string native = Path.Combine(root, "src", "Jaula.Linux", "native");
@@ -42,8 +43,11 @@ internal sealed class PlanCheckDriver(string checkSource, string nativeSource, s
         // Shared by a test class (one compile per run), so removed when the test host exits, also after failures.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
         string driver = Path.Combine(dir, name);
-        Run("gcc", "-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-D_GNU_SOURCE", "-fsanitize=address,undefined", "-I", native,
-            Path.Combine(root, "tests", "Jaula.UnitTests", "Sandbox", checkSource), Path.Combine(native, nativeSource), "-o", driver);
+        string[] sources = moreNative is null
+            ? [Path.Combine(native, nativeSource)]
+            : [Path.Combine(native, nativeSource), Path.Combine(native, moreNative)];
+        Run("gcc", ["-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-D_GNU_SOURCE", "-fsanitize=address,undefined", "-I", native,
+            Path.Combine(root, "tests", "Jaula.UnitTests", "Sandbox", checkSource), .. sources, "-o", driver]);
         return driver;
     }
 
