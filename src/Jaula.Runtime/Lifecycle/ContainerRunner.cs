@@ -13,11 +13,14 @@ public sealed class ContainerRunner(StateStore store, IRuntimeLog log)
     {
         if (!detach)
             Sys.SetChildSubreaper(); // as runc: processes the container leaves behind are reaped here, not by the engine
+        var timer = new PhaseTimer(log); // create logs its own phases; these are run's
         var created = new ContainerCreator(store, log).Create(options);
+        timer.Mark("run: create");
         var lifecycle = new ContainerLifecycle(store, log);
         try
         {
             lifecycle.Start(options.Id);
+            timer.Mark("run: start");
         }
         catch (Exception e)
         {
@@ -29,6 +32,7 @@ public sealed class ContainerRunner(StateStore store, IRuntimeLog log)
         if (detach)
         {
             created.ConsoleMaster?.Dispose();
+            timer.Total("run");
             return 0;
         }
 
@@ -44,7 +48,10 @@ public sealed class ContainerRunner(StateStore store, IRuntimeLog log)
             terminal?.Run();
             status = Sys.WaitForExit(created.Init.Pid);
         }
+        timer.Mark("run: the process ran");
         lifecycle.Delete(options.Id, force: true); // the init is gone; this removes its state and any stray processes
+        timer.Mark("run: delete");
+        timer.Total("run");
         return status;
     }
 }
