@@ -16,6 +16,14 @@ public sealed class InitError
 
     [JsonPropertyName("errno")] public int Errno { get; init; }
 
+    /// <summary>The C init (native/c_init.c): the rootfs operation that failed, and where in it (JAULA_STEP_*).</summary>
+    [JsonPropertyName("op")] public int? Op { get; init; }
+    [JsonPropertyName("rootfsStep")] public int? RootfsStep { get; init; }
+
+    /// <summary>The C init: the capability a bounding-set drop failed on; the euid an X_OK check ran as.</summary>
+    [JsonPropertyName("cap")] public int? Cap { get; init; }
+    [JsonPropertyName("uid")] public long? Uid { get; init; }
+
     /// <summary>A complete sentence; when absent the parent builds one from the other fields.</summary>
     [JsonPropertyName("message")] public string? Message { get; init; }
 

@@ -6,6 +6,7 @@ using Jaula.Runtime.Hooks;
 using Jaula.Runtime.Init;
 using Jaula.Runtime.Rootless;
 using Jaula.Runtime.Sync;
+using Jaula.Sandbox.Process;
 using Jaula.Sandbox.Seccomp;
 
 namespace Jaula.Runtime.Lifecycle;
@@ -38,6 +39,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         if (!namespaces.OwnMount)
             HostMountNamespace.Check(spec, namespaces);
         var rootlessMaps = options.Rootless ? RootlessMaps(spec, namespaces) : null;
+        bool cInit = ChooseInit(spec, namespaces, seccomp);
 
         // Pid 0 says "creating" to `state` until the init is ready.
         using var containerLock = store.Reserve(Record(options.Id, bundle, rootfs, spec, pid: 0, pidStartTime: 0, namespaces.NewPid));
@@ -58,7 +60,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 log.Warn(HostMountNamespace.Warning(options.Id, rootfs));
             }
             placement = cgroups?.Invoke(spec) ?? Placement(spec, options, journal);
-            (init, consoleMaster, channel) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, resctrl, seccomp,
+            (init, consoleMaster, channel) = Launch(options with { CInit = cInit }, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, resctrl, seccomp,
                 rootlessMaps is null ? pid => IdMapWriter.Write(pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings) : pid => rootlessMaps.Write(pid, spec),
                 journal, timer);
             consoleMaster = HandOverConsole(options, consoleMaster);
@@ -233,12 +235,17 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             resctrl.Record = ContainerResctrl.Apply(spec, options.Id, init.Pid);
             Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
-            var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
-            channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
-            IdmappedMountTrees.Send(channel, spec, bundle, init.Pid, namespaces.InUserNamespace);
+            var program = options.CInit ? SendProgram(channel, options, spec, bundle, rootfs, namespaces, init.Pid, seccomp) : null;
+            if (program is null)
+            {
+                var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
+                channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
+                IdmappedMountTrees.Send(channel, spec, bundle, init.Pid, namespaces.InUserNamespace);
+            }
             timer.Mark("create: id maps, cgroup, GO and plan sent");
             var hooks = new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid));
-            var ready = AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs));
+            var ready = AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs),
+                error => program is null ? null : CInitFailure.Describe(error, program));
             timer.Mark("create: wait for READY (the init's setup)");
             return (init, ready);
         }
@@ -299,10 +306,41 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             BecomeRoot = namespaces.InUserNamespace,
             Joins = joins,
             TimeOffsets = TimeOffsetsText(spec),
-            Argv = ["jaula", "init", (3 + options.PreserveFds).ToString(CultureInfo.InvariantCulture)],
-            Env = ["JAULA_INIT=1"],
+            // The C init's marker (native/c_init.h) is this argv with exactly this environment.
+            Argv = ["jaula", options.CInit ? "init-c" : "init", (3 + options.PreserveFds).ToString(CultureInfo.InvariantCulture)],
+            Env = [options.CInit ? "JAULA_INIT=c" : "JAULA_INIT=1"],
             CgroupFd = cgroupFd,
         });
+
+    /// <summary>The init needs no .NET (<see cref="InitRoute"/>): the C init, unless --debug names why not.</summary>
+    private bool ChooseInit(Spec spec, NamespacePlan namespaces, SeccompProgram? seccomp)
+    {
+        string? why = InitRoute.WhyManaged(spec, namespaces, seccomp);
+        log.Debug(why is null ? "init: the C init" : $"init: the managed init ({why})");
+        return why is null;
+    }
+
+    /// <summary>The C init's whole setup, compiled here and sent as one INIT_PROGRAM frame (native/c_init.h).</summary>
+    private CInitProgram SendProgram(SyncChannel channel, CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
+        int pid, SeccompProgram? seccomp)
+    {
+        var warnings = new List<string>();
+        CInitProgram program;
+        byte[] encoded;
+        try
+        {
+            program = CInitPlanner.Compile(CInitFacts.Read(options, spec, bundle, rootfs, namespaces, pid, seccomp), warnings);
+            encoded = program.Encode();
+        }
+        catch (Sandbox.ContainerSetupException e)
+        {
+            throw new JaulaException(e.Message, e);
+        }
+        foreach (string warning in warnings)
+            log.Warn(warning);
+        channel.Send(FrameType.InitProgram, encoded);
+        return program;
+    }
 
     private static InitPlan Plan(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid,
         SeccompProgram? seccomp) =>
@@ -361,7 +399,9 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     /// Before READY may come warnings, the HOOKS_DUE point (run prestart/createRuntime and answer), the seccomp
     /// listener (for the agent), and with a terminal the pty master; returns the master.
     /// </summary>
-    private SafeFd? AwaitReady(SyncChannel channel, SpawnedInit init, CreateHooks hooks, Action<Frame> onSeccompListener)
+    /// <param name="describe">Words an ERROR the C init sent (null: as the managed init's, which words its own).</param>
+    private SafeFd? AwaitReady(SyncChannel channel, SpawnedInit init, CreateHooks hooks, Action<Frame> onSeccompListener,
+        Func<InitError, string?> describe)
     {
         SafeFd? master = null;
         try
@@ -381,7 +421,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 frame = channel.Receive(out fd);
             }
             fd?.Dispose();
-            ThrowUnlessReady(frame, init);
+            ThrowUnlessReady(frame, init, describe);
             return master;
         }
         catch
@@ -391,7 +431,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         }
     }
 
-    private static void ThrowUnlessReady(Frame? frame, SpawnedInit init)
+    private static void ThrowUnlessReady(Frame? frame, SpawnedInit init, Func<InitError, string?> describe)
     {
         switch (frame?.Type)
         {
@@ -399,6 +439,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 return;
             case FrameType.Error when InitError.TryDecode(frame.Payload) is { Step: "hook" } hookError:
                 throw new HookFailedException(hookError.Describe());
+            case FrameType.Error when InitError.TryDecode(frame.Payload) is { } error && describe(error) is { } cInitMessage:
+                throw new JaulaException(cInitMessage);
             case FrameType.Error:
                 throw new JaulaException(InitError.TryDecode(frame.Payload)?.Describe()
                     ?? $"the container's init failed and its error report ({frame.Payload.Length} bytes) was unreadable");

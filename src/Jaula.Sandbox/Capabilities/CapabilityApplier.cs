@@ -13,9 +13,11 @@ public static class CapabilityApplier
     /// on a host that dropped it): the kernel would only say EPERM, or for the bounding set silently not have it.
     /// Call before <see cref="ApplyBounding"/>.
     /// </summary>
-    public static void RequireWithinHostBounding(CapabilitySet set)
+    public static void RequireWithinHostBounding(CapabilitySet set) => RequireWithinBounding(set, Sys.CapBoundingSet());
+
+    /// <summary>As <see cref="RequireWithinHostBounding"/>, against a bounding set read elsewhere (the init's, by the parent).</summary>
+    public static void RequireWithinBounding(CapabilitySet set, ulong host)
     {
-        ulong host = Sys.CapBoundingSet();
         foreach (var (name, mask) in new[] { ("bounding", set.Bounding), ("effective", set.Effective), ("permitted", set.Permitted),
                      ("inheritable", set.Inheritable), ("ambient", set.Ambient) })
         {
@@ -40,11 +42,12 @@ public static class CapabilityApplier
             }
             catch (ErrnoException e)
             {
-                throw new ContainerSetupException("process.capabilities.bounding",
-                    $"dropping {CapabilityNames.Name(cap)} from the bounding set: {e.Message}", e);
+                throw new ContainerSetupException("process.capabilities.bounding", DropFailed(cap, e), e);
             }
         }
     }
+
+    public static string DropFailed(int cap, ErrnoException e) => $"dropping {CapabilityNames.Name(cap)} from the bounding set: {e.Message}";
 
     /// <summary>
     /// The kernel's rules the final phase in C would otherwise meet only as EPERM after `start`: effective must be
