@@ -16,7 +16,7 @@ namespace Jaula.Runtime.Lifecycle;
 /// bounding set and /proc/&lt;pid&gt;/setgroups) and facts that are the same in the init's fresh mount namespace (a
 /// copy of ours: mountinfo without mount IDs, bind sources, cgroup directories).
 /// </summary>
-internal static class CInitPlanner
+public static class CInitPlanner
 {
     private const uint DefaultUmask = 0x12; // 0022
 
@@ -79,7 +79,7 @@ internal static class CInitPlanner
 }
 
 /// <summary>What <see cref="CInitPlanner"/> needs; <see cref="Read"/> takes the host's, tests give their own.</summary>
-internal sealed record CInitFacts
+public sealed record CInitFacts
 {
     public required Spec Spec { get; init; }
     public required string ContainerId { get; init; }
