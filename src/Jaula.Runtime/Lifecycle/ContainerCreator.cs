@@ -235,7 +235,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             resctrl.Record = ContainerResctrl.Apply(spec, options.Id, init.Pid);
             Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
-            var program = options.CInit ? SendProgram(channel, options, spec, bundle, rootfs, namespaces, init.Pid, seccomp) : null;
+            var warnings = new List<string>();
+            var program = options.CInit ? SendProgram(channel, options, spec, bundle, rootfs, namespaces, init.Pid, seccomp, warnings) : null;
             if (program is null)
             {
                 var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
@@ -246,6 +247,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             var hooks = new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid));
             var ready = AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs),
                 error => program is null ? null : CInitFailure.Describe(error, program));
+            warnings.ForEach(log.Warn); // as the managed init's: only once the process is set up
             timer.Mark("create: wait for READY (the init's setup)");
             return (init, ready);
         }
@@ -322,9 +324,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
 
     /// <summary>The C init's whole setup, compiled here and sent as one INIT_PROGRAM frame (native/c_init.h).</summary>
     private CInitProgram SendProgram(SyncChannel channel, CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
-        int pid, SeccompProgram? seccomp)
+        int pid, SeccompProgram? seccomp, List<string> warnings)
     {
-        var warnings = new List<string>();
         CInitProgram program;
         byte[] encoded;
         try
@@ -336,8 +337,6 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         {
             throw new JaulaException(e.Message, e);
         }
-        foreach (string warning in warnings)
-            log.Warn(warning);
         channel.Send(FrameType.InitProgram, encoded);
         return program;
     }
