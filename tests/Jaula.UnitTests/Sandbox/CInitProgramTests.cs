@@ -138,6 +138,30 @@ public sealed class CInitProgramTests
         encode.Should().Throw<Jaula.Sandbox.ContainerSetupException>().Which.Field.Should().Be("process");
     }
 
+    /// <summary>
+    /// The fuzz seeds of the init program (tests/fuzz/init-seeds) are programs of this encoding; set
+    /// JAULA_WRITE_FUZZ_SEEDS=1 to rewrite them after a change of it. Otherwise each must still decode.
+    /// </summary>
+    [Fact]
+    public void The_fuzz_seeds_are_programs_of_this_encoding()
+    {
+        string dir = Path.Combine(PlanCheckDriver.RepositoryRoot(), "tests", "fuzz", "init-seeds");
+        var seeds = new Dictionary<string, byte[]>
+        {
+            ["sample.prog"] = Sample().Encode(),
+            ["nokeyring.prog"] = Sample(keyring: null).Encode(),
+            ["seccomp.prog"] = Sample(final: Sample().Final with { Bpf = new byte[64], Groups = [1, 2, 3], NoNewPrivileges = true }).Encode(),
+        };
+        if (Environment.GetEnvironmentVariable("JAULA_WRITE_FUZZ_SEEDS") == "1")
+        {
+            foreach (var (name, bytes) in seeds)
+                File.WriteAllBytes(Path.Combine(dir, name), bytes);
+        }
+        foreach (string file in Directory.GetFiles(dir))
+            s_driver.Decode(File.ReadAllBytes(file)).Should().StartWith("rc=0", "seed {0} must decode", file);
+        Directory.GetFiles(dir).Should().HaveCountGreaterThanOrEqualTo(seeds.Count);
+    }
+
     private static int IndexOf(byte[] haystack, byte[] needle)
     {
         for (int i = 0; i + needle.Length <= haystack.Length; i++)
