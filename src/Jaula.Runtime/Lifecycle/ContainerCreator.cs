@@ -235,6 +235,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             resctrl.Record = ContainerResctrl.Apply(spec, options.Id, init.Pid);
             Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
+            timer.Mark("create: id maps, cgroup and GO");
             var warnings = new List<string>();
             var program = options.CInit ? SendProgram(channel, options, spec, bundle, rootfs, namespaces, init.Pid, seccomp, warnings) : null;
             if (program is null)
@@ -243,7 +244,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
                 IdmappedMountTrees.Send(channel, spec, bundle, init.Pid, namespaces.InUserNamespace);
             }
-            timer.Mark("create: id maps, cgroup, GO and plan sent");
+            timer.Mark(program is null ? "create: plan sent" : "create: C init program compiled and sent");
             var hooks = new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid));
             var ready = AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs),
                 error => program is null ? null : CInitFailure.Describe(error, program));
