@@ -12,7 +12,7 @@
 # Takes /tmp/jaula-it.lock itself (the guest is CPU heavy). Every container has an absolute linux.cgroupsPath under
 # /jaula-bench-guest/; the guest is thrown away afterwards. crun 1.8.1 refuses ociVersion 1.3.0, so its bundle is
 # the same config with "1.0.2". Times are wall clock in the guest, from before the runtime's exec to its exit.
-# Every bundle is `jaula spec` without hostname and rlimits, so that jaula takes the C init (InitRoute).
+# jaula takes the C init for this bundle (Runtime/Lifecycle/InitRoute.cs).
 set -euo pipefail
 
 if [[ ${1:-} == --inner ]]; then
@@ -25,8 +25,7 @@ if [[ ${1:-} == --inner ]]; then
     make_bundle() { # name ociVersion
         mkdir -p "$work/$1"
         jq --arg root "$work/rootfs" --arg cg "/jaula-bench-guest/$1" --arg v "$2" \
-            '.ociVersion = $v | .root.path = $root | .process.terminal = false | .process.args = ["true"] | .linux.cgroupsPath = $cg
-             | del(.hostname) | del(.process.rlimits)' \
+            '.ociVersion = $v | .root.path = $root | .process.terminal = false | .process.args = ["true"] | .linux.cgroupsPath = $cg' \
             "$work/config.json" >"$work/$1/config.json"
     }
     runtimes=(runc jaula)

@@ -5,8 +5,8 @@
 # Usage:  OLD=/path/to/old/jaula bench/init-routes.sh [runs]     (default 30)
 #   JAULA=/path/to/jaula (default artifacts/publish/jaula), RUNC (default runc on PATH)
 #
-# The bundle is `jaula spec` with terminal off, args ["true"], and no hostname or rlimits, so that the C init serves
-# it (Runtime/Lifecycle/InitRoute.cs); the "managed" bundle adds an ioPriority, which keeps the managed init. Every
+# The bundle is `jaula spec` with terminal off and args ["true"], which the C init serves (Runtime/Lifecycle/
+# InitRoute.cs); the "managed" bundle adds an ioPriority, which keeps the managed init. Every
 # bundle has an absolute cgroupsPath under /jaula-bench-init/. Takes /tmp/jaula-it.lock itself; removes what it made.
 set -euo pipefail
 if [[ ${JAULA_BENCH_LOCKED:-} != 1 ]]; then
@@ -39,7 +39,7 @@ make_bundle() { # <name> <extra jq>
     mkdir -p "$dir/$1"
     jq --arg root "$dir/rootfs" --arg cg "/jaula-bench-init/$1" \
         ".root.path = \$root | .process.terminal = false | .process.args = [\"true\"] | .linux.cgroupsPath = \$cg
-         | del(.hostname) | del(.process.rlimits) $2" "$dir/spec.json" >"$dir/$1/config.json"
+         $2" "$dir/spec.json" >"$dir/$1/config.json"
 }
 make_bundle old ""
 make_bundle c ""

@@ -12,7 +12,7 @@ public sealed unsafe partial class CriuKeeper : IDisposable
 {
     private const int Started = 1, Exited = 2, Failed = 3;
     private const byte Go = (byte)'G', ReleaseWord = (byte)'R', KillWord = (byte)'K';
-    private static readonly string[] Steps = ["", "prctl(PR_SET_CHILD_SUBREAPER)", "fork", "exec", "pidfd", "wait"];
+    private static readonly string[] Steps = ["", "prctl(PR_SET_CHILD_SUBREAPER)", "fork", "exec", "", "wait"];
 
     [StructLayout(LayoutKind.Sequential)]
     private struct NativeRequest
@@ -28,17 +28,15 @@ public sealed unsafe partial class CriuKeeper : IDisposable
     }
 
     [LibraryImport("libjaulastage", EntryPoint = "jaula_keeper_spawn")]
-    private static partial int NativeSpawn(NativeRequest* request, int* pid, int* pidfd, int* ctl);
+    private static partial int NativeSpawn(NativeRequest* request, int* pid, int* ctl);
 
     private readonly SafeFd _ctl;
-    private readonly SafeFd _pidfd;
     private readonly string _path;
     private bool _reaped;
 
-    private CriuKeeper(int pid, SafeFd pidfd, SafeFd ctl, string path)
+    private CriuKeeper(int pid, SafeFd ctl, string path)
     {
         Pid = pid;
-        _pidfd = pidfd;
         _ctl = ctl;
         _path = path;
     }
@@ -67,12 +65,12 @@ public sealed unsafe partial class CriuKeeper : IDisposable
             Fd3 = request.Fd3?.Value ?? -1,
             HoldFd = hold?.Value ?? -1,
         };
-        int pid, pidfd, ctl;
-        int rc = NativeSpawn(&native, &pid, &pidfd, &ctl);
+        int pid, ctl;
+        int rc = NativeSpawn(&native, &pid, &ctl);
         GC.KeepAlive(request);
         if (rc < 0)
             throw new ErrnoException("clone", "criu keeper", -rc);
-        return new CriuKeeper(pid, SafeFd.Own(pidfd), SafeFd.Own(ctl), request.Path);
+        return new CriuKeeper(pid, SafeFd.Own(ctl), request.Path);
     }
 
     /// <summary>Lets the keeper start criu; returns criu's pid.</summary>
@@ -115,7 +113,6 @@ public sealed unsafe partial class CriuKeeper : IDisposable
             Reap();
         }
         _ctl.Dispose();
-        _pidfd.Dispose();
     }
 
     private void Reap()

@@ -66,7 +66,7 @@ public static class Errno
         [EMLINK] = "EMLINK", [EPIPE] = "EPIPE", [EDOM] = "EDOM", [ERANGE] = "ERANGE", [ENAMETOOLONG] = "ENAMETOOLONG",
         [ENOSYS] = "ENOSYS", [ENOTEMPTY] = "ENOTEMPTY", [ELOOP] = "ELOOP", [ENOTSOCK] = "ENOTSOCK", [EMSGSIZE] = "EMSGSIZE",
         [EOPNOTSUPP] = "EOPNOTSUPP", [EADDRINUSE] = "EADDRINUSE", [ECONNRESET] = "ECONNRESET",
-        [ENOTCONN] = "ENOTCONN", [ETIMEDOUT] = "ETIMEDOUT", [ECONNREFUSED] = "ECONNREFUSED",
+        [ENOTCONN] = "ENOTCONN", [ETIMEDOUT] = "ETIMEDOUT", [ECONNREFUSED] = "ECONNREFUSED", [EDQUOT] = "EDQUOT",
     };
 
     /// <summary>The symbolic name, e.g. "ENOENT"; "errno N" for values not in the table.</summary>

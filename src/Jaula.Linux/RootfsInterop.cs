@@ -15,8 +15,11 @@ public struct RootfsStatus
     public uint Pause;
     public int FdA;
     public int FdB;
+    public int WarnOp;
+    public int WarnErr;
+    public uint WarnStep;
 
-    public static RootfsStatus Start => new() { RootFd = -1, NullFd = -1, FailedOp = -1, FdA = -1, FdB = -1 };
+    public static RootfsStatus Start => new() { RootFd = -1, NullFd = -1, FailedOp = -1, FdA = -1, FdB = -1, WarnOp = -1 };
 }
 
 /// <summary>

@@ -25,6 +25,15 @@ public sealed class SafeFd : SafeHandle
     public int Value => (int)handle;
 
     /// <summary>
+    /// "/proc/self/fd/N": the path that names exactly the file this fd holds (for mount, readlink, a reopen), not
+    /// whatever a path resolves to now.
+    /// </summary>
+    public string ProcPath => ProcPathOf(Value);
+
+    /// <inheritdoc cref="ProcPath"/>
+    public static string ProcPathOf(int fd) => $"/proc/self/fd/{fd}";
+
+    /// <summary>
     /// AT_FDCWD for the *at() calls: "relative to the working directory". A fresh instance each time, since a
     /// disposed SafeHandle cannot be passed again.
     /// </summary>

@@ -32,6 +32,12 @@ public sealed class InitSpawnRequest
 
     /// <summary>A cgroup v2 directory (opened O_DIRECTORY) for clone3 to start the child in, or null.</summary>
     public SafeFd? CgroupFd { get; init; }
+
+    /// <summary>
+    /// cgroup v1 `tasks` files opened for writing: the child writes "0" to each before anything else (see
+    /// native/stage.h for why the child moves itself). At most <see cref="InitStage.MaxCgroupTasks"/>.
+    /// </summary>
+    public IReadOnlyList<SafeFd> CgroupTasks { get; init; } = [];
 }
 
 /// <summary>The cloned init: its host pid and a pidfd for race-free signalling and waiting.</summary>
@@ -59,6 +65,7 @@ public sealed record SpawnedInit(int Pid, SafeFd PidFd)
 public static unsafe partial class InitStage
 {
     public const int MaxJoins = 8;
+    public const int MaxCgroupTasks = 16;
 
     /// <summary>Mirror of struct jaula_spawn_request; keep the layouts in step.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -79,6 +86,8 @@ public static unsafe partial class InitStage
         public int PidJoinInChild;
         public int CgroupFd;
         public int ParentSyncFd;
+        public int CgroupTaskCount;
+        public fixed int CgroupTasks[MaxCgroupTasks];
     }
 
     [LibraryImport("libjaulastage", EntryPoint = "jaula_spawn")]
@@ -101,6 +110,8 @@ public static unsafe partial class InitStage
     {
         if (request.Joins.Count > MaxJoins)
             throw new ArgumentException($"at most {MaxJoins} namespaces can be joined", nameof(request));
+        if (request.CgroupTasks.Count > MaxCgroupTasks)
+            throw new ArgumentException($"at most {MaxCgroupTasks} cgroup tasks files", nameof(request));
 
         var native = new NativeRequest
         {
@@ -115,7 +126,10 @@ public static unsafe partial class InitStage
             CgroupFd = request.CgroupFd?.Value ?? -1,
             ParentSyncFd = request.ParentSyncFd?.Value ?? -1,
             JoinCount = request.Joins.Count,
+            CgroupTaskCount = request.CgroupTasks.Count,
         };
+        for (int i = 0; i < request.CgroupTasks.Count; i++)
+            native.CgroupTasks[i] = request.CgroupTasks[i].Value;
         for (int i = 0; i < request.Joins.Count; i++)
         {
             native.Joins[2 * i] = request.Joins[i].NsType;

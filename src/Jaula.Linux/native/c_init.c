@@ -2,9 +2,10 @@
  * See c_init.h. The constructor runs before the .NET runtime starts (glibc calls it with argc, argv, envp); for any
  * other invocation of jaula it returns at once. Rules as the stage's: no malloc (the program and the pointer scratch
  * are mmap'ed), no stdio, every length checked, every failure before READY reported to the parent as an ERROR frame:
- *   {"step":"c-init","path":"<kind>","errno":E[,"op":N,"rootfsStep":S][,"cap":C][,"uid":U]}
- * kinds: sync, decode, fd-dir, rootfs, rootfs-pause, pdeathsig, keyring, bounding, cwd, cwd-outside, args0-missing,
- * args0-directory, args0-denied, args0-not-in-path, passwd. The parent words each as the managed init does.
+ *   {"step":"c-init","path":"<kind>","errno":E[,"op":N,"rootfsStep":S][,"uid":U]}
+ * kinds: sync, decode, fd-dir, rootfs, rootfs-pause, pdeathsig, args0-missing, args0-directory, args0-denied,
+ * args0-not-in-path. The parent words each as the managed init does. A rootfs operation whose failure only warns
+ * (the session keyring) is a WARNING frame of the same form, kind "warning".
  */
 #include "c_init.h"
 
@@ -19,10 +20,6 @@
 #include <unistd.h>
 
 #include "rootfs_plan.h"
-
-#ifndef KEYCTL_JOIN_SESSION_KEYRING
-#define KEYCTL_JOIN_SESSION_KEYRING 1
-#endif
 
 #define PATH_ROOM 8192
 
@@ -117,38 +114,39 @@ static void send_frame(uint32_t type, const void *payload, uint32_t len)
 struct failure {
     const char *kind;
     int err;
-    long op, rootfs_step, cap, uid; /* -1: absent */
+    long op, rootfs_step, uid; /* -1: absent */
 };
+
+static void encode(struct text *t, struct failure f)
+{
+    put(t, "{\"step\":\"c-init\",\"path\":\"");
+    put(t, f.kind);
+    put(t, "\",\"errno\":");
+    put_int(t, f.err);
+    if (f.op >= 0) {
+        put(t, ",\"op\":");
+        put_int(t, f.op);
+        put(t, ",\"rootfsStep\":");
+        put_int(t, f.rootfs_step);
+    }
+    if (f.uid >= 0) {
+        put(t, ",\"uid\":");
+        put_int(t, f.uid);
+    }
+    put(t, "}");
+}
 
 static void __attribute__((noreturn)) report(struct failure f)
 {
     struct text t = {.len = 0};
-    put(&t, "{\"step\":\"c-init\",\"path\":\"");
-    put(&t, f.kind);
-    put(&t, "\",\"errno\":");
-    put_int(&t, f.err);
-    if (f.op >= 0) {
-        put(&t, ",\"op\":");
-        put_int(&t, f.op);
-        put(&t, ",\"rootfsStep\":");
-        put_int(&t, f.rootfs_step);
-    }
-    if (f.cap >= 0) {
-        put(&t, ",\"cap\":");
-        put_int(&t, f.cap);
-    }
-    if (f.uid >= 0) {
-        put(&t, ",\"uid\":");
-        put_int(&t, f.uid);
-    }
-    put(&t, "}");
+    encode(&t, f);
     send_frame(JAULA_FRAME_ERROR, t.buf, (uint32_t)t.len);
     _exit(1);
 }
 
 static void __attribute__((noreturn)) fail(const char *kind, int err)
 {
-    report((struct failure){.kind = kind, .err = err, .op = -1, .rootfs_step = -1, .cap = -1, .uid = -1});
+    report((struct failure){.kind = kind, .err = err, .op = -1, .rootfs_step = -1, .uid = -1});
 }
 
 /* ---- the steps ----------------------------------------------------------------------------------------------- */
@@ -173,71 +171,37 @@ static const uint8_t *receive_program(uint32_t *len)
     return buf;
 }
 
-/* The rootfs plan to its end. Its pauses have nothing to do here (no hooks, console or copy-up in a C init's
- * container) but the session: the init leads one of its own, as the managed init (EPERM: already a leader). */
+/* A tolerated failure the plan flags WARN (the session keyring): the parent words it as the managed init does. */
+static void warn_if(const struct jaula_rootfs_status *st)
+{
+    if (st->warn_op < 0)
+        return;
+    struct text t = {.len = 0};
+    encode(&t, (struct failure){.kind = "warning", .err = st->warn_err, .op = st->warn_op, .rootfs_step = st->warn_step, .uid = -1});
+    send_frame(JAULA_FRAME_WARNING, t.buf, (uint32_t)t.len);
+}
+
+/* The rootfs plan, the process's settings included, to its end. Its pauses have nothing to do here (no hooks,
+ * console, copy-up or process attributes in a C init's container) but stop dying with create, as the managed init
+ * does at the Process pause (InitProgram.StopDyingWithParent). */
 static void build_rootfs(const struct jaula_init_program *prog)
 {
-    struct jaula_rootfs_status st = {.next_op = 0, .root_fd = -1, .null_fd = -1, .failed_op = -1, .fd_a = -1, .fd_b = -1};
+    struct jaula_rootfs_status st = {.next_op = 0, .root_fd = -1, .null_fd = -1, .failed_op = -1, .fd_a = -1, .fd_b = -1, .warn_op = -1};
     for (;;) {
         int rc = jaula_rootfs_run(prog->rootfs, prog->rootfs_len, &st);
+        warn_if(&st);
         if (rc == 0)
             return;
         if (rc < 0) {
             if (st.failed_op < 0)
                 fail("decode", rc == -1 ? EINVAL : -rc);
-            report((struct failure){.kind = "rootfs", .err = st.err, .op = st.failed_op, .rootfs_step = st.step, .cap = -1, .uid = -1});
+            report((struct failure){.kind = "rootfs", .err = st.err, .op = st.failed_op, .rootfs_step = st.step, .uid = -1});
         }
         if (st.pause == JAULA_PAUSE_COPY_UP)
             fail("rootfs-pause", EPROTO);
-        if (st.pause == JAULA_PAUSE_AFTER_PIVOT && setsid() < 0 && errno != EPERM)
-            fail("setsid", errno);
+        if (st.pause == JAULA_PAUSE_PROCESS && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+            fail("pdeathsig", errno);
     }
-}
-
-static void warn(const char *text)
-{
-    send_frame(JAULA_FRAME_WARNING, text, (uint32_t)strlen(text));
-}
-
-static void join_keyring(const struct jaula_init_program *prog)
-{
-    if (!(prog->flags & JAULA_INIT_KEYRING))
-        return;
-    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, prog->keyring) >= 0)
-        return;
-    int err = errno;
-    if (err != ENOSYS && err != EDQUOT && err != EACCES)
-        fail("keyring", err);
-    struct text t = {.len = 0};
-    put(&t, "no session keyring of its own for the container: keyctl(JOIN_SESSION_KEYRING) ");
-    put(&t, prog->keyring);
-    put(&t, ": ");
-    const char *cause = strerrordesc_np(err);
-    put(&t, cause ? cause : "unknown error");
-    warn(t.buf);
-}
-
-static void drop_bounding(const struct jaula_init_program *prog)
-{
-    for (uint32_t cap = 0; cap <= prog->last_cap; cap++) {
-        if ((prog->bounding >> cap & 1) || syscall(SYS_prctl, PR_CAPBSET_READ, cap, 0, 0, 0) != 1)
-            continue;
-        if (syscall(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-            report((struct failure){.kind = "bounding", .err = errno, .op = -1, .rootfs_step = -1, .cap = cap, .uid = -1});
-    }
-}
-
-/* CVE-2024-21626: after chdir the kernel says where we are; not below the root ("(unreachable)...") is refused. */
-static void enter_cwd(const struct jaula_init_program *prog)
-{
-    if (chdir(prog->cwd) < 0)
-        fail("cwd", errno);
-    static char where[4097];
-    long n = syscall(SYS_getcwd, where, sizeof(where));
-    if (n < 0 && errno != ENOENT)
-        fail("cwd", errno);
-    if (n <= 0 || where[0] != '/')
-        fail("cwd-outside", ENOENT);
 }
 
 /* dir + "/" + name as Path.Combine: no separator added after a trailing '/'; 0, or -1 when it does not fit. */
@@ -271,7 +235,7 @@ static void resolve(const struct jaula_init_program *prog, char *path)
         if (S_ISDIR(st.st_mode))
             fail("args0-directory", EISDIR);
         if (access(path, X_OK) < 0)
-            report((struct failure){.kind = "args0-denied", .err = errno, .op = -1, .rootfs_step = -1, .cap = -1, .uid = geteuid()});
+            report((struct failure){.kind = "args0-denied", .err = errno, .op = -1, .rootfs_step = -1, .uid = geteuid()});
         return;
     }
     const char *dir = prog->search_path;
@@ -408,16 +372,10 @@ static void __attribute__((noreturn)) run(int sync_fd)
     int fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd_dir < 0)
         fail("fd-dir", errno);
-    umask(0); /* device nodes and directories get exactly the modes asked for; the process umask comes last */
-    build_rootfs(&prog);
-    if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0) /* see InitProgram.StopDyingWithParent */
-        fail("pdeathsig", errno);
-    join_keyring(&prog);
-    drop_bounding(&prog);
-    enter_cwd(&prog);
+    umask(0); /* device nodes and directories get exactly the modes asked for; the plan's last operation sets the process's */
+    build_rootfs(&prog); /* ... and the session, keyring, rlimits, bounding set, the cwd (checked below the root), the umask */
     static char path[PATH_ROOM];
     resolve(&prog, path);
-    umask(prog.umask);
     static char home[PATH_ROOM];
     if (prog.flags & JAULA_INIT_ADD_HOME) {
         passwd_home(prog.home_uid, home, sizeof(home));

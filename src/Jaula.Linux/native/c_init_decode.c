@@ -58,19 +58,14 @@ int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, ui
     if (get_u32(buf) != JAULA_INIT_MAGIC || get_u32(buf + 4) != len)
         return -EINVAL;
     out->flags = get_u32(buf + 8);
-    out->umask = get_u32(buf + 12);
-    out->last_cap = get_u32(buf + 16);
-    out->home_uid = get_u32(buf + 20);
-    out->bounding = (uint64_t)get_u32(buf + 28) << 32 | get_u32(buf + 24);
-    out->rootfs_len = get_u32(buf + 32);
-    out->final_len = get_u32(buf + 36);
-    if ((out->flags & ~JAULA_INIT_KNOWN_FLAGS) != 0 || out->umask > 0777 || out->last_cap > 63)
+    out->home_uid = get_u32(buf + 12);
+    out->rootfs_len = get_u32(buf + 16);
+    out->final_len = get_u32(buf + 20);
+    if ((out->flags & ~JAULA_INIT_KNOWN_FLAGS) != 0)
         return -EINVAL;
     uint32_t pos = JAULA_INIT_FIXED;
-    if (read_string(buf, len, &pos, &out->keyring) < 0 || read_string(buf, len, &pos, &out->cwd) < 0
-        || read_string(buf, len, &pos, &out->name) < 0 || read_string(buf, len, &pos, &out->search_path) < 0)
-        return -EINVAL;
-    if (((out->flags & JAULA_INIT_KEYRING) != 0) != (out->keyring != NULL))
+    if (read_string(buf, len, &pos, &out->cwd) < 0 || read_string(buf, len, &pos, &out->name) < 0
+        || read_string(buf, len, &pos, &out->search_path) < 0)
         return -EINVAL;
     if (!out->cwd || out->cwd[0] != '/' || !out->name || !out->name[0] || !out->search_path)
         return -EINVAL;

@@ -263,9 +263,9 @@ static void __attribute__((noreturn)) keeper_main(const struct jaula_keeper_requ
     _exit(0); /* released: our children are reparented to the parent's nearest subreaper (or init) */
 }
 
-int jaula_keeper_spawn(const struct jaula_keeper_request *req, int32_t *pid_out, int32_t *pidfd_out, int32_t *ctl_out)
+int jaula_keeper_spawn(const struct jaula_keeper_request *req, int32_t *pid_out, int32_t *ctl_out)
 {
-    if (!req || !req->path || !req->argv || !req->envp || !pid_out || !pidfd_out || !ctl_out || req->stdin_fd < 0
+    if (!req || !req->path || !req->argv || !req->envp || !pid_out || !ctl_out || req->stdin_fd < 0
         || req->stdout_fd < 0 || req->stderr_fd < 0)
         return -EINVAL;
     int sv[2];
@@ -276,8 +276,8 @@ int jaula_keeper_spawn(const struct jaula_keeper_request *req, int32_t *pid_out,
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    int pidfd = -1;
-    pid_t pid = fork_with_pidfd(&pidfd);
+    /* A raw clone, not fork(): no atfork handler of the runtime may run around it. */
+    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL, NULL, 0);
     if (pid == 0)
         keeper_main(req, sv[1], sv[0]);
     int err = errno;
@@ -288,7 +288,6 @@ int jaula_keeper_spawn(const struct jaula_keeper_request *req, int32_t *pid_out,
         return -err;
     }
     *pid_out = pid;
-    *pidfd_out = pidfd;
     *ctl_out = sv[0];
     return 0;
 }

@@ -32,7 +32,7 @@
 #define JAULA_KEEPER_STEP_SUBREAPER 1
 #define JAULA_KEEPER_STEP_FORK 2
 #define JAULA_KEEPER_STEP_EXEC 3 /* exec of criu (or a setup step in its child: dup2, close_range, prctl) */
-#define JAULA_KEEPER_STEP_PIDFD 4
+/* 4 is no longer used */
 #define JAULA_KEEPER_STEP_WAIT 5
 
 /* Bytes parent -> keeper. */
@@ -58,9 +58,9 @@ struct jaula_keeper_request {
 };
 
 /*
- * Clones the keeper. Returns 0 with *pid_out, *pidfd_out (the keeper's pidfd) and *ctl_out (the parent's end of the
+ * Clones the keeper. Returns 0 with *pid_out and *ctl_out (the parent's end of the
  * control socket, close-on-exec) set, or -errno when no keeper was made. The parent reaps the keeper.
  */
-int jaula_keeper_spawn(const struct jaula_keeper_request *req, int32_t *pid_out, int32_t *pidfd_out, int32_t *ctl_out);
+int jaula_keeper_spawn(const struct jaula_keeper_request *req, int32_t *pid_out, int32_t *ctl_out);
 
 #endif

@@ -12,7 +12,29 @@
  *     string path, string source, string fstype, string data
  *   where a string is u32 length (with its NUL; 0 = absent), then the bytes and the NUL. Nothing may follow.
  * The field kind and index name the config field the operation came from; C never reads them, C# maps a failure
- * back through them.
+ * back through them (RootfsField in RootfsOperation.cs: 11 hostname, 12 domainname, 13 linux.sysctl["key"] (index:
+ * the key's place in linux.sysctl), 14 linux.sysctl (the whole map), 15 process.oomScoreAdj, 16 process.rlimits[i],
+ * 17 process.capabilities.bounding, 18 the session keyring (no field), 19 process.user.umask, 20 the session (none)).
+ *
+ * The process operations (16-25; C# compiles them in Jaula.Sandbox/Process/ProcessPlanCompiler.cs) use the fields so:
+ *   SETSID          nothing; flags TOLERATE (errno set: EPERM): an init that leads a group already stays where it is
+ *   HOSTNAME        path = the name for sethostname
+ *   DOMAINNAME      path = the name for setdomainname
+ *   REQUIRE_PROCFS  nothing: statfs("/proc") must succeed and say procfs, else step NOT_PROCFS (err EXDEV)
+ *   PROC_WRITE      path = the file relative to /proc ("sys/net/ipv4/ip_forward"), data = the bytes to write;
+ *                   flag PROC_SELF: path is relative to /proc/<getpid()> ("oom_score_adj"). /proc is opened and must
+ *                   be procfs (fstatfs), the file is opened beneath it with openat2 RESOLVE_BENEATH | NO_XDEV |
+ *                   NO_SYMLINKS | NO_MAGICLINKS, O_WRONLY, and the data written in full
+ *   KEYRING         path = the name of the new session keyring to join (keyctl JOIN_SESSION_KEYRING);
+ *                   flags TOLERATE | WARN with the errnos that only warn (ENOSYS, EDQUOT, EACCES)
+ *   RLIMIT          arg = the resource, mount_flags = the soft limit, dev = the hard limit: prlimit(0, ...) on self
+ *   CAPBSET_DROP    arg = the capability to drop from the bounding set (PR_CAPBSET_DROP)
+ *   CHDIR           path = process.cwd: chdir, then getcwd must name a path under the root (CVE-2024-21626),
+ *                   else step OUTSIDE_ROOT (err ENOENT)
+ *   UMASK           mode = the umask (the plan's last operation)
+ * TOLERATE: a failure whose errno is in the op's errno set does not stop the plan; the set is 128 bits, attr_set
+ * holding errnos 0-63 and attr_clr errnos 64-127. With WARN as well the first such failure of a run is reported in
+ * the status (warn_op, warn_err, warn_step) for the caller to send as a warning; without WARN it is ignored.
  */
 #ifndef JAULA_ROOTFS_PLAN_H
 #define JAULA_ROOTFS_PLAN_H
@@ -42,7 +64,18 @@ enum jaula_rootfs_kind {
     JAULA_OP_MASK = 13,       /* cover path: a directory by a read-only tmpfs, a file by /dev/null; absent: skip */
     JAULA_OP_READONLY = 14,   /* bind path onto itself and remount it read-only; absent: skip */
     JAULA_OP_PAUSE = 15,      /* return to the caller with arg as the reason; the next call resumes after it */
-    JAULA_OP_LAST = 15,
+    /* The process's settings (see above for their fields). */
+    JAULA_OP_SETSID = 16,
+    JAULA_OP_HOSTNAME = 17,
+    JAULA_OP_DOMAINNAME = 18,
+    JAULA_OP_REQUIRE_PROCFS = 19,
+    JAULA_OP_PROC_WRITE = 20,
+    JAULA_OP_KEYRING = 21,
+    JAULA_OP_RLIMIT = 22,
+    JAULA_OP_CAPBSET_DROP = 23,
+    JAULA_OP_CHDIR = 24,
+    JAULA_OP_UMASK = 25,
+    JAULA_OP_LAST = 25,
 };
 
 /* How JAULA_OP_MOUNT / MOVE_MOUNT / SETATTR reach path (exactly one for them, none for the others). */
@@ -55,7 +88,11 @@ enum jaula_rootfs_kind {
 #define JAULA_OPF_SOURCE_SELF 0x20U     /* the source is the target itself (a bind onto itself) */
 #define JAULA_OPF_ALT_ON_EPERM 0x40U    /* on EPERM run the next skip ops (the fallback); on success skip them */
 #define JAULA_OPF_COPY_UP 0x80U         /* pause after the mount with fd_a below it and fd_b on top (tmpcopyup) */
-#define JAULA_OPF_KNOWN 0xFFU
+#define JAULA_OPF_TOLERATE 0x100U       /* SETSID, KEYRING: an errno in the set (attr_set, attr_clr) does not fail */
+#define JAULA_OPF_WARN 0x200U           /* with TOLERATE: report the tolerated failure in the status */
+#define JAULA_OPF_PROC_SELF 0x400U      /* PROC_WRITE: path is relative to /proc/<own pid> */
+#define JAULA_OPF_MOUNT_KNOWN 0xFFU
+#define JAULA_OPF_KNOWN 0x7FFU
 
 /* Where a failure happened, for the message. */
 enum jaula_rootfs_step {
@@ -81,12 +118,23 @@ enum jaula_rootfs_step {
     JAULA_STEP_NOT_NULL = 19,       /* /dev/null is not char 1:3 */
     JAULA_STEP_NO_NULL = 20,        /* /dev/null is missing */
     JAULA_STEP_OPEN = 21,
+    JAULA_STEP_SETSID = 22,
+    JAULA_STEP_SETHOSTNAME = 23,
+    JAULA_STEP_SETDOMAINNAME = 24,
+    JAULA_STEP_NOT_PROCFS = 25, /* /proc is not procfs (REQUIRE_PROCFS, or PROC_WRITE's fstatfs) */
+    JAULA_STEP_WRITE = 26,
+    JAULA_STEP_KEYCTL = 27,
+    JAULA_STEP_PRLIMIT = 28,
+    JAULA_STEP_CAPBSET_DROP = 29,
+    JAULA_STEP_GETCWD = 30,
+    JAULA_STEP_OUTSIDE_ROOT = 31, /* the working directory is not below the root */
 };
 
 /* Pause reasons (the arg of JAULA_OP_PAUSE); JAULA_PAUSE_COPY_UP comes from JAULA_OPF_COPY_UP. */
 #define JAULA_PAUSE_COPY_UP 1U
 #define JAULA_PAUSE_BEFORE_PIVOT 2U /* the createContainer hooks */
-#define JAULA_PAUSE_AFTER_PIVOT 3U  /* the console, sysctls and /proc files before paths turn read-only */
+#define JAULA_PAUSE_AFTER_PIVOT 3U  /* the console (its own setsid) before the session, hostname and sysctls */
+#define JAULA_PAUSE_PROCESS 4U      /* before the keyring: scheduler, I/O priority, memory policy, personality (C#) */
 
 /* One decoded operation; the strings point into the plan buffer (NULL when absent). */
 struct jaula_rootfs_op {
@@ -108,6 +156,9 @@ struct jaula_rootfs_status {
     uint32_t step;      /* out: JAULA_STEP_* */
     uint32_t pause;     /* out: JAULA_PAUSE_* when paused */
     int32_t fd_a, fd_b; /* out at a copy-up pause: the directory below the new mount and the mount; the caller closes them */
+    int32_t warn_op;    /* out: the first operation of this call whose failure only warns (JAULA_OPF_WARN), or -1 */
+    int32_t warn_err;   /* out: its errno */
+    uint32_t warn_step; /* out: its JAULA_STEP_* */
 };
 
 /*

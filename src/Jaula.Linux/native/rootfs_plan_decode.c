@@ -74,19 +74,52 @@ static int one_resolve(uint32_t flags)
     return r == JAULA_OPF_RESOLVE_EXISTING || r == JAULA_OPF_RESOLVE_MKDIR || r == JAULA_OPF_RESOLVE_FILE;
 }
 
+static int is_mount_kind(uint32_t kind)
+{
+    return kind == JAULA_OP_MOUNT || kind == JAULA_OP_MOVE_MOUNT || kind == JAULA_OP_SETATTR;
+}
+
+/* The kinds that work on a path (the others take none). */
+static int takes_path(uint32_t kind)
+{
+    switch (kind) {
+    case JAULA_OP_OPEN_NULL:
+    case JAULA_OP_PAUSE:
+    case JAULA_OP_SETSID:
+    case JAULA_OP_REQUIRE_PROCFS:
+    case JAULA_OP_RLIMIT:
+    case JAULA_OP_CAPBSET_DROP:
+    case JAULA_OP_UMASK:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* The flags each kind takes: the mount flags for the three mount kinds, the process flags for a few others. */
+static uint32_t allowed_flags(uint32_t kind)
+{
+    if (is_mount_kind(kind))
+        return JAULA_OPF_MOUNT_KNOWN;
+    if (kind == JAULA_OP_SETSID || kind == JAULA_OP_KEYRING)
+        return JAULA_OPF_TOLERATE | JAULA_OPF_WARN;
+    if (kind == JAULA_OP_PROC_WRITE)
+        return JAULA_OPF_PROC_SELF;
+    return 0;
+}
+
 /* What each kind needs and allows; index is the op's, count the plan's (for skip). */
 static int check_op(const struct jaula_rootfs_op *op, uint32_t index, uint32_t count)
 {
-    if (op->kind < 1 || op->kind > JAULA_OP_LAST || (op->flags & ~JAULA_OPF_KNOWN) != 0)
+    if (op->kind < 1 || op->kind > JAULA_OP_LAST || (op->flags & ~allowed_flags(op->kind)) != 0)
         return -EINVAL;
     if (op->fd < -1)
         return -EINVAL;
-    int needs_path = op->kind != JAULA_OP_OPEN_NULL && op->kind != JAULA_OP_PAUSE;
-    if (needs_path && op->path == NULL)
+    if (takes_path(op->kind) && op->path == NULL)
         return -EINVAL;
-    /* Only the three mount kinds take flags; only ALT_ON_EPERM takes a skip. */
-    if (op->kind != JAULA_OP_MOUNT && op->kind != JAULA_OP_MOVE_MOUNT && op->kind != JAULA_OP_SETATTR && op->flags != 0)
+    if ((op->flags & JAULA_OPF_WARN) && !(op->flags & JAULA_OPF_TOLERATE))
         return -EINVAL;
+    /* Only ALT_ON_EPERM takes a skip. */
     if (op->flags & JAULA_OPF_ALT_ON_EPERM) {
         if (op->skip == 0 || op->skip > count - index - 1 || (op->flags & JAULA_OPF_COPY_UP))
             return -EINVAL;
@@ -115,7 +148,20 @@ static int check_op(const struct jaula_rootfs_op *op, uint32_t index, uint32_t c
             return -EINVAL;
         break;
     case JAULA_OP_PAUSE:
-        if (op->arg != JAULA_PAUSE_BEFORE_PIVOT && op->arg != JAULA_PAUSE_AFTER_PIVOT)
+        if (op->arg != JAULA_PAUSE_BEFORE_PIVOT && op->arg != JAULA_PAUSE_AFTER_PIVOT && op->arg != JAULA_PAUSE_PROCESS)
+            return -EINVAL;
+        break;
+    case JAULA_OP_PROC_WRITE:
+        if (op->data == NULL)
+            return -EINVAL;
+        break;
+    case JAULA_OP_RLIMIT:
+    case JAULA_OP_CAPBSET_DROP:
+        if (op->arg > 63)
+            return -EINVAL;
+        break;
+    case JAULA_OP_UMASK:
+        if (op->mode > 0777)
             return -EINVAL;
         break;
     default:

@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -23,6 +25,11 @@
 #ifndef AT_RECURSIVE
 #define AT_RECURSIVE 0x8000
 #endif
+#ifndef RESOLVE_BENEATH
+#define RESOLVE_BENEATH 0x08
+#endif
+#define PROC_SUPER_MAGIC_ 0x9fa0
+#define KEYCTL_JOIN_SESSION_KEYRING_ 1
 
 /* statfs f_flags (ST_*) and the MS_* flags a bind remount must keep (a user namespace cannot clear them). */
 #define ST_NOSUID_ 0x2UL
@@ -474,6 +481,129 @@ static int op_readonly(int root, const struct jaula_rootfs_op *op, struct fail *
     return rc;
 }
 
+/* "<pid>/" + rel into buf (JAULA_ROOTFS_MAX_PATH + 16 bytes): /proc/self is a symlink, which PROC_WRITE refuses. */
+static void proc_self_path(char *buf, const char *rel)
+{
+    char digits[12];
+    int n = 0;
+    unsigned v = (unsigned)getpid();
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && n < 11);
+    size_t at = 0;
+    while (n)
+        buf[at++] = digits[--n];
+    buf[at++] = '/';
+    size_t len = strlen(rel); /* < JAULA_ROOTFS_MAX_PATH: checked by the decoder */
+    memcpy(buf + at, rel, len + 1);
+}
+
+static int is_procfs(int fd_or_neg, struct fail *f)
+{
+    struct statfs st;
+    if (fd_or_neg < 0 ? statfs("/proc", &st) < 0 : fstatfs(fd_or_neg, &st) < 0)
+        return fd_or_neg < 0 ? 0 : failed(f, JAULA_STEP_STATFS, errno);
+    return st.f_type == PROC_SUPER_MAGIC_;
+}
+
+/* CVE-2025-52881 / CVE-2019-16884: the write reaches procfs itself, never a file mounted or linked over it. */
+static int op_proc_write(const struct jaula_rootfs_op *op, struct fail *f)
+{
+    char path[JAULA_ROOTFS_MAX_PATH + 16];
+    if (op->flags & JAULA_OPF_PROC_SELF)
+        proc_self_path(path, op->path);
+    else
+        memcpy(path, op->path, strlen(op->path) + 1);
+    int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (proc < 0)
+        return failed(f, JAULA_STEP_OPEN, errno);
+    int magic = is_procfs(proc, f);
+    if (magic <= 0) {
+        close(proc);
+        return magic < 0 ? -1 : failed(f, JAULA_STEP_NOT_PROCFS, EXDEV);
+    }
+    struct open_how how;
+    memset(&how, 0, sizeof(how));
+    how.flags = O_WRONLY | O_CLOEXEC;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+    int fd, attempts = 0;
+    do /* EAGAIN: a rename or mount raced the lookup; retried a bounded number of times, as Sys.OpenAt2 does */
+        fd = (int)syscall(SYS_openat2, proc, path, &how, sizeof(how));
+    while (fd < 0 && (errno == EINTR || (errno == EAGAIN && ++attempts < 64)));
+    int e = errno;
+    close(proc);
+    if (fd < 0)
+        return failed(f, JAULA_STEP_OPENAT2, e);
+    size_t left = strlen(op->data), at = 0;
+    int rc = 0;
+    while (left > 0) {
+        ssize_t n = write(fd, op->data + at, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            rc = failed(f, JAULA_STEP_WRITE, n < 0 ? errno : EIO);
+            break;
+        }
+        at += (size_t)n;
+        left -= (size_t)n;
+    }
+    close(fd);
+    return rc;
+}
+
+/* chdir, then CVE-2024-21626: a cwd reached through a descriptor outside the root makes getcwd fail with ENOENT
+ * (the kernel's "(unreachable)" path does not start with '/'). */
+static int op_chdir(const char *path, struct fail *f)
+{
+    if (chdir(path) < 0)
+        return failed(f, JAULA_STEP_CHDIR, errno);
+    char where[JAULA_ROOTFS_MAX_PATH + 1];
+    if (syscall(SYS_getcwd, where, sizeof(where)) < 0)
+        return errno == ENOENT ? failed(f, JAULA_STEP_OUTSIDE_ROOT, ENOENT) : failed(f, JAULA_STEP_GETCWD, errno);
+    return where[0] == '/' ? 0 : failed(f, JAULA_STEP_OUTSIDE_ROOT, ENOENT);
+}
+
+/* Whether errno e is in the op's tolerated set (attr_set: 0-63, attr_clr: 64-127). */
+static int tolerated(const struct jaula_rootfs_op *op, int e)
+{
+    if (!(op->flags & JAULA_OPF_TOLERATE) || e < 0 || e > 127)
+        return 0;
+    return e < 64 ? (int)((op->attr_set >> e) & 1) : (int)((op->attr_clr >> (e - 64)) & 1);
+}
+
+/* The process operations (16-25): none works beneath the root fd. */
+static int run_process_op(const struct jaula_rootfs_op *op, struct fail *f)
+{
+    switch (op->kind) {
+    case JAULA_OP_SETSID:
+        return setsid() < 0 ? failed(f, JAULA_STEP_SETSID, errno) : 0;
+    case JAULA_OP_HOSTNAME:
+        return sethostname(op->path, strlen(op->path)) < 0 ? failed(f, JAULA_STEP_SETHOSTNAME, errno) : 0;
+    case JAULA_OP_DOMAINNAME:
+        return setdomainname(op->path, strlen(op->path)) < 0 ? failed(f, JAULA_STEP_SETDOMAINNAME, errno) : 0;
+    case JAULA_OP_REQUIRE_PROCFS:
+        return is_procfs(-1, f) ? 0 : failed(f, JAULA_STEP_NOT_PROCFS, EXDEV);
+    case JAULA_OP_PROC_WRITE:
+        return op_proc_write(op, f);
+    case JAULA_OP_KEYRING:
+        return syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING_, op->path) < 0 ? failed(f, JAULA_STEP_KEYCTL, errno) : 0;
+    case JAULA_OP_RLIMIT: {
+        struct rlimit64 limit = {.rlim_cur = op->mount_flags, .rlim_max = op->dev};
+        return prlimit64(0, (enum __rlimit_resource)op->arg, &limit, NULL) < 0 ? failed(f, JAULA_STEP_PRLIMIT, errno) : 0;
+    }
+    case JAULA_OP_CAPBSET_DROP:
+        return prctl(PR_CAPBSET_DROP, (unsigned long)op->arg, 0, 0, 0) < 0 ? failed(f, JAULA_STEP_CAPBSET_DROP, errno) : 0;
+    case JAULA_OP_CHDIR:
+        return op_chdir(op->path, f);
+    case JAULA_OP_UMASK:
+        umask((mode_t)op->mode);
+        return 0;
+    default:
+        return failed(f, JAULA_STEP_NONE, EINVAL);
+    }
+}
+
 static int op_root(const char *path, int *root_fd, struct fail *f)
 {
     int fd = open(path, O_DIRECTORY | O_PATH | O_CLOEXEC);
@@ -505,6 +635,9 @@ int jaula_rootfs_run(const uint8_t *plan, uint32_t len, struct jaula_rootfs_stat
     s->step = JAULA_STEP_NONE;
     s->pause = 0;
     s->fd_a = s->fd_b = -1;
+    s->warn_op = -1;
+    s->warn_err = 0;
+    s->warn_step = JAULA_STEP_NONE;
     uint32_t pos = JAULA_ROOTFS_HEADER;
     uint32_t skip_to = s->next_op;
     for (uint32_t i = 0; i < (uint32_t)count; i++) {
@@ -589,6 +722,26 @@ int jaula_rootfs_run(const uint8_t *plan, uint32_t len, struct jaula_rootfs_stat
                 s->pause = op.arg;
                 s->next_op = i + 1;
                 return 1;
+            case JAULA_OP_SETSID:
+            case JAULA_OP_HOSTNAME:
+            case JAULA_OP_DOMAINNAME:
+            case JAULA_OP_REQUIRE_PROCFS:
+            case JAULA_OP_PROC_WRITE:
+            case JAULA_OP_KEYRING:
+            case JAULA_OP_RLIMIT:
+            case JAULA_OP_CAPBSET_DROP:
+            case JAULA_OP_CHDIR:
+            case JAULA_OP_UMASK:
+                rc = run_process_op(&op, &f);
+                if (rc < 0 && tolerated(&op, f.err)) {
+                    if ((op.flags & JAULA_OPF_WARN) && s->warn_op < 0) {
+                        s->warn_op = (int32_t)i;
+                        s->warn_err = f.err;
+                        s->warn_step = f.step;
+                    }
+                    rc = 0;
+                }
+                break;
             default:
                 rc = failed(&f, JAULA_STEP_NONE, EINVAL);
                 break;

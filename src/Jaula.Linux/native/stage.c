@@ -141,6 +141,20 @@ static void die_with_parent(void)
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 }
 
+/* See stage.h: the child moves itself into its v1 cgroups, before it joins or makes any namespace. */
+static void join_cgroups(const struct jaula_spawn_request *req)
+{
+    for (int i = 0; i < req->n_cgroup_tasks; i++) {
+        ssize_t n;
+        do
+            n = write(req->cgroup_tasks[i], "0", 1);
+        while (n < 0 && errno == EINTR);
+        if (n != 1)
+            fail(req->sync_fd, "write", "cgroup tasks", n < 0 ? errno : EIO);
+        close(req->cgroup_tasks[i]);
+    }
+}
+
 /* The user namespace first: it owns the others, and joining it grants the capabilities needed to join them. */
 static void join_namespaces(const struct jaula_spawn_request *req)
 {
@@ -310,6 +324,7 @@ static void __attribute__((noreturn)) child_main(const struct jaula_spawn_reques
     if (req->parent_sync_fd >= 0)
         close(req->parent_sync_fd);
     jaula_reset_signals();
+    join_cgroups(req);
     join_namespaces(req);
     if (req->unshare_flags & CLONE_NEWUSER)
         unshare_user_then_clone(req);
@@ -338,6 +353,12 @@ static int validate(const struct jaula_spawn_request *req)
         return -EINVAL;
     if (req->cgroup_fd < -1 || req->parent_sync_fd < -1)
         return -EINVAL;
+    if (req->n_cgroup_tasks < 0 || req->n_cgroup_tasks > JAULA_MAX_CGROUP_TASKS)
+        return -EINVAL;
+    for (int i = 0; i < req->n_cgroup_tasks; i++) {
+        if (req->cgroup_tasks[i] < 0)
+            return -EINVAL;
+    }
     for (int i = 0; i < req->n_joins; i++) {
         if (req->joins[i].fd < 0)
             return -EINVAL;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #define JAULA_MAX_JOINS 8
+#define JAULA_MAX_CGROUP_TASKS 16
 
 /* Frames on the sync socket: a header of two little-endian u32 (type, payload length), then the payload. */
 #define JAULA_FRAME_GO 1    /* parent -> stage: ID maps written, cgroup placed; go on */
@@ -44,6 +45,9 @@ struct jaula_spawn_request {
                                    as a sibling, as with CLONE_NEWUSER in unshare_flags: for an unprivileged caller */
     int32_t cgroup_fd;          /* a cgroup v2 directory to start the child in (clone3 CLONE_INTO_CGROUP), or -1 */
     int32_t parent_sync_fd;     /* the parent's end of the sync socket: closed in the child at once, or -1 */
+    int32_t n_cgroup_tasks;     /* how many of cgroup_tasks are set */
+    int32_t cgroup_tasks[JAULA_MAX_CGROUP_TASKS]; /* cgroup v1 `tasks` files opened for writing: the child writes "0"
+                                                     to each first thing, so it joins its v1 cgroups itself */
 };
 
 /*
@@ -57,6 +61,10 @@ struct jaula_spawn_request {
  *   base         the sync socket
  *   base+1       the exec fifo (O_PATH), when fifo_fd >= 0
  * and every other fd above 2 is closed.
+ * With cgroup_tasks, the child's first act is to move itself into each v1 hierarchy's cgroup by writing "0" to its
+ * `tasks` file: a thread moving itself skips the kernel's global cgroup_threadgroup_rwsem, whose write side waits an
+ * RCU grace period (10-15 ms measured on this project's VM) when the parent writes the pid to cgroup.procs instead.
+ * The child is one thread then, so the whole process moves; a failure is an ERROR frame ("cgroup tasks").
  * With cgroup_fd >= 0 the child is started inside that cgroup; where clone3 refuses (an older kernel, EBUSY, no
  * permission...) it is cloned without it and the parent moves it in through cgroup.procs. *cgroup_err_out is 0 when
  * the child was born in the cgroup, the errno clone3 refused it with, or -1 when no cgroup was asked for.

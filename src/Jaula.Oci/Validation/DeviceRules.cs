@@ -39,14 +39,8 @@ internal static class DeviceRules
     {
         const uint typeMask = 0xF000; // S_IFMT
         uint mode = device.FileMode ?? 0;
-        uint ownType = device.Type switch
-        {
-            "c" or "u" => 0x2000, // S_IFCHR
-            "b" => 0x6000,        // S_IFBLK
-            "p" => 0x1000,        // S_IFIFO
-            _ => 0,
-        };
-        return (mode & typeMask) == ownType ? mode & ~typeMask : mode;
+        uint ownType = device.FileTypeBits;
+        return ownType != 0 && (mode & typeMask) == ownType ? mode & ~typeMask : mode;
     }
 
     private static void RequireNumber(long? number, string type, string field, Problems problems)

@@ -94,5 +94,5 @@ public sealed class RestoreTerminal : IDisposable
     }
 
     /// <summary>The terminal's path as this process sees it (criu binds it on the container's /dev/console).</summary>
-    private static string PathOf(int fd) => Sys.ReadLink($"/proc/self/fd/{fd}");
+    private static string PathOf(int fd) => Sys.ReadLink(SafeFd.ProcPathOf(fd));
 }

@@ -70,6 +70,16 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         }
     }
 
+    /// <summary>A rootless container without a cgroup lives in the caller's own cgroups, which it cannot write.</summary>
+    private static bool JoinsCgroup(Container container) => container.Record.Cgroup is not null || Sys.GetEuid() == 0;
+
+    /// <summary>
+    /// The process enters the container's cgroups by itself at clone (<see cref="CgroupEntry"/>), except where
+    /// execCPUAffinity.initial is to hold before it moves there: then the parent moves it, after setting the affinity.
+    /// </summary>
+    private static bool EntersCgroupItself(Container container, Spec spec) =>
+        JoinsCgroup(container) && string.IsNullOrEmpty(spec.Process?.ExecCpuAffinity?.Initial);
+
     private static void ApplyInitialAffinity(int pid, Spec spec)
     {
         try
@@ -136,6 +146,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         var (parentEnd, childEnd) = Sys.SocketPair();
         using var channel = new SyncChannel(parentEnd);
         SpawnedInit child;
+        CgroupEntry? cgroupEntry = null;
         // Without CAP_SYS_ADMIN (rootless) our thread cannot enter the pid namespace: the child joins it after the user one.
         bool pidJoinInChild = Sys.GetEuid() != 0 && joins.Any(j => j.NsType == CloneFlags.NewPid) && joins.Any(j => j.NsType == CloneFlags.NewUser);
         try
@@ -144,6 +155,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             if (!container.InitIsAlive())
                 throw new JaulaException("cannot exec in a stopped container");
             using var exe = SealedExecutable.Create(log, container.Directory); // never the writable host binary (CVE-2019-5736)
+            cgroupEntry = EntersCgroupItself(container, spec) ? CgroupJoin.Open(initPid, request.Cgroup) : null;
             child = InitStage.Spawn(new InitSpawnRequest
             {
                 SyncFd = childEnd,
@@ -155,11 +167,14 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 Argv = ["jaula", "init", (3 + request.PreserveFds).ToString(CultureInfo.InvariantCulture)],
                 Env = ["JAULA_INIT=1"],
                 PidJoinInChild = pidJoinInChild,
+                CgroupFd = cgroupEntry?.Directory,
+                CgroupTasks = cgroupEntry?.Tasks ?? [],
             });
         }
         finally
         {
             childEnd.Dispose();
+            cgroupEntry?.Dispose(); // the child has its copies; Finish needs only the path
             foreach (var (_, fd) in joins)
                 fd.Dispose();
         }
@@ -170,8 +185,9 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         try
         {
             ApplyInitialAffinity(child.Pid, spec);
-            // A rootless container without a cgroup lives in the caller's own cgroups, which it cannot write.
-            if (container.Record.Cgroup is not null || Sys.GetEuid() == 0)
+            if (cgroupEntry is not null)
+                CgroupJoin.Finish(cgroupEntry, child.Pid, child.CgroupBirth);
+            else if (JoinsCgroup(container))
                 CgroupJoin.Join(child.Pid, initPid, request.Cgroup);
             Lifecycle.ContainerResctrl.Join(container.Record, child.Pid);
             channel.Send(FrameType.Go);
@@ -190,7 +206,8 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan), mountNamespace);
             timer.Mark("exec: cgroup, GO and plan sent");
             SafeFd? master = AwaitExec(channel, child,
-                frame => SeccompAgent.Hand(frame, child, spec, container.Id, container.Record.Bundle, container.Record.Rootfs));
+                frame => SeccompAgent.Hand(frame, child, spec,
+                    new AgentContainer(container.Id, container.Status.ToText(), container.Record.Pid, container.Record.Bundle, container.Record.Rootfs)));
             timer.Mark("exec: wait for the exec (the child's setup)");
             return (child, master);
         }

@@ -20,8 +20,7 @@ public sealed class InitError
     [JsonPropertyName("op")] public int? Op { get; init; }
     [JsonPropertyName("rootfsStep")] public int? RootfsStep { get; init; }
 
-    /// <summary>The C init: the capability a bounding-set drop failed on; the euid an X_OK check ran as.</summary>
-    [JsonPropertyName("cap")] public int? Cap { get; init; }
+    /// <summary>The C init: the euid an X_OK check of args[0] ran as.</summary>
     [JsonPropertyName("uid")] public long? Uid { get; init; }
 
     /// <summary>A complete sentence; when absent the parent builds one from the other fields.</summary>

@@ -142,9 +142,10 @@ public static class InitProgram
 
     /// <summary>The rootfs and the process's settings; null when the config has no process.</summary>
     /// <remarks>
-    /// C# compiles the rootfs into a plan (RootfsPlanCompiler) and the C executor (native/rootfs_plan_exec.c) runs
-    /// it, handing control back at its pauses for what stays in C# for now: the createContainer hooks before
-    /// pivot_root, then the console and the sysctls before paths turn read-only.
+    /// C# compiles the rootfs and the process's settings into a plan (RootfsPlanCompiler, ProcessPlanCompiler) and the
+    /// C executor (native/rootfs_plan_exec.c) runs it, handing control back at its pauses for what stays in C# for
+    /// now: the createContainer hooks before pivot_root, the console after it, and the process attributes
+    /// (scheduler, I/O priority, memory policy) before the keyring, rlimits, bounding set, cwd and umask.
     /// </remarks>
     private static ExecTarget? Prepare(InitPlan plan, SyncChannel channel, Dictionary<int, SafeFd> mountTrees)
     {
@@ -155,6 +156,7 @@ public static class InitProgram
             NoPivot = plan.NoPivot,
             SharedMountNamespace = plan.SharedMountNamespace,
             MountTrees = mountTrees.ToDictionary(t => t.Key, t => t.Value.Value),
+            Process = ProcessFacts.FromHost(plan.NoNewKeyring ? null : "_ses." + plan.ContainerId),
         };
         var rootfs = new RootfsPlanRunner(RootfsPlanCompiler.Compile(plan.Spec, input));
         ExpectPause(rootfs.RunToPause(), RootfsPause.BeforePivot);
@@ -163,36 +165,24 @@ public static class InitProgram
         foreach (var tree in mountTrees.Values)
             tree.Dispose();
         if (plan.Spec.Process?.Terminal == true)
-            AttachTerminal(plan, channel); // setsid and the pty as controlling terminal
-        else
-            NewSession();
-        ProcessSetup.ApplyKernelSettings(plan.Spec);
-        rootfs.RunToEnd(); // masked and read-only paths, a read-only root
-        StopDyingWithParent();
+            AttachTerminal(plan, channel); // setsid and the pty as controlling terminal; otherwise the plan's setsid
         if (plan.Spec.Process is null)
+        {
+            rootfs.RunToEnd(); // session, hostname, sysctls, masked and read-only paths, a read-only root
+            StopDyingWithParent();
             return null;
+        }
+        ExpectPause(rootfs.RunToPause(), RootfsPause.Process);
+        StopDyingWithParent();
         ProcessAttributes.Apply(plan.Spec);
-        return ProcessSetup.Prepare(plan.Spec, plan.NoNewKeyring ? null : "_ses." + plan.ContainerId);
+        rootfs.RunToEnd(); // keyring, oom_score_adj, rlimits, bounding set, chdir, umask
+        return ProcessSetup.AfterPlan(plan.Spec, rootfs.Warnings);
     }
 
     private static void ExpectPause(RootfsPause got, RootfsPause expected)
     {
         if (got != expected)
             throw new InvalidOperationException($"the rootfs plan stopped at {got}, expected {expected}");
-    }
-
-    /// <summary>
-    /// The init leads a session of its own, as runc's init does (setsid in every container): criu refuses to dump a
-    /// tree whose session leader is outside its pid namespace, and the caller's session is no business of the
-    /// container's. EPERM (already a process group leader) leaves it where it is.
-    /// </summary>
-    private static void NewSession()
-    {
-        try
-        {
-            Sys.Setsid();
-        }
-        catch (ErrnoException e) when (e.Errno == Errno.EPERM) { }
     }
 
     /// <summary>After pivot_root (the pty comes from the container's devpts), before the root may turn read-only.</summary>

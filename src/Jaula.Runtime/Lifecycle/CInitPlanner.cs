@@ -1,8 +1,6 @@
 using System.Globalization;
 using Jaula.Linux;
 using Jaula.Oci;
-using Jaula.Sandbox;
-using Jaula.Sandbox.Capabilities;
 using Jaula.Sandbox.Process;
 using Jaula.Sandbox.Rootfs;
 using Jaula.Sandbox.Rootfs.Plan;
@@ -11,70 +9,57 @@ using Jaula.Sandbox.Seccomp;
 namespace Jaula.Runtime.Lifecycle;
 
 /// <summary>
-/// The parent's side of the C init: what the managed init decides in its own process (the rootfs plan, capabilities,
-/// groups, the final-phase plan) decided here, from facts the parent reads about the init it cloned (its cgroups,
-/// bounding set and /proc/&lt;pid&gt;/setgroups) and facts that are the same in the init's fresh mount namespace (a
-/// copy of ours: mountinfo without mount IDs, bind sources, cgroup directories).
+/// The parent's side of the C init: what the managed init decides in its own process (the rootfs plan with the
+/// process's settings, the capability sets, groups, the final-phase plan) decided here, from facts the parent reads
+/// about the init it cloned (its cgroups, bounding set and /proc/&lt;pid&gt;/setgroups) and facts that are the same in
+/// the init's fresh mount namespace (a copy of ours: mountinfo without mount IDs, bind sources, cgroup directories).
+/// What only the built root can tell (args[0] by the PATH search, HOME from /etc/passwd) the C init finds itself.
 /// </summary>
 public static class CInitPlanner
 {
-    private const uint DefaultUmask = 0x12; // 0022
-
     /// <param name="warnings">What is skipped (an ambient capability the kernel would refuse), for the log.</param>
     public static CInitProgram Compile(CInitFacts facts, ICollection<string> warnings)
     {
         var spec = facts.Spec;
         var process = spec.Process!;
-        var caps = ParseCapabilities(process.Capabilities);
-        CapabilityApplier.RequireWithinBounding(caps, facts.InitBounding);
-        caps = CapabilityApplier.CheckForFinalPhase(caps, warnings);
-        var groups = process.User?.AdditionalGids ?? [];
+        var rootfs = RootfsPlanCompiler.Compile(spec, facts.RootfsInput);
+        // The decisions of ProcessSetup.Decide; args[0] stays as configured and HOME is not added: the C init does both.
+        var target = ProcessSetup.Decide(spec, [], new ExecFacts
+        {
+            ResolveExecutable = (name, _, _) => name,
+            HomeOf = _ => "/",
+            SetgroupsDenied = facts.SetgroupsDenied,
+        });
+        foreach (string warning in target.Warnings)
+            warnings.Add(warning);
         var env = process.Env ?? [];
-        uint uid = process.User?.Uid ?? 0;
         var final = new FinalPhasePlan
         {
-            Uid = uid,
-            Gid = process.User?.Gid ?? 0,
-            Groups = groups,
-            // As ProcessSetup: a rootless map of one id denies setgroups for good; with no groups asked for, skip it.
-            SetGroups = groups.Count > 0 || !facts.SetgroupsDenied,
-            Capabilities = caps,
-            NoNewPrivileges = process.NoNewPrivileges == true,
+            Uid = target.Uid,
+            Gid = target.Gid,
+            Groups = target.Groups,
+            SetGroups = target.SetGroups,
+            Capabilities = target.Capabilities,
+            NoNewPrivileges = target.NoNewPrivileges,
             Bpf = facts.Seccomp?.Bpf ?? [],
             SeccompFlags = facts.Seccomp?.Flags ?? 0,
             FifoFd = facts.SyncFd + 1,
             KeepFdsFrom = 3 + facts.PreserveFds,
-            Path = process.Args![0],
+            Path = target.Path,
             ContainerId = facts.ContainerId,
-            Argv = process.Args,
+            Argv = target.Argv,
             Env = env,
         };
         return new CInitProgram
         {
-            Rootfs = RootfsPlanCompiler.Compile(spec, facts.RootfsInput),
+            Rootfs = rootfs,
             Final = final,
-            Keyring = facts.NoNewKeyring ? null : "_ses." + facts.ContainerId,
             AddHome = !env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)),
-            HomeUid = uid,
-            Umask = process.User?.Umask ?? DefaultUmask,
-            LastCap = Sys.LastCap(),
-            Bounding = caps.Bounding,
+            HomeUid = target.Uid,
             Cwd = process.Cwd ?? "/",
-            Name = process.Args[0],
+            Name = process.Args![0],
             SearchPath = ExecutableResolver.SearchPath(process.Env),
         };
-    }
-
-    private static CapabilitySet ParseCapabilities(CapabilitiesSpec? c)
-    {
-        try
-        {
-            return CapabilitySet.Parse(c?.Bounding, c?.Effective, c?.Permitted, c?.Inheritable, c?.Ambient);
-        }
-        catch (CapabilityException e)
-        {
-            throw new ContainerSetupException(e.Field, e.Cause, e);
-        }
     }
 }
 
@@ -83,11 +68,11 @@ public sealed record CInitFacts
 {
     public required Spec Spec { get; init; }
     public required string ContainerId { get; init; }
+
+    /// <summary>With <see cref="RootfsPlanInput.Process"/>: the keyring, and the init's bounding set.</summary>
     public required RootfsPlanInput RootfsInput { get; init; }
     public SeccompProgram? Seccomp { get; init; }
-    public ulong InitBounding { get; init; } = ulong.MaxValue;
     public bool SetgroupsDenied { get; init; }
-    public bool NoNewKeyring { get; init; }
     public int PreserveFds { get; init; }
 
     /// <summary>The sync socket's number in the init; the exec fifo is the next (native/stage.h).</summary>
@@ -103,11 +88,15 @@ public sealed record CInitFacts
             InUserNamespace = namespaces.InUserNamespace,
             NoPivot = options.NoPivot,
             SharedMountNamespace = !namespaces.OwnMount,
+            Process = new ProcessFacts
+            {
+                SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id,
+                HostBounding = ReadBounding(pid),
+                LastCap = Sys.LastCap(),
+            },
         },
         Seccomp = seccomp,
-        InitBounding = ReadBounding(pid),
         SetgroupsDenied = File.Exists($"/proc/{pid}/setgroups") && File.ReadAllText($"/proc/{pid}/setgroups").Trim() == "deny",
-        NoNewKeyring = options.NoNewKeyring,
         PreserveFds = options.PreserveFds,
         SyncFd = 3 + options.PreserveFds,
     };

@@ -8,10 +8,10 @@ namespace Jaula.Runtime.Lifecycle;
 
 /// <summary>
 /// The container's cgroups on this host: created at linux.cgroupsPath in every hierarchy, linux.resources applied
-/// (device rules with runc's defaults), then the init added. On a pure cgroup v2 host this happens before clone, and
-/// clone3 starts the init inside (CLONE_INTO_CGROUP); a v1 or hybrid host needs cgroup.procs writes in its v1
-/// hierarchies anyway, so there it all happens after clone. Any failure removes what was made, so a refused value
-/// leaves nothing half-applied.
+/// (device rules with runc's defaults), before clone; the init then enters them by itself (<see cref="CgroupEntry"/>:
+/// clone3 CLONE_INTO_CGROUP for cgroup2, "0" written to each v1 `tasks` file by the C stage's child), and only the
+/// systemd driver or a refusing clone3 leave a cgroup.procs write to the parent. Any failure removes what was made, so
+/// a refused value leaves nothing half-applied.
 /// Rootless (a unified host only; see <see cref="Rootless.SkippedCgroups"/> for v1), as runc's fs2 driver does it:
 /// the cgroup is made where linux.cgroupsPath says, which works inside a subtree delegated to the user; where the
 /// kernel refuses for lack of permission, what was made is removed and the container goes on without a cgroup, with
@@ -29,32 +29,58 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
     /// <summary>Set once a rootless caller turned out to have no write access: no cgroup, and no second attempt.</summary>
     private bool _skipped;
 
+    /// <summary>The init writes itself into the v1 hierarchies' `tasks` (<see cref="CgroupEntry"/>); the parent must not.</summary>
+    private bool _v1EnteredByInit;
+
     public CgroupRecord? Record => _manager?.ToRecord();
 
-    public SafeFd? PrepareForClone()
+    public CgroupEntry? PrepareForClone()
     {
         var layout = Detect();
         if (systemd)
         {
-            log.Debug($"cgroup: container {containerId}: the systemd driver starts its scope with the init's pid, so no CLONE_INTO_CGROUP; the init is moved in after clone");
-            return null;
-        }
-        if (layout.Mode != CgroupMode.Unified)
-        {
-            log.Debug($"cgroup: container {containerId}: no CLONE_INTO_CGROUP on a {layout.Mode.ToString().ToLowerInvariant()} host (its v1 hierarchies take cgroup.procs writes); the init is moved in after clone");
+            log.Debug($"cgroup: container {containerId}: the systemd driver starts its scope with the init's pid, so the init is moved in after clone");
             return null;
         }
         if (!Make(layout))
             return null;
-        string dir = _manager!.Paths[""];
         try
         {
-            return Sys.Open(dir, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.CloExec);
+            var entry = OpenEntry();
+            _v1EnteredByInit = entry.Tasks.Count > 0;
+            return entry;
         }
         catch (ErrnoException e)
         {
-            log.Debug($"cgroup: container {containerId}: open {dir} for CLONE_INTO_CGROUP: {e.Message}; the init is moved in after clone");
+            log.Debug($"cgroup: container {containerId}: {e.Message}; the init is moved in after clone");
             return null;
+        }
+    }
+
+    /// <summary>The cgroup2 directory and every distinct v1 directory's `tasks` file (see <see cref="CgroupEntry"/>).</summary>
+    private CgroupEntry OpenEntry()
+    {
+        SafeFd? directory = null;
+        var tasks = new List<SafeFd>();
+        try
+        {
+            foreach (var (key, dir) in _manager!.Paths.DistinctBy(p => p.Value))
+            {
+                if (key.Length == 0)
+                    directory = Sys.Open(dir, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.CloExec);
+                else
+                    tasks.Add(Sys.Open($"{dir}/tasks", OpenFlags.WriteOnly | OpenFlags.CloExec));
+            }
+            if (tasks.Count > InitStage.MaxCgroupTasks)
+                throw new ErrnoException("open", $"{tasks.Count} cgroup v1 hierarchies (at most {InitStage.MaxCgroupTasks} are entered by the init itself)", Errno.E2BIG);
+            return new CgroupEntry { Directory = directory, Tasks = tasks };
+        }
+        catch
+        {
+            directory?.Dispose();
+            foreach (var fd in tasks)
+                fd.Dispose();
+            throw;
         }
     }
 
@@ -64,14 +90,22 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
             return;
         var paths = _manager!.Paths.Values.Distinct().ToList();
         string dir = paths.Count == 1 ? paths[0] : $"{paths[0]} and {paths.Count - 1} more hierarchies";
+        if (_v1EnteredByInit)
+            log.Debug($"cgroup: container {containerId}: the init (pid {pid}) moved itself into its v1 cgroups (tasks)");
         if (birth.Inside)
         {
-            log.Debug($"cgroup: container {containerId}: the init (pid {pid}) was born in {dir} (clone3 CLONE_INTO_CGROUP)");
+            log.Debug($"cgroup: container {containerId}: the init (pid {pid}) was born in {_manager.Paths.GetValueOrDefault("", dir)} (clone3 CLONE_INTO_CGROUP)");
             return;
         }
         if (birth.Asked)
             log.Debug($"cgroup: container {containerId}: clone3 refused CLONE_INTO_CGROUP ({Errno.Name(birth.RefusedErrno)}: {Marshal.GetPInvokeErrorMessage(birth.RefusedErrno)}); the init (pid {pid}) is moved in through cgroup.procs");
         var manager = _manager;
+        if (_v1EnteredByInit)
+        {
+            if (manager.Paths.TryGetValue("", out string? unified))
+                Guard(() => CgroupFile.Write(unified, "cgroup.procs", CgroupFile.Num(pid), "cgroup.procs"));
+            return;
+        }
         Guard(() => manager.AddProcess(pid));
         if (_manager is not null)
             log.Debug($"cgroup: container {containerId}: the init (pid {pid}) was moved into {dir} through cgroup.procs");

@@ -203,16 +203,16 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         timer.Mark("create: exec fifo and jaula's executable");
         SpawnedInit init;
         var joins = OpenJoins(namespaces);
-        SafeFd? cgroupFd = null;
+        CgroupEntry? cgroupEntry = null;
         try
         {
-            cgroupFd = placement.PrepareForClone();
-            init = Spawn(options, spec, namespaces, channel.Socket, childEnd, fifo, exe, joins, cgroupFd);
+            cgroupEntry = placement.PrepareForClone();
+            init = Spawn(options, spec, namespaces, channel.Socket, childEnd, fifo, exe, joins, cgroupEntry);
         }
         finally
         {
             childEnd.Dispose();
-            cgroupFd?.Dispose();
+            cgroupEntry?.Dispose();
             foreach (var (_, fd) in joins)
                 fd.Dispose();
         }
@@ -246,8 +246,9 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             }
             timer.Mark(program is null ? "create: plan sent" : "create: C init program compiled and sent");
             var hooks = new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid));
-            var ready = AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec, options.Id, bundle, rootfs),
-                error => program is null ? null : CInitFailure.Describe(error, program));
+            var ready = AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec,
+                new AgentContainer(options.Id, "creating", init.Pid, bundle, rootfs)),
+                program is null ? null : new CInitReports(program));
             warnings.ForEach(log.Warn); // as the managed init's: only once the process is set up
             timer.Mark("create: wait for READY (the init's setup)");
             return (init, ready);
@@ -296,7 +297,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
 
     /// <summary>The init runs as `jaula init &lt;sync fd&gt;`; the stage puts the sync fd right after the preserved ones.</summary>
     private static SpawnedInit Spawn(CreateOptions options, Spec spec, NamespacePlan namespaces, SafeFd parentEnd, SafeFd childEnd,
-        SafeFd fifo, SafeFd exe, List<(int NsType, SafeFd Fd)> joins, SafeFd? cgroupFd) =>
+        SafeFd fifo, SafeFd exe, List<(int NsType, SafeFd Fd)> joins, CgroupEntry? cgroup) =>
         InitStage.Spawn(new InitSpawnRequest
         {
             CloneFlags = namespaces.CreateFlags,
@@ -312,7 +313,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             // The C init's marker (native/c_init.h) is this argv with exactly this environment.
             Argv = ["jaula", options.CInit ? "init-c" : "init", (3 + options.PreserveFds).ToString(CultureInfo.InvariantCulture)],
             Env = [options.CInit ? "JAULA_INIT=c" : "JAULA_INIT=1"],
-            CgroupFd = cgroupFd,
+            CgroupFd = cgroup?.Directory,
+            CgroupTasks = cgroup?.Tasks ?? [],
         });
 
     /// <summary>The init needs no .NET (<see cref="InitRoute"/>): the C init, unless --debug names why not.</summary>
@@ -399,9 +401,9 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     /// Before READY may come warnings, the HOOKS_DUE point (run prestart/createRuntime and answer), the seccomp
     /// listener (for the agent), and with a terminal the pty master; returns the master.
     /// </summary>
-    /// <param name="describe">Words an ERROR the C init sent (null: as the managed init's, which words its own).</param>
+    /// <param name="cInit">Words the C init's ERROR and WARNING frames (null: the managed init words its own).</param>
     private SafeFd? AwaitReady(SyncChannel channel, SpawnedInit init, CreateHooks hooks, Action<Frame> onSeccompListener,
-        Func<InitError, string?> describe)
+        CInitReports? cInit)
     {
         SafeFd? master = null;
         try
@@ -416,12 +418,12 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 else if (frame.Type == FrameType.SeccompListener)
                     onSeccompListener(frame);
                 else if (frame.Type == FrameType.Warning)
-                    log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
+                    log.Warn(cInit?.Warning(frame.Payload) ?? System.Text.Encoding.UTF8.GetString(frame.Payload));
                 fd?.Dispose();
                 frame = channel.Receive(out fd);
             }
             fd?.Dispose();
-            ThrowUnlessReady(frame, init, describe);
+            ThrowUnlessReady(frame, init, cInit);
             return master;
         }
         catch
@@ -431,7 +433,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         }
     }
 
-    private static void ThrowUnlessReady(Frame? frame, SpawnedInit init, Func<InitError, string?> describe)
+    private static void ThrowUnlessReady(Frame? frame, SpawnedInit init, CInitReports? cInit)
     {
         switch (frame?.Type)
         {
@@ -439,7 +441,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 return;
             case FrameType.Error when InitError.TryDecode(frame.Payload) is { Step: "hook" } hookError:
                 throw new HookFailedException(hookError.Describe());
-            case FrameType.Error when InitError.TryDecode(frame.Payload) is { } error && describe(error) is { } cInitMessage:
+            case FrameType.Error when InitError.TryDecode(frame.Payload) is { } error && cInit?.Describe(error) is { } cInitMessage:
                 throw new JaulaException(cInitMessage);
             case FrameType.Error:
                 throw new JaulaException(InitError.TryDecode(frame.Payload)?.Describe()

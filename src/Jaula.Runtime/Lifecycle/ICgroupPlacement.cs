@@ -4,20 +4,21 @@ using Jaula.Linux;
 namespace Jaula.Runtime.Lifecycle;
 
 /// <summary>
-/// The seam where the init gets its cgroup before it runs any container code: on a pure cgroup v2 host the cgroup
-/// is made before clone and clone3 starts the init inside it (CLONE_INTO_CGROUP); otherwise, or where clone3
-/// refuses, the parent moves it in through cgroup.procs after clone and before GO.
+/// The seam where the init gets its cgroup before it runs any container code: the cgroup is made before clone and
+/// the init enters it by itself (<see cref="CgroupEntry"/>: clone3 CLONE_INTO_CGROUP for cgroup2, a write of "0" to
+/// each v1 `tasks` file by the C stage's child); where that cannot be (the systemd driver, clone3 refusing), the
+/// parent moves it in through cgroup.procs after clone and before GO.
 /// <see cref="ContainerCgroups"/> is the real one; tests may pass another.
 /// </summary>
 public interface ICgroupPlacement
 {
     /// <summary>
-    /// Before clone: makes the cgroup and applies the resources where the init can be born in it, and returns an fd
-    /// of its directory for clone3; null when the init is to be moved in after clone.
+    /// Before clone: makes the cgroup and applies the resources where the init can enter it by itself, and returns
+    /// how; null when the init is to be moved in after clone.
     /// </summary>
-    SafeFd? PrepareForClone();
+    CgroupEntry? PrepareForClone();
 
-    /// <summary>Creates the cgroup (if not yet) and moves the process into it, unless clone3 already started it there.</summary>
+    /// <summary>Creates the cgroup (if not yet) and moves the process into it, where it did not enter by itself.</summary>
     void Place(int pid, CgroupBirth birth);
 
     /// <summary>Removes what <see cref="PrepareForClone"/> and <see cref="Place"/> created; safe when nothing was made.</summary>

@@ -7,7 +7,8 @@ namespace Jaula.Runtime.Lifecycle;
 
 /// <summary>
 /// Which init a container gets: the C init (native/c_init.h: no second .NET start) for a container whose whole setup
-/// the parent can decide and C can run, the managed `jaula init` for the others. <see cref="WhyManaged"/> names the
+/// the parent can decide and C can run (hostname, domainname, sysctl, rlimits and oomScoreAdj included: they are
+/// operations of the rootfs plan), the managed `jaula init` for the others. <see cref="WhyManaged"/> names the
 /// first thing the C init does not do, or null.
 /// </summary>
 public static class InitRoute
@@ -30,9 +31,6 @@ public static class InitRoute
             return "scheduler, ioPriority, memoryPolicy or personality";
         if (!string.IsNullOrEmpty(process.ApparmorProfile) || !string.IsNullOrEmpty(process.SelinuxLabel) || !string.IsNullOrEmpty(linux?.MountLabel))
             return "LSM labels";
-        if (!string.IsNullOrEmpty(spec.Hostname) || !string.IsNullOrEmpty(spec.Domainname) || linux?.Sysctl is { Count: > 0 }
-            || process.Rlimits is { Count: > 0 } || process.OomScoreAdj is not null)
-            return "hostname, domainname, sysctl, rlimits or oomScoreAdj";
         if (process.Args is not { Count: > 0 })
             return "no process.args";
         return WhyManaged(spec.Mounts);

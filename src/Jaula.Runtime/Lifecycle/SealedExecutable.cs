@@ -134,7 +134,7 @@ public static class SealedExecutable
         Sys.CopyAll(source, copy);
         Sys.AddSeals(copy, AllSeals);
         // execve refuses a file someone holds open for writing (ETXTBSY): exec a read-only descriptor of the copy.
-        return Sys.Open($"/proc/self/fd/{copy.Value}", OpenFlags.ReadOnly | OpenFlags.CloExec);
+        return Sys.Open(copy.ProcPath, OpenFlags.ReadOnly | OpenFlags.CloExec);
     }
 
     private static double Elapsed(long start) => System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;

@@ -57,7 +57,13 @@ internal static class SeccompAgent
     }
 
     /// <summary>Copies the init's listener fd (pidfd_getfd), connects to the agent, sends the state with the fd, closes.</summary>
-    public static void Hand(Frame frame, SpawnedInit init, Spec spec, string id, string bundle, string rootfs)
+    /// <param name="init">The process that loaded the filter: the container's init (create) or the exec'd process.</param>
+    /// <param name="container">
+    /// The container's state as the agent sees it: for create, "creating" with the init's pid; for exec, the
+    /// container's status ("running", or "paused" with --ignore-paused) and its init's pid, while the process state's
+    /// own pid is the exec'd process's (as runc sends it).
+    /// </param>
+    public static void Hand(Frame frame, SpawnedInit init, Spec spec, AgentContainer container)
     {
         if (frame.Payload.Length != sizeof(int))
             throw new JaulaException($"the container's init sent a seccomp listener message of {frame.Payload.Length} bytes, expected 4");
@@ -66,7 +72,7 @@ internal static class SeccompAgent
         try
         {
             using var listener = Sys.PidfdGetFd(init.PidFd, number);
-            Sys.SendFdToSocket(path, JsonSerializer.SerializeToUtf8Bytes(State(init, spec, id, bundle, rootfs), OciJsonContext.Default.ContainerProcessState), listener);
+            Sys.SendFdToSocket(path, JsonSerializer.SerializeToUtf8Bytes(State(init, spec, container), OciJsonContext.Default.ContainerProcessState), listener);
         }
         catch (ErrnoException e)
         {
@@ -74,7 +80,7 @@ internal static class SeccompAgent
         }
     }
 
-    private static ContainerProcessState State(SpawnedInit init, Spec spec, string id, string bundle, string rootfs) => new()
+    private static ContainerProcessState State(SpawnedInit init, Spec spec, AgentContainer container) => new()
     {
         OciVersion = OciSpecVersion.Current,
         Fds = ["seccompFd"],
@@ -83,12 +89,15 @@ internal static class SeccompAgent
         State = new ContainerState
         {
             OciVersion = OciSpecVersion.Current,
-            Id = id,
-            Status = "creating",
-            Pid = init.Pid,
-            Bundle = bundle,
-            Rootfs = rootfs,
+            Id = container.Id,
+            Status = container.Status,
+            Pid = container.Pid,
+            Bundle = container.Bundle,
+            Rootfs = container.Rootfs,
             Annotations = spec.Annotations,
         },
     };
 }
+
+/// <summary>The container as a seccomp agent is told about it (state.status, state.pid, ...).</summary>
+public sealed record AgentContainer(string Id, string Status, int Pid, string Bundle, string Rootfs);

@@ -12,7 +12,7 @@ public sealed class SkippedCgroups(IRuntimeLog log, bool hasResources) : ICgroup
 {
     public CgroupRecord? Record => null;
 
-    public SafeFd? PrepareForClone() => null;
+    public CgroupEntry? PrepareForClone() => null;
 
     public void Place(int pid, CgroupBirth birth) =>
         log.Warn("rootless: no delegated cgroup on this host (cgroup v1), so the container gets no cgroup of its own"

@@ -13,10 +13,10 @@ public static class CapabilityApplier
     /// on a host that dropped it): the kernel would only say EPERM, or for the bounding set silently not have it.
     /// Call before <see cref="ApplyBounding"/>.
     /// </summary>
-    public static void RequireWithinHostBounding(CapabilitySet set) => RequireWithinBounding(set, Sys.CapBoundingSet());
+    public static void RequireWithinHostBounding(CapabilitySet set) => RequireWithinHostBounding(set, Sys.CapBoundingSet());
 
-    /// <summary>As <see cref="RequireWithinHostBounding"/>, against a bounding set read elsewhere (the init's, by the parent).</summary>
-    public static void RequireWithinBounding(CapabilitySet set, ulong host)
+    /// <param name="host">The bounding set of the process that will apply the sets (a fact read by the caller).</param>
+    public static void RequireWithinHostBounding(CapabilitySet set, ulong host)
     {
         foreach (var (name, mask) in new[] { ("bounding", set.Bounding), ("effective", set.Effective), ("permitted", set.Permitted),
                      ("inheritable", set.Inheritable), ("ambient", set.Ambient) })
@@ -42,12 +42,13 @@ public static class CapabilityApplier
             }
             catch (ErrnoException e)
             {
-                throw new ContainerSetupException("process.capabilities.bounding", DropFailed(cap, e), e);
+                throw new ContainerSetupException("process.capabilities.bounding", DroppingFailed(cap, e), e);
             }
         }
     }
 
-    public static string DropFailed(int cap, ErrnoException e) => $"dropping {CapabilityNames.Name(cap)} from the bounding set: {e.Message}";
+    /// <summary>"dropping CAP_X from the bounding set: prctl(PR_CAPBSET_DROP) capability N: ...".</summary>
+    public static string DroppingFailed(int cap, ErrnoException e) => $"dropping {CapabilityNames.Name(cap)} from the bounding set: {e.Message}";
 
     /// <summary>
     /// The kernel's rules the final phase in C would otherwise meet only as EPERM after `start`: effective must be

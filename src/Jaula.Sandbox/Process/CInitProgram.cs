@@ -5,34 +5,25 @@ using Jaula.Sandbox.Rootfs.Plan;
 namespace Jaula.Sandbox.Process;
 
 /// <summary>
-/// The whole init of a container the C init serves (native/c_init.h): the rootfs plan, the process settings left
-/// (session keyring, bounding set, cwd, umask, args[0] and HOME to find in the built root) and the final-phase plan,
-/// all decided in the parent. <see cref="Encode"/> writes the flat layout c_init_decode.c reads.
+/// The whole init of a container the C init serves (native/c_init.h): the rootfs plan (the process's settings
+/// included), args[0] and HOME to find in the built root, and the final-phase plan, all decided in the parent. <see cref="Encode"/> writes the flat layout c_init_decode.c reads.
 /// </summary>
 public sealed record CInitProgram
 {
     public const uint Magic = 0x3143494A; // "JIC1"
     public const int MaxBytes = 16 << 20;
-    public const uint FlagKeyring = 0x1;
-    public const uint FlagAddHome = 0x2;
+    public const uint FlagAddHome = 0x1;
 
     public required RootfsPlan Rootfs { get; init; }
 
     /// <summary>Its Path is replaced by the resolved args[0] (and HOME appended to Env with <see cref="AddHome"/>).</summary>
     public required FinalPhasePlan Final { get; init; }
 
-    /// <summary>A new session keyring to join (runc's "_ses.&lt;id&gt;"), or null to keep the caller's.</summary>
-    public string? Keyring { get; init; }
-
     /// <summary>The environment lacks HOME: the C init adds <see cref="HomeUid"/>'s from the container's /etc/passwd.</summary>
     public bool AddHome { get; init; }
     public uint HomeUid { get; init; }
-    public uint Umask { get; init; } = 0x12;
-    public int LastCap { get; init; }
 
-    /// <summary>The capabilities kept in the bounding set; every other one up to <see cref="LastCap"/> is dropped.</summary>
-    public ulong Bounding { get; init; }
-
+    /// <summary>process.cwd, where a relative args[0] is found (the plan's Chdir operation entered it).</summary>
     public required string Cwd { get; init; }
 
     /// <summary>process.args[0] as configured.</summary>
@@ -43,22 +34,15 @@ public sealed record CInitProgram
 
     public byte[] Encode()
     {
-        if (LastCap is < 0 or > 63)
-            throw new ArgumentOutOfRangeException(nameof(LastCap), LastCap, "a capability number from 0 to 63");
         byte[] rootfs = Rootfs.Encode();
         byte[] final = Final.Encode();
         var w = new List<byte>(64 + rootfs.Length + final.Length);
         U32(w, Magic);
         U32(w, 0); // the total length, patched below
-        U32(w, (Keyring is not null ? FlagKeyring : 0) | (AddHome ? FlagAddHome : 0));
-        U32(w, Umask & 0x1FF);
-        U32(w, (uint)LastCap);
+        U32(w, AddHome ? FlagAddHome : 0);
         U32(w, HomeUid);
-        U32(w, (uint)Bounding);
-        U32(w, (uint)(Bounding >> 32));
         U32(w, (uint)rootfs.Length);
         U32(w, (uint)final.Length);
-        String(w, Keyring, "process (session keyring)");
         String(w, Cwd, "process.cwd");
         String(w, Name, "process.args[0]");
         String(w, SearchPath, "process.env (PATH)");
@@ -86,14 +70,9 @@ public sealed record CInitProgram
             w.Add(0);
     }
 
-    /// <summary>u32 length with the NUL (0 for null), the UTF-8 bytes, the NUL.</summary>
-    private static void String(List<byte> w, string? s, string field)
+    /// <summary>u32 length with the NUL, the UTF-8 bytes, the NUL.</summary>
+    private static void String(List<byte> w, string s, string field)
     {
-        if (s is null)
-        {
-            U32(w, 0);
-            return;
-        }
         if (s.Contains('\0'))
             throw new ContainerSetupException(field, "contains a NUL character");
         var bytes = Encoding.UTF8.GetBytes(s);

@@ -21,9 +21,9 @@ public static class WorkingDirectory
             where = null;
         }
         if (where is null || !where.StartsWith('/'))
-            throw new ContainerSetupException("process.cwd", Outside(configured));
+            throw new ContainerSetupException("process.cwd", OutsideRoot(configured));
     }
 
-    public static string Outside(string configured) =>
+    public static string OutsideRoot(string configured) =>
         $"{configured} resolves outside the container's root (through a link such as /proc/self/fd/N); refusing to start the process there";
 }

@@ -13,21 +13,34 @@ public static class RlimitApplier
     /// <param name="field">The config field, e.g. "process.rlimits[2]", named in errors.</param>
     public static void Apply(int resource, ulong soft, ulong hard, string field)
     {
-        string name = RlimitNames.Name(resource);
-        if (soft > hard)
-            throw new ContainerSetupException(field, $"{name} soft limit {Text(soft)} is above its hard limit {Text(hard)}");
+        Check(resource, soft, hard, field);
         try
         {
             Sys.SetRlimit(resource, soft, hard);
         }
-        catch (ErrnoException e) when (e.Errno == Errno.EPERM)
-        {
-            throw new ContainerSetupException(field, $"{name} {ExplainRefusal(resource, hard)}", e);
-        }
         catch (ErrnoException e)
         {
-            throw new ContainerSetupException(field, $"{name}: {e.Message}", e);
+            throw new ContainerSetupException(field, DescribeFailure(resource, hard, e.Errno), e);
         }
+    }
+
+    /// <summary>What is refused before any system call: a soft limit above the hard one.</summary>
+    public static void Check(int resource, ulong soft, ulong hard, string field)
+    {
+        if (soft > hard)
+            throw new ContainerSetupException(field, $"{RlimitNames.Name(resource)} soft limit {Text(soft)} is above its hard limit {Text(hard)}");
+    }
+
+    /// <summary>
+    /// The message for a setrlimit (prlimit on self) that failed with <paramref name="errno"/>; for EPERM it reads the
+    /// calling process's limits and bounding set, so call it in the process that was refused.
+    /// </summary>
+    public static string DescribeFailure(int resource, ulong hard, int errno)
+    {
+        string name = RlimitNames.Name(resource);
+        return errno == Errno.EPERM
+            ? $"{name} {ExplainRefusal(resource, hard)}"
+            : $"{name}: {new ErrnoException("setrlimit", $"resource {resource}", errno).Message}";
     }
 
     /// <summary>setrlimit says only EPERM: raising the hard limit needs CAP_SYS_RESOURCE, and NOFILE is capped by fs.nr_open.</summary>

@@ -36,7 +36,7 @@ public static class HostMountSweep
     public static string Canonical(string path)
     {
         using var fd = Sys.Open(path, OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec);
-        return Sys.ReadLink($"/proc/self/fd/{fd.Value}");
+        return Sys.ReadLink(fd.ProcPath);
     }
 
     public static bool IsAtOrUnder(string mountPoint, string rootfs)
@@ -81,7 +81,7 @@ public static class HostMountSweep
             {
                 try
                 {
-                    Sys.Umount2($"/proc/self/fd/{target.Value}", Sys.MNT_DETACH);
+                    Sys.Umount2(target.ProcPath, Sys.MNT_DETACH);
                 }
                 catch (ErrnoException e) when (e.Errno is Errno.EINVAL or Errno.ENOENT) { }
             }

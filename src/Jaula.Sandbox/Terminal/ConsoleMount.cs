@@ -14,7 +14,7 @@ public static class ConsoleMount
         {
             using SafeFd root = Sys.Open("/", OpenFlags.Path | OpenFlags.Directory | OpenFlags.CloExec);
             using SafeFd target = RootfsInterop.OpenFile(root, "/dev/console"); // the rootfs executor's in-root open
-            Sys.Mount($"/proc/self/fd/{peer.Value}", $"/proc/self/fd/{target.Value}", null, MountFlags.Bind, null);
+            Sys.Mount(peer.ProcPath, target.ProcPath, null, MountFlags.Bind, null);
         }
         catch (ErrnoException e)
         {

@@ -65,21 +65,12 @@ public static class BundleEdits
         File.SetUnixFileMode(bundle.Dir, (UnixFileMode)Convert.ToInt32("755", 8));
     }
 
-    /// <summary>
-    /// A config the C init serves (Runtime/Lifecycle/InitRoute.cs): the default one without hostname and rlimits, which
-    /// only the managed init sets for now.
-    /// </summary>
-    public static Bundle UseCInit(this Bundle bundle)
-    {
-        bundle.Config.Remove("hostname");
-        bundle.Process.Remove("rlimits");
-        return bundle;
-    }
+    /// <summary>A config the C init serves (Runtime/Lifecycle/InitRoute.cs): the default one is, as it is.</summary>
+    public static Bundle UseCInit(this Bundle bundle) => bundle;
 
     /// <summary>The same config kept on the managed init by an I/O priority (the default one), which the C init never sets.</summary>
     public static Bundle UseManagedInit(this Bundle bundle)
     {
-        bundle.UseCInit();
         bundle.Process["ioPriority"] = new JsonObject { ["class"] = "IOPRIO_CLASS_BE", ["priority"] = 4 };
         return bundle;
     }

@@ -174,7 +174,12 @@ public sealed class FinalPhaseTests(StateRoot stateRoot) : ContainerTest(stateRo
         result.Stderr.Should().Contain("Structure needs cleaning");
         var seen = agent.WaitAll();
         seen.Select(s => s.Syscall).Should().Equal(SysMkdir, SysMkdir);
-        seen.Select(s => (string?)JsonNode.Parse(s.StateJson)!["state"]!["id"]).Should().Equal(id, id);
+        var states = seen.Select(s => JsonNode.Parse(s.StateJson)!).ToList();
+        states.Select(s => (string?)s["state"]!["id"]).Should().Equal(id, id);
+        states.Select(s => (string?)s["state"]!["status"]).Should().Equal(["creating", "running"], "the exec's agent is told the container runs");
+        int initPid = Jaula.State(id).Pid;
+        ((int)states[1]["state"]!["pid"]!).Should().Be(initPid, "state.pid is the container's init");
+        ((int)states[1]["pid"]!).Should().NotBe(initPid, "the process state's pid is the exec'd process");
     }
 
     [Fact]

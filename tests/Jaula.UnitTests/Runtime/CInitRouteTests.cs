@@ -55,11 +55,6 @@ public sealed class CInitRouteTests
         { "scheduler", s => s.Linux!.Personality = new PersonalitySpec { Domain = "LINUX" } },
         { "LSM", s => s.Process!.ApparmorProfile = "unconfined" },
         { "LSM", s => s.Process!.SelinuxLabel = "system_u:system_r:container_t:s0" },
-        { "hostname", s => s.Hostname = "box" },
-        { "hostname", s => s.Domainname = "example.org" },
-        { "hostname", s => s.Linux!.Sysctl = new() { ["net.ipv4.ip_forward"] = "1" } },
-        { "hostname", s => s.Process!.Rlimits = [new RlimitSpec { Type = "RLIMIT_NOFILE", Soft = 1, Hard = 1 }] },
-        { "hostname", s => s.Process!.OomScoreAdj = 5 },
         { "tmpcopyup", s => s.Mounts!.Add(new MountSpec { Destination = "/etc", Type = "tmpfs", Source = "tmpfs", Options = ["tmpcopyup"] }) },
         { "idmapped", s => s.Mounts!.Add(new MountSpec { Destination = "/data", Type = "bind", Source = "/srv", Options = ["rbind", "idmap"] }) },
     };
@@ -75,17 +70,34 @@ public sealed class CInitRouteTests
     }
 
     [Fact]
+    public void The_settings_the_rootfs_plan_makes_take_the_C_init()
+    {
+        var spec = Eligible();
+        spec.Hostname = "box";
+        spec.Domainname = "example.org";
+        spec.Linux!.Sysctl = new() { ["net.ipv4.ip_forward"] = "1" };
+        spec.Process!.Rlimits = [new RlimitSpec { Type = "RLIMIT_NOFILE", Soft = 1, Hard = 1 }];
+        spec.Process.OomScoreAdj = 5;
+
+        Why(spec).Should().BeNull();
+    }
+
+    [Fact]
     public void A_notifying_program_keeps_the_managed_init()
     {
         Why(Eligible(), new SeccompProgram { Bpf = new byte[8], Listener = true }).Should().Contain("notifying");
     }
 
-    private static CInitFacts Facts(Spec spec) => new()
+    private static CInitFacts Facts(Spec spec, ulong bounding = ulong.MaxValue) => new()
     {
         Spec = spec,
         ContainerId = "c1",
-        RootfsInput = new RootfsPlanInput { Rootfs = "/b/rootfs", Bundle = "/b" },
-        InitBounding = ulong.MaxValue,
+        RootfsInput = new RootfsPlanInput
+        {
+            Rootfs = "/b/rootfs",
+            Bundle = "/b",
+            Process = new ProcessFacts { SessionKeyring = "_ses.c1", HostBounding = bounding, LastCap = 40 },
+        },
         SetgroupsDenied = true,
         PreserveFds = 2,
         SyncFd = 5,
@@ -97,20 +109,24 @@ public sealed class CInitRouteTests
         var warnings = new List<string>();
         var program = CInitPlanner.Compile(Facts(Eligible()), warnings);
 
-        program.Keyring.Should().Be("_ses.c1");
         program.AddHome.Should().BeTrue("the environment has no HOME");
         program.HomeUid.Should().Be(1000u);
-        program.Umask.Should().Be(0x12u);
-        program.Bounding.Should().Be(1UL << 5, "CAP_KILL only");
         program.Name.Should().Be("sh");
+        program.Cwd.Should().Be("/");
         program.SearchPath.Should().Be("/usr/bin:/bin");
+        program.Final.Path.Should().Be("sh", "the C init resolves it in the built root");
+        program.Final.Env.Should().Equal("PATH=/usr/bin:/bin");
         program.Final.FifoFd.Should().Be(6, "the exec fifo follows the sync socket");
         program.Final.KeepFdsFrom.Should().Be(5);
         program.Final.SetGroups.Should().BeTrue("a group is asked for, whatever setgroups says");
         program.Final.Groups.Should().Equal(5u);
         program.Final.NoNewPrivileges.Should().BeTrue();
         program.Final.ReportFd.Should().Be(-1);
-        program.Rootfs.Operations.Should().Contain(o => o.Kind == RootfsOpKind.Pivot);
+        var ops = program.Rootfs.Operations;
+        ops.Should().Contain(o => o.Kind == RootfsOpKind.Pivot);
+        ops.Should().Contain(o => o.Kind == RootfsOpKind.Keyring && o.Path == "_ses.c1");
+        ops.Where(o => o.Kind == RootfsOpKind.CapBoundingDrop).Should().HaveCount(40, "every capability up to 40 but CAP_KILL");
+        ops[^1].Kind.Should().Be(RootfsOpKind.Umask);
         warnings.Should().BeEmpty();
     }
 
@@ -130,7 +146,7 @@ public sealed class CInitRouteTests
     [Fact]
     public void A_capability_outside_the_inits_bounding_set_is_refused_naming_the_field()
     {
-        var compile = () => CInitPlanner.Compile(Facts(Eligible()) with { InitBounding = 0 }, []);
+        var compile = () => CInitPlanner.Compile(Facts(Eligible(), bounding: 0), []);
 
         compile.Should().Throw<Jaula.Sandbox.ContainerSetupException>().Which.Field.Should().Be("process.capabilities.bounding");
     }
@@ -139,19 +155,24 @@ public sealed class CInitRouteTests
     public void The_C_inits_reports_read_as_the_managed_inits()
     {
         var program = CInitPlanner.Compile(Facts(Eligible()), []);
-        int pivot = program.Rootfs.Operations.ToList().FindIndex(o => o.Kind == RootfsOpKind.Pivot);
-        InitError Report(string kind, int errno = Errno.ENOENT, int? op = null, int? step = null, int? cap = null, long? uid = null) =>
-            new() { Step = CInitFailure.Step, Path = kind, Errno = errno, Op = op, RootfsStep = step, Cap = cap, Uid = uid };
+        var ops = program.Rootfs.Operations.ToList();
+        int pivot = ops.FindIndex(o => o.Kind == RootfsOpKind.Pivot);
+        int chdir = ops.FindIndex(o => o.Kind == RootfsOpKind.Chdir);
+        int keyring = ops.FindIndex(o => o.Kind == RootfsOpKind.Keyring);
+        InitError Report(string kind, int errno = Errno.ENOENT, int? op = null, int? step = null, long? uid = null) =>
+            new() { Step = CInitFailure.Step, Path = kind, Errno = errno, Op = op, RootfsStep = step, Uid = uid };
 
         CInitFailure.Describe(Report("rootfs", Errno.EINVAL, op: pivot, step: (int)RootfsStep.PivotRoot), program)
             .Should().Be(RootfsPlanFailure.Describe(program.Rootfs, pivot, Errno.EINVAL, RootfsStep.PivotRoot).Message);
+        CInitFailure.Describe(Report("rootfs", Errno.ENOENT, op: chdir, step: (int)RootfsStep.Chdir), program)
+            .Should().Be("process.cwd: chdir /: No such file or directory");
         CInitFailure.Describe(Report("args0-not-in-path"), program)
             .Should().Be("process.args[0]: " + ExecutableResolver.NotInPath("sh", "/usr/bin:/bin"));
         CInitFailure.Describe(Report("args0-denied", Errno.EACCES, uid: 0), program)
             .Should().Be("process.args[0]: \"sh\": permission denied (not executable by uid 0)");
-        CInitFailure.Describe(Report("cwd"), program).Should().Be("process.cwd: chdir /: No such file or directory");
-        CInitFailure.Describe(Report("bounding", Errno.EPERM, cap: 5), program)
-            .Should().Be("process.capabilities.bounding: dropping CAP_KILL from the bounding set: prctl(PR_CAPBSET_DROP) capability 5: Operation not permitted");
         CInitFailure.Describe(new InitError { Step = "setns", Errno = Errno.EPERM }, program).Should().BeNull("the stage's own reports are worded as before");
+        byte[] warning = System.Text.Encoding.UTF8.GetBytes($"{{\"step\":\"c-init\",\"path\":\"warning\",\"errno\":{Errno.EDQUOT},\"op\":{keyring},\"rootfsStep\":27}}");
+        CInitFailure.Warning(warning, program).Should().Be("no session keyring of its own for the container: keyctl(JOIN_SESSION_KEYRING) _ses.c1: Disk quota exceeded");
+        CInitFailure.Warning("plain text"u8.ToArray(), program).Should().Be("plain text");
     }
 }

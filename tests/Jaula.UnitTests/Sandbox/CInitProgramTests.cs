@@ -17,7 +17,7 @@ public sealed class CInitProgramTests
     private static readonly PlanCheckDriver s_driver =
         new("init_program_check.c", "c_init_decode.c", "init_program_check", "rootfs_plan_decode.c", "final_phase.c");
 
-    private static CInitProgram Sample(string? keyring = "_ses.c1", FinalPhasePlan? final = null) => new()
+    private static CInitProgram Sample(bool addHome = true, FinalPhasePlan? final = null) => new()
     {
         Rootfs = new RootfsPlan([
             new RootfsOperation { Kind = RootfsOpKind.Root, Path = "/tmp/rootfs" },
@@ -35,12 +35,8 @@ public sealed class CInitProgramTests
             Argv = ["sh", "-c", "true"],
             Env = ["PATH=/bin"],
         },
-        Keyring = keyring,
-        AddHome = true,
+        AddHome = addHome,
         HomeUid = 1000,
-        Umask = 0x12,
-        LastCap = 40,
-        Bounding = 0x3,
         Cwd = "/work",
         Name = "sh",
         SearchPath = "/usr/bin:/bin",
@@ -52,15 +48,15 @@ public sealed class CInitProgramTests
         string output = s_driver.Decode(Sample().Encode());
 
         output.Should().Contain("rc=0\n");
-        output.Should().Contain("flags=3 umask=22 last_cap=40 home_uid=1000 bounding=3\n");
-        output.Should().Contain("keyring=_ses.c1\ncwd=/work\nname=sh\nsearch=/usr/bin:/bin\n");
+        output.Should().Contain("flags=1 home_uid=1000\n");
+        output.Should().Contain("cwd=/work\nname=sh\nsearch=/usr/bin:/bin\n");
         output.Should().Contain("final: uid=1000 fifo=4 report=-1 path=sh id=c1 argc=3 envc=1\n");
     }
 
     [Fact]
-    public void Without_a_keyring_the_flag_is_clear_and_the_string_absent()
+    public void With_HOME_in_the_environment_the_flag_is_clear()
     {
-        s_driver.Decode(Sample(keyring: null).Encode()).Should().Contain("flags=2 ").And.Contain("keyring=(none)");
+        s_driver.Decode(Sample(addHome: false).Encode()).Should().Contain("flags=0 ");
     }
 
     [Fact]
@@ -78,12 +74,10 @@ public sealed class CInitProgramTests
 
     [Theory]
     [InlineData(0, 0x12345678u)]  // magic
-    [InlineData(8, 0x4u)]         // an unknown flag
-    [InlineData(8, 0x2u)]         // the keyring flag cleared while the string is there
-    [InlineData(12, 0x200u)]      // umask over 0777
-    [InlineData(16, 64u)]         // a capability past 63
-    [InlineData(32, 0xFFFFu)]     // the rootfs plan's length
-    [InlineData(36, 1u)]          // the final plan's length
+    [InlineData(8, 0x2u)]         // an unknown flag
+    [InlineData(16, 0xFFFFu)]     // the rootfs plan's length
+    [InlineData(16, 8u)]          // a rootfs plan shorter than it is
+    [InlineData(20, 1u)]          // the final plan's length
     public void A_wrong_field_is_refused(int offset, uint value)
     {
         byte[] program = Sample().Encode();
@@ -149,7 +143,7 @@ public sealed class CInitProgramTests
         var seeds = new Dictionary<string, byte[]>
         {
             ["sample.prog"] = Sample().Encode(),
-            ["nokeyring.prog"] = Sample(keyring: null).Encode(),
+            ["nohome.prog"] = Sample(addHome: false).Encode(),
             ["seccomp.prog"] = Sample(final: Sample().Final with { Bpf = new byte[64], Groups = [1, 2, 3], NoNewPrivileges = true }).Encode(),
         };
         if (Environment.GetEnvironmentVariable("JAULA_WRITE_FUZZ_SEEDS") == "1")

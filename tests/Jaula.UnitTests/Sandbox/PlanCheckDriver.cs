@@ -13,13 +13,13 @@ internal sealed class PlanCheckDriver(string checkSource, string nativeSource, s
     private readonly Lazy<string> _driver = new(() => Build(checkSource, [nativeSource, .. moreNative], name));
 
     /// <summary>Decodes one plan; the driver's output, or a failed assertion with its stderr.</summary>
-    public string Decode(byte[] plan)
+    public string Decode(byte[] plan, params string[] more)
     {
         string file = Path.GetTempFileName();
         try
         {
             File.WriteAllBytes(file, plan);
-            return Run(_driver.Value, file);
+            return Run(_driver.Value, [file, .. more]);
         }
         finally
         {

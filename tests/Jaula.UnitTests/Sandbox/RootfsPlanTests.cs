@@ -75,11 +75,14 @@ public sealed class RootfsPlanTests
         int pivot = Array.FindIndex(lines, l => l.Contains(": Pivot /b/rootfs"));
         lines[pivot - 1].Should().EndWith("Pause BeforePivot");
         lines[pivot + 1].Should().EndWith("Pause AfterPivot");
-        lines[pivot + 2].Should().EndWith("Root /");
-        lines[pivot + 3].Should().EndWith("OpenNull [linux.maskedPaths]");
+        lines[pivot + 2].Should().EndWith("Hostname jaula [hostname]"); // no setsid: the terminal's attach makes the session
+        lines[pivot + 3].Should().EndWith("Root /");
+        lines[pivot + 4].Should().EndWith("OpenNull [linux.maskedPaths]");
         lines.Should().Contain(l => l.EndsWith("Mask /proc/kcore [linux.maskedPaths[2]]"));
         lines.Should().Contain(l => l.EndsWith("Readonly /proc/sys [linux.readonlyPaths[3]]"));
-        lines[^1].Should().EndWith("Mount ResolveExisting|KeepLocked / flags=ReadOnly|Remount|Bind [root.readonly]");
+        int process = Array.FindIndex(lines, l => l.EndsWith("Pause Process"));
+        lines[process - 1].Should().EndWith("Mount ResolveExisting|KeepLocked / flags=ReadOnly|Remount|Bind [root.readonly]");
+        lines[^1].Should().EndWith("Umask mode=0022 [process.user.umask]");
     }
 
     [Fact]
@@ -286,6 +289,7 @@ public sealed class RootfsPlanTests
             ["userns.plan"] = RootfsPlanCompiler.Compile(Default(), Input(userns: true, trees: new Dictionary<int, int> { [0] = 9 })).Encode(),
             ["shared.plan"] = RootfsPlanCompiler.Compile(Default(), Input(shared: true)).Encode(),
             ["rootless.plan"] = RootfsPlanCompiler.Compile(DefaultSpec.Create(rootless: true), Input(userns: true)).Encode(),
+            ["process.plan"] = RootfsPlanCompiler.Compile(ProcessPlanTests.Full(), Input() with { Process = new() { SessionKeyring = "_ses.fuzz" } }).Encode(),
         };
         if (Environment.GetEnvironmentVariable("JAULA_WRITE_FUZZ_SEEDS") == "1")
         {

@@ -48,9 +48,8 @@ int main(int argc, char **argv)
     int rc = jaula_init_decode(buf, (uint32_t)size, scratch, 64, &p, &fp);
     printf("rc=%d\n", rc);
     if (rc == 0) {
-        printf("flags=%u umask=%o last_cap=%u home_uid=%u bounding=%llx\n", p.flags, p.umask, p.last_cap, p.home_uid,
-               (unsigned long long)p.bounding);
-        printf("keyring=%s\ncwd=%s\nname=%s\nsearch=%s\n", p.keyring ? p.keyring : "(none)", p.cwd, p.name, p.search_path);
+        printf("flags=%u home_uid=%u\n", p.flags, p.home_uid);
+        printf("cwd=%s\nname=%s\nsearch=%s\n", p.cwd, p.name, p.search_path);
         printf("rootfs=%u final=%u\n", p.rootfs_len, p.final_len);
         printf("final: uid=%u fifo=%d report=%d path=%s id=%s argc=%u envc=%u\n", fp.uid, fp.fifo_fd, fp.report_fd, fp.path, fp.id,
                fp.argc, fp.envc);

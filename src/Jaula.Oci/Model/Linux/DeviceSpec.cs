@@ -9,6 +9,16 @@ public sealed class DeviceSpec
     [JsonPropertyName("type")]
     public required string Type { get; set; }
 
+    /// <summary>The S_IFMT bits of <see cref="Type"/> (S_IFCHR for "c" and "u", S_IFBLK, S_IFIFO), or 0 for an unknown type.</summary>
+    [JsonIgnore]
+    public uint FileTypeBits => Type switch
+    {
+        "c" or "u" => 0x2000,
+        "b" => 0x6000,
+        "p" => 0x1000,
+        _ => 0,
+    };
+
     /// <summary>Absolute path inside the container.</summary>
     [JsonPropertyName("path")]
     public required string Path { get; set; }

@@ -10,8 +10,6 @@ namespace Jaula.Sandbox.Rootfs.Plan;
 /// </summary>
 public static class DeviceCompiler
 {
-    private const uint S_IFCHR = 0x2000, S_IFBLK = 0x6000, S_IFIFO = 0x1000;
-
     /// <summary>config-linux.md "Default Devices".</summary>
     public static readonly IReadOnlyList<DeviceSpec> Defaults =
     [
@@ -62,20 +60,14 @@ public static class DeviceCompiler
                 MountFlags = MountFlags.Bind, Field = field, FieldIndex = index, Context = context,
             };
         }
-        uint kind = device.Type switch
-        {
-            "c" or "u" => S_IFCHR,
-            "b" => S_IFBLK,
-            "p" => S_IFIFO,
-            _ => UnknownType(fieldName, context, device),
-        };
+        uint kind = device.FileTypeBits is var bits and not 0 ? bits : UnknownType(fieldName, context, device);
         uint mode = (device.FileMode ?? 0x1B6) & 0xFFF;
         return new()
         {
             Kind = RootfsOpKind.Mknod,
             Path = device.Path,
             Mode = kind | mode,
-            Dev = kind == S_IFIFO ? 0 : Sys.Makedev((uint)(device.Major ?? 0), (uint)(device.Minor ?? 0)),
+            Dev = kind == FileStatus.Fifo ? 0 : Sys.Makedev((uint)(device.Major ?? 0), (uint)(device.Minor ?? 0)),
             Uid = device.Uid ?? 0,
             Gid = device.Gid ?? 0,
             Field = field,

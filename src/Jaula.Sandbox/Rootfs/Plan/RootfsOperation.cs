@@ -21,6 +21,17 @@ public enum RootfsOpKind : uint
     Mask = 13,
     Readonly = 14,
     Pause = 15,
+    // The process's settings (ProcessPlanCompiler); native/rootfs_plan.h says which fields each uses.
+    Setsid = 16,
+    Hostname = 17,
+    Domainname = 18,
+    RequireProcfs = 19,
+    ProcWrite = 20,
+    Keyring = 21,
+    Rlimit = 22,
+    CapBoundingDrop = 23,
+    Chdir = 24,
+    Umask = 25,
 }
 
 /// <summary>JAULA_OPF_*: how an in-root path is reached and what else a mount does.</summary>
@@ -36,6 +47,9 @@ public enum RootfsOpFlags : uint
     SourceSelf = 0x20,
     AltOnEperm = 0x40,
     CopyUp = 0x80,
+    Tolerate = 0x100,
+    Warn = 0x200,
+    ProcSelf = 0x400,
 }
 
 /// <summary>Why the C executor hands control back (JAULA_PAUSE_*).</summary>
@@ -45,6 +59,7 @@ public enum RootfsPause : uint
     CopyUp = 1,
     BeforePivot = 2,
     AfterPivot = 3,
+    Process = 4,
 }
 
 /// <summary>The config field an operation comes from; with the index it names it ("mounts[3]").</summary>
@@ -61,6 +76,16 @@ public enum RootfsField : uint
     ReadonlyPaths = 8,
     RootReadonly = 9,
     MaskedPathsList = 10,
+    Hostname = 11,
+    Domainname = 12,
+    Sysctl = 13,
+    SysctlMap = 14,
+    OomScoreAdj = 15,
+    Rlimits = 16,
+    CapabilitiesBounding = 17,
+    SessionKeyring = 18,
+    Umask = 19,
+    Session = 20,
 }
 
 /// <summary>
@@ -83,10 +108,16 @@ public sealed record RootfsOperation
     public int Fd { get; init; } = -1;
     public uint Skip { get; init; }
     public RootfsPause Pause { get; init; }
+
+    /// <summary>The u32 arg of the other kinds: the resource of an Rlimit, the capability of a CapBoundingDrop.</summary>
+    public uint Arg { get; init; }
     public string? Path { get; init; }
     public string? Source { get; init; }
     public string? FsType { get; init; }
     public string? Data { get; init; }
+
+    /// <summary>The sysctl key of a <see cref="RootfsField.Sysctl"/> operation (not encoded: it names the field).</summary>
+    public string? FieldKey { get; init; }
 
     /// <summary>What the user reads before the system call's error: "mount proc on /proc (type proc)".</summary>
     public string? Context { get; init; }
@@ -108,8 +139,43 @@ public sealed record RootfsOperation
         RootfsField.ReadonlyPaths => $"linux.readonlyPaths[{FieldIndex}]",
         RootfsField.RootReadonly => "root.readonly",
         RootfsField.MaskedPathsList => "linux.maskedPaths",
-        _ => null,
+        RootfsField.Hostname => "hostname",
+        RootfsField.Domainname => "domainname",
+        RootfsField.Sysctl => $"linux.sysctl[\"{FieldKey}\"]",
+        RootfsField.SysctlMap => "linux.sysctl",
+        RootfsField.OomScoreAdj => "process.oomScoreAdj",
+        RootfsField.Rlimits => $"process.rlimits[{FieldIndex}]",
+        RootfsField.CapabilitiesBounding => "process.capabilities.bounding",
+        RootfsField.Umask => "process.user.umask",
+        _ => null, // SessionKeyring, Session: no config field
     };
+
+    /// <summary>The errnos a <see cref="RootfsOpFlags.Tolerate"/> operation lets pass: AttrSet holds 0-63, AttrClear 64-127.</summary>
+    public static (MountAttr Low, MountAttr High) ErrnoSet(params int[] errnos)
+    {
+        ulong low = 0, high = 0;
+        foreach (int e in errnos)
+        {
+            if (e is < 0 or > 127)
+                throw new ArgumentOutOfRangeException(nameof(errnos), e, "an errno the set holds is 0-127");
+            if (e < 64)
+                low |= 1UL << e;
+            else
+                high |= 1UL << (e - 64);
+        }
+        return ((MountAttr)low, (MountAttr)high);
+    }
+
+    /// <summary>The errnos of a Tolerate operation's set.</summary>
+    public IEnumerable<int> ToleratedErrnos()
+    {
+        for (int e = 0; e < 128; e++)
+        {
+            ulong bits = e < 64 ? (ulong)AttrSet : (ulong)AttrClear;
+            if (((bits >> (e & 63)) & 1) != 0)
+                yield return e;
+        }
+    }
 
     /// <summary>One readable line, for tests and --debug: "Mount mkdir /proc source=proc type=proc flags=... [mounts[0]]".</summary>
     public override string ToString()
@@ -123,11 +189,21 @@ public sealed record RootfsOperation
             b.Append(" source=").Append(Source);
         if (FsType is not null)
             b.Append(" type=").Append(FsType);
-        if (MountFlags != MountFlags.None)
+        if (Kind == RootfsOpKind.Rlimit)
+            b.Append($" resource={Arg} soft={(ulong)MountFlags} hard={Dev}");
+        else if (Kind is RootfsOpKind.CapBoundingDrop)
+            b.Append(" cap=").Append(Arg);
+        else if (Kind is RootfsOpKind.Umask)
+            b.Append(" mode=").Append(Convert.ToString(Mode, 8).PadLeft(4, '0'));
+        if (Kind is RootfsOpKind.ProcWrite)
+            b.Append(" value=").Append(Data);
+        if ((Flags & RootfsOpFlags.Tolerate) != 0)
+            b.Append(" errnos=").Append(string.Join(',', ToleratedErrnos().Select(Errno.Name)));
+        if (MountFlags != MountFlags.None && Kind < RootfsOpKind.Setsid) // a process operation's values are shown above
             b.Append(" flags=").Append(MountFlags.ToString().Replace(", ", "|", StringComparison.Ordinal));
-        if (Data is not null)
+        if (Data is not null && Kind < RootfsOpKind.Setsid)
             b.Append(" data=").Append(Data);
-        if (AttrSet != MountAttr.None || AttrClear != MountAttr.None)
+        if ((AttrSet != MountAttr.None || AttrClear != MountAttr.None) && Kind < RootfsOpKind.Setsid)
             b.Append($" attr=+{(ulong)AttrSet:x}-{(ulong)AttrClear:x}");
         if (Kind == RootfsOpKind.Mknod)
             b.Append($" mode={Mode:x} dev={Dev:x} owner={Uid}:{Gid}");
@@ -135,7 +211,7 @@ public sealed record RootfsOperation
             b.Append(" fd=").Append(Fd);
         if (Skip != 0)
             b.Append(" skip=").Append(Skip);
-        if (Pause != RootfsPause.None)
+        if (Kind == RootfsOpKind.Pause)
             b.Append(' ').Append(Pause);
         if (FieldName is { } field)
             b.Append(" [").Append(field).Append(']');

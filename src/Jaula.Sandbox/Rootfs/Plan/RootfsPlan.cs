@@ -43,7 +43,7 @@ public sealed class RootfsPlan(IReadOnlyList<RootfsOperation> operations)
             BinaryPrimitives.WriteUInt32LittleEndian(b[56..], op.Gid);
             BinaryPrimitives.WriteInt32LittleEndian(b[60..], op.Fd);
             BinaryPrimitives.WriteUInt32LittleEndian(b[64..], op.Skip);
-            BinaryPrimitives.WriteUInt32LittleEndian(b[68..], (uint)op.Pause);
+            BinaryPrimitives.WriteUInt32LittleEndian(b[68..], op.Kind == RootfsOpKind.Pause ? (uint)op.Pause : op.Arg);
             stream.Write(b);
             WriteString(stream, op.Path, op);
             WriteString(stream, op.Source, op);

@@ -1,12 +1,15 @@
 using Jaula.Linux;
 using Jaula.Oci;
+using Jaula.Sandbox.Process;
 
 namespace Jaula.Sandbox.Rootfs.Plan;
 
 /// <summary>
 /// Turns a validated spec into the rootfs plan, in runc's order: propagation of "/" and the rootfs bind, mounts[],
-/// /dev, the working directory, [pause: createContainer hooks], pivot_root, [pause: console, sysctls], masked and
-/// read-only paths, a read-only root. Every decision is made here; the C executor only runs the result.
+/// /dev, the working directory, [pause: createContainer hooks], pivot_root, [pause: console], the session,
+/// hostname, domainname and sysctls, masked and read-only paths, a read-only root, and with a process [pause: the
+/// process attributes still in C#], keyring, oom_score_adj, rlimits, bounding set, chdir and umask
+/// (<see cref="ProcessPlanCompiler"/>). Every decision is made here; the C executor only runs the result.
 /// </summary>
 public static class RootfsPlanCompiler
 {
@@ -39,7 +42,13 @@ public static class RootfsPlanCompiler
         ops.Add(new() { Kind = RootfsOpKind.Pause, Pause = RootfsPause.BeforePivot });
         EnterRoot(spec, input, ops);
         ops.Add(new() { Kind = RootfsOpKind.Pause, Pause = RootfsPause.AfterPivot });
+        ProcessPlanCompiler.KernelSettings(spec, ops);
         Finish(spec, ops);
+        if (spec.Process is not null)
+        {
+            ops.Add(new() { Kind = RootfsOpKind.Pause, Pause = RootfsPause.Process });
+            ProcessPlanCompiler.ProcessSettings(spec, input.Process, ops);
+        }
         return new RootfsPlan(ops);
     }
 

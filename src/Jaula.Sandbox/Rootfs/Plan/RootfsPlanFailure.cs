@@ -1,4 +1,5 @@
 using Jaula.Linux;
+using Jaula.Sandbox.Process;
 
 namespace Jaula.Sandbox.Rootfs.Plan;
 
@@ -27,6 +28,16 @@ public enum RootfsStep : uint
     NotNull = 19,
     NoNull = 20,
     Open = 21,
+    Setsid = 22,
+    Sethostname = 23,
+    Setdomainname = 24,
+    NotProcfs = 25,
+    Write = 26,
+    Keyctl = 27,
+    Prlimit = 28,
+    CapBoundingDrop = 29,
+    Getcwd = 30,
+    OutsideRoot = 31,
 }
 
 /// <summary>
@@ -40,6 +51,8 @@ public static class RootfsPlanFailure
         if (operation < 0 || operation >= plan.Operations.Count)
             return new ContainerSetupException(null, $"the rootfs plan failed at operation {operation} of {plan.Operations.Count}: {new ErrnoException("rootfs", null, errno).Message}");
         var op = plan.Operations[operation];
+        if (op.Kind >= RootfsOpKind.Setsid)
+            return ProcessPlanFailure.Describe(op, errno, step);
         switch (step)
         {
             case RootfsStep.NotNull:

@@ -1,4 +1,5 @@
 using Jaula.Linux;
+using Jaula.Sandbox.Process;
 
 namespace Jaula.Sandbox.Rootfs.Plan;
 
@@ -41,6 +42,9 @@ public sealed record RootfsPlanInput
 
     /// <summary>The plain aliases in the host's /sys/fs/cgroup (name, target): cpu -> cpu,cpuacct.</summary>
     public IReadOnlyList<(string Name, string Target)> CgroupAliases { get; init; } = [];
+
+    /// <summary>What the process operations need (keyring, bounding set); tests keep the default.</summary>
+    public ProcessFacts Process { get; init; } = new();
 
     /// <summary>What a host path is (following symlinks; Missing when even lstat fails).</summary>
     public Func<string, HostFileKind> Probe { get; init; } = _ => HostFileKind.Missing;

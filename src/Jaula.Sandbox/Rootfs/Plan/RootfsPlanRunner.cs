@@ -1,10 +1,13 @@
 using Jaula.Linux;
+using Jaula.Sandbox.Process;
 
 namespace Jaula.Sandbox.Rootfs.Plan;
 
 /// <summary>
 /// Runs a rootfs plan through the C executor, handing control back to C# at its pauses: a tmpcopyup's copy (done
-/// here, <see cref="TmpCopyUp"/>), and the moments the init has work of its own (hooks, console, sysctls).
+/// here, <see cref="TmpCopyUp"/>), and the moments the init has work of its own (hooks, console, the process
+/// attributes still set in C#). A failure an operation may only warn about (the session keyring) is collected in
+/// <see cref="Warnings"/>.
 /// </summary>
 public sealed class RootfsPlanRunner(RootfsPlan plan)
 {
@@ -13,12 +16,17 @@ public sealed class RootfsPlanRunner(RootfsPlan plan)
 
     public RootfsPlan Plan { get; } = plan;
 
+    /// <summary>The warnings the tolerated failures of operations flagged Warn became, in the order they came.</summary>
+    public List<string> Warnings { get; } = [];
+
     /// <summary>Runs up to the next pause the caller handles (BeforePivot, AfterPivot) or to the end; returns which.</summary>
     public RootfsPause RunToPause()
     {
         while (true)
         {
             int rc = RootfsInterop.Run(_encoded, ref _status);
+            if (_status.WarnOp >= 0 && _status.WarnOp < Plan.Operations.Count)
+                Warnings.Add(ProcessPlanFailure.Warning(Plan.Operations[_status.WarnOp], _status.WarnErr));
             if (rc == 0)
                 return RootfsPause.None;
             if (rc < 0)
@@ -45,7 +53,7 @@ public sealed class RootfsPlanRunner(RootfsPlan plan)
         int op = (int)_status.NextOp - 1;
         try
         {
-            TmpCopyUp.Copy($"/proc/self/fd/{below.Value}", $"/proc/self/fd/{top.Value}");
+            TmpCopyUp.Copy(below.ProcPath, top.ProcPath);
         }
         catch (Exception e) when (e is ErrnoException or IOException or UnauthorizedAccessException)
         {
