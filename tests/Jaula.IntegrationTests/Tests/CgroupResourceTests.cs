@@ -230,6 +230,25 @@ public sealed class CgroupResourceTests(StateRoot stateRoot) : ContainerTest(sta
     }
 
     [Fact]
+    public void The_init_and_an_exec_enter_their_cgroups_by_themselves_on_this_hybrid_host()
+    {
+        // The parent's cgroup.procs write waits for an RCU grace period in the kernel; the C stage's child writes "0"
+        // into each v1 tasks file instead and clone3 starts it in the cgroup2 directory (CgroupEntry).
+        string id = NewId();
+        Bundle bundle = NewBundle(_ => { }, "sleep", "100");
+        string log = Path.Combine(bundle.Dir, "debug.log");
+        Jaula.Invoke("--debug", "--log", log, "run", "-d", "--bundle", bundle.Dir, id).ShouldSucceed();
+        int pid = Jaula.State(id).Pid;
+        File.ReadAllText(log).Should().Contain($"the init (pid {pid}) moved itself into its v1 cgroups (tasks)")
+            .And.Contain($"the init (pid {pid}) was born in {Dir(bundle, "unified")} (clone3 CLONE_INTO_CGROUP)")
+            .And.NotContain("through cgroup.procs");
+
+        Jaula.Invoke("exec", "-d", id, "sleep", "100").ShouldSucceed();
+        foreach (string hierarchy in new[] { "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "unified" })
+            File.ReadAllLines($"{Dir(bundle, hierarchy)}/cgroup.procs").Should().HaveCount(2, "the init and the exec'd sleep are in {0}", hierarchy);
+    }
+
+    [Fact]
     public void Events_stats_numbers_equal_the_cgroup_files()
     {
         var (id, bundle) = RunSleeping("""{"memory": {"limit": 33554432}, "pids": {"limit": 25}}""", "sleep 100 & sleep 100");
