@@ -12,6 +12,7 @@
 # Takes /tmp/jaula-it.lock itself (the guest is CPU heavy). Every container has an absolute linux.cgroupsPath under
 # /jaula-bench-guest/; the guest is thrown away afterwards. crun 1.8.1 refuses ociVersion 1.3.0, so its bundle is
 # the same config with "1.0.2". Times are wall clock in the guest, from before the runtime's exec to its exit.
+# jaula takes the C init for this bundle (Runtime/Lifecycle/InitRoute.cs).
 set -euo pipefail
 
 if [[ ${1:-} == --inner ]]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests (JIT), integration tests that drive the published AOT binary as root, then the
 # conformance suites (schemas, the differential against runc, engines driving jaula), then a short fuzz of the rootfs
-# plan decoder under ASan/UBSan (tests/fuzz/run.sh, 10^5 plans; one case), then the cgroup v2 suite in a
+# plan and C init program decoders under ASan/UBSan (tests/fuzz/run.sh, 10^5 each; one case), then the cgroup v2 suite in a
 # qemu guest booted with pure cgroup v2 (tests/guest; this host is v1 hybrid), then the systemd cgroup driver suite in
 # the same guest booted with systemd as PID 1, then checkpoint/restore with criu in that guest (kernel 6.1), and again
 # in the guest booted with cgroup v1.
@@ -32,8 +32,8 @@ guest_suite() {
   grep -q "^guest-$name: " "$log" || bad=$((bad + 1))
   passed=$((passed + ok)); failed=$((failed + bad))
 }
-# The rootfs plan decoder under ASan/UBSan, briefly (tests/fuzz/run.sh takes 10^6 plans by default); one case.
-echo "== rootfs plan decoder fuzz (tests/fuzz/run.sh 100000)"
+# The rootfs plan and C init program decoders under ASan/UBSan, briefly (tests/fuzz/run.sh takes 10^6 by default); one case.
+echo "== rootfs plan and init program decoder fuzz (tests/fuzz/run.sh 100000)"
 if bash tests/fuzz/run.sh 100000; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 echo "== cgroup v2 guest (tests/guest/v2.sh)"
 guest_suite v2 tests/guest/v2.sh

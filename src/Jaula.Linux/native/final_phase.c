@@ -500,6 +500,12 @@ int jaula_final_run(const uint8_t *buffer, uint32_t len, const char **scratch, u
     int rc = jaula_final_decode(buffer, len, scratch, slots, &plan);
     if (rc < 0)
         return rc;
+    jaula_final_exec(&plan);
+}
+
+void jaula_final_exec(const struct jaula_final_plan *p)
+{
+    struct jaula_final_plan plan = *p;
     struct phase ph = {.plan = &plan, .fifo = -1, .report = plan.report_fd};
     int nnp = (plan.flags & JAULA_FINAL_NO_NEW_PRIVS) != 0;
 

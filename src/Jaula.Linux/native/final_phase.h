@@ -87,4 +87,10 @@ int jaula_final_decode(const uint8_t *plan, uint32_t len, const char **scratch, 
  */
 int jaula_final_run(const uint8_t *plan, uint32_t len, const char **scratch, uint32_t slots);
 
+/*
+ * Runs a plan jaula_final_decode accepted (the C init patches its path, fd_dir and envp in between). Never returns:
+ * it execs the process or reports and exits, as jaula_final_run.
+ */
+void __attribute__((noreturn)) jaula_final_exec(const struct jaula_final_plan *plan);
+
 #endif

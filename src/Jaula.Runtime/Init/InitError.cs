@@ -16,6 +16,13 @@ public sealed class InitError
 
     [JsonPropertyName("errno")] public int Errno { get; init; }
 
+    /// <summary>The C init (native/c_init.c): the rootfs operation that failed, and where in it (JAULA_STEP_*).</summary>
+    [JsonPropertyName("op")] public int? Op { get; init; }
+    [JsonPropertyName("rootfsStep")] public int? RootfsStep { get; init; }
+
+    /// <summary>The C init: the euid an X_OK check of args[0] ran as.</summary>
+    [JsonPropertyName("uid")] public long? Uid { get; init; }
+
     /// <summary>A complete sentence; when absent the parent builds one from the other fields.</summary>
     [JsonPropertyName("message")] public string? Message { get; init; }
 

@@ -6,6 +6,7 @@ using Jaula.Runtime.Hooks;
 using Jaula.Runtime.Init;
 using Jaula.Runtime.Rootless;
 using Jaula.Runtime.Sync;
+using Jaula.Sandbox.Process;
 using Jaula.Sandbox.Seccomp;
 
 namespace Jaula.Runtime.Lifecycle;
@@ -38,6 +39,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         if (!namespaces.OwnMount)
             HostMountNamespace.Check(spec, namespaces);
         var rootlessMaps = options.Rootless ? RootlessMaps(spec, namespaces) : null;
+        bool cInit = ChooseInit(spec, namespaces, seccomp);
 
         // Pid 0 says "creating" to `state` until the init is ready.
         using var containerLock = store.Reserve(Record(options.Id, bundle, rootfs, spec, pid: 0, pidStartTime: 0, namespaces.NewPid));
@@ -58,7 +60,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 log.Warn(HostMountNamespace.Warning(options.Id, rootfs));
             }
             placement = cgroups?.Invoke(spec) ?? Placement(spec, options, journal);
-            (init, consoleMaster, channel) = Launch(options, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, resctrl, seccomp,
+            (init, consoleMaster, channel) = Launch(options with { CInit = cInit }, spec, bundle, rootfs, namespaces, containerLock.Directory, placement, resctrl, seccomp,
                 rootlessMaps is null ? pid => IdMapWriter.Write(pid, spec.Linux?.UidMappings, spec.Linux?.GidMappings) : pid => rootlessMaps.Write(pid, spec),
                 journal, timer);
             consoleMaster = HandOverConsole(options, consoleMaster);
@@ -233,13 +235,21 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             resctrl.Record = ContainerResctrl.Apply(spec, options.Id, init.Pid);
             Network.NetDeviceMover.Move(spec.Linux?.NetDevices, init.Pid);
             channel.Send(FrameType.Go);
-            var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
-            channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
-            IdmappedMountTrees.Send(channel, spec, bundle, init.Pid, namespaces.InUserNamespace);
-            timer.Mark("create: id maps, cgroup, GO and plan sent");
+            timer.Mark("create: id maps, cgroup and GO");
+            var warnings = new List<string>();
+            var program = options.CInit ? SendProgram(channel, options, spec, bundle, rootfs, namespaces, init.Pid, seccomp, warnings) : null;
+            if (program is null)
+            {
+                var plan = Plan(options, spec, bundle, rootfs, namespaces, init.Pid, seccomp);
+                channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan));
+                IdmappedMountTrees.Send(channel, spec, bundle, init.Pid, namespaces.InUserNamespace);
+            }
+            timer.Mark(program is null ? "create: plan sent" : "create: C init program compiled and sent");
             var hooks = new CreateHooks(spec.Hooks, HookRunner.Creating(options.Id, bundle, rootfs, spec, init.Pid));
             var ready = AwaitReady(channel, init, hooks, frame => SeccompAgent.Hand(frame, init, spec,
-                new AgentContainer(options.Id, "creating", init.Pid, bundle, rootfs)));
+                new AgentContainer(options.Id, "creating", init.Pid, bundle, rootfs)),
+                program is null ? null : new CInitReports(program));
+            warnings.ForEach(log.Warn); // as the managed init's: only once the process is set up
             timer.Mark("create: wait for READY (the init's setup)");
             return (init, ready);
         }
@@ -300,11 +310,39 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             BecomeRoot = namespaces.InUserNamespace,
             Joins = joins,
             TimeOffsets = TimeOffsetsText(spec),
-            Argv = ["jaula", "init", (3 + options.PreserveFds).ToString(CultureInfo.InvariantCulture)],
-            Env = ["JAULA_INIT=1"],
+            // The C init's marker (native/c_init.h) is this argv with exactly this environment.
+            Argv = ["jaula", options.CInit ? "init-c" : "init", (3 + options.PreserveFds).ToString(CultureInfo.InvariantCulture)],
+            Env = [options.CInit ? "JAULA_INIT=c" : "JAULA_INIT=1"],
             CgroupFd = cgroup?.Directory,
             CgroupTasks = cgroup?.Tasks ?? [],
         });
+
+    /// <summary>The init needs no .NET (<see cref="InitRoute"/>): the C init, unless --debug names why not.</summary>
+    private bool ChooseInit(Spec spec, NamespacePlan namespaces, SeccompProgram? seccomp)
+    {
+        string? why = InitRoute.WhyManaged(spec, namespaces, seccomp);
+        log.Debug(why is null ? "init: the C init" : $"init: the managed init ({why})");
+        return why is null;
+    }
+
+    /// <summary>The C init's whole setup, compiled here and sent as one INIT_PROGRAM frame (native/c_init.h).</summary>
+    private CInitProgram SendProgram(SyncChannel channel, CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces,
+        int pid, SeccompProgram? seccomp, List<string> warnings)
+    {
+        CInitProgram program;
+        byte[] encoded;
+        try
+        {
+            program = CInitPlanner.Compile(CInitFacts.Read(options, spec, bundle, rootfs, namespaces, pid, seccomp), warnings);
+            encoded = program.Encode();
+        }
+        catch (Sandbox.ContainerSetupException e)
+        {
+            throw new JaulaException(e.Message, e);
+        }
+        channel.Send(FrameType.InitProgram, encoded);
+        return program;
+    }
 
     private static InitPlan Plan(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid,
         SeccompProgram? seccomp) =>
@@ -363,7 +401,9 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
     /// Before READY may come warnings, the HOOKS_DUE point (run prestart/createRuntime and answer), the seccomp
     /// listener (for the agent), and with a terminal the pty master; returns the master.
     /// </summary>
-    private SafeFd? AwaitReady(SyncChannel channel, SpawnedInit init, CreateHooks hooks, Action<Frame> onSeccompListener)
+    /// <param name="cInit">Words the C init's ERROR and WARNING frames (null: the managed init words its own).</param>
+    private SafeFd? AwaitReady(SyncChannel channel, SpawnedInit init, CreateHooks hooks, Action<Frame> onSeccompListener,
+        CInitReports? cInit)
     {
         SafeFd? master = null;
         try
@@ -378,12 +418,12 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 else if (frame.Type == FrameType.SeccompListener)
                     onSeccompListener(frame);
                 else if (frame.Type == FrameType.Warning)
-                    log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
+                    log.Warn(cInit?.Warning(frame.Payload) ?? System.Text.Encoding.UTF8.GetString(frame.Payload));
                 fd?.Dispose();
                 frame = channel.Receive(out fd);
             }
             fd?.Dispose();
-            ThrowUnlessReady(frame, init);
+            ThrowUnlessReady(frame, init, cInit);
             return master;
         }
         catch
@@ -393,7 +433,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         }
     }
 
-    private static void ThrowUnlessReady(Frame? frame, SpawnedInit init)
+    private static void ThrowUnlessReady(Frame? frame, SpawnedInit init, CInitReports? cInit)
     {
         switch (frame?.Type)
         {
@@ -401,6 +441,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                 return;
             case FrameType.Error when InitError.TryDecode(frame.Payload) is { Step: "hook" } hookError:
                 throw new HookFailedException(hookError.Describe());
+            case FrameType.Error when InitError.TryDecode(frame.Payload) is { } error && cInit?.Describe(error) is { } cInitMessage:
+                throw new JaulaException(cInitMessage);
             case FrameType.Error:
                 throw new JaulaException(InitError.TryDecode(frame.Payload)?.Describe()
                     ?? $"the container's init failed and its error report ({frame.Payload.Length} bytes) was unreadable");

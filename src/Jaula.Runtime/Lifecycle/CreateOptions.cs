@@ -20,4 +20,7 @@ public sealed record CreateOptions(string Id, string Bundle)
 
     /// <summary>--systemd-cgroup: the cgroup is a transient systemd unit (cgroup v2 hosts only).</summary>
     public bool SystemdCgroup { get; init; }
+
+    /// <summary>Not a flag: create's choice of init (<see cref="InitRoute"/>), carried to the clone and the plan.</summary>
+    internal bool CInit { get; init; }
 }

@@ -51,6 +51,9 @@ public enum FrameType : uint
     /// </summary>
     HandOver = 11,
 
+    /// <summary>Parent to the C init (native/c_init.h): the whole init as a binary program, instead of PLAN.</summary>
+    InitProgram = 13,
+
     /// <summary>Init to parent: the number (u32) of its seccomp listener fd, for the parent to copy and pass to the agent.</summary>
     SeccompListener = 7,
 }

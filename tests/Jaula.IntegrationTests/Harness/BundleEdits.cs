@@ -64,4 +64,17 @@ public static class BundleEdits
         Shell.Run("/bin/chown", "-R", $"{hostBase}:{hostBase}", bundle.RootfsDir);
         File.SetUnixFileMode(bundle.Dir, (UnixFileMode)Convert.ToInt32("755", 8));
     }
+
+    /// <summary>A config the C init serves (Runtime/Lifecycle/InitRoute.cs): the default one is, as it is.</summary>
+    public static Bundle UseCInit(this Bundle bundle) => bundle;
+
+    /// <summary>The same config kept on the managed init by an I/O priority (the default one), which the C init never sets.</summary>
+    public static Bundle UseManagedInit(this Bundle bundle)
+    {
+        bundle.Process["ioPriority"] = new JsonObject { ["class"] = "IOPRIO_CLASS_BE", ["priority"] = 4 };
+        return bundle;
+    }
+
+    /// <summary><see cref="UseCInit"/> or <see cref="UseManagedInit"/>.</summary>
+    public static Bundle UseInit(this Bundle bundle, bool cInit) => cInit ? bundle.UseCInit() : bundle.UseManagedInit();
 }

@@ -12,11 +12,13 @@ namespace Jaula.IntegrationTests.Tests;
 public sealed class CveRegressionTests(StateRoot stateRoot) : ContainerTest(stateRoot)
 {
     /// <summary>CVE-2019-5736: the container's init must not be (or lead back to) the writable jaula binary.</summary>
-    [Fact]
-    public void The_init_does_not_run_from_the_host_binary()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_init_does_not_run_from_the_host_binary(bool cInit)
     {
         string id = NewId();
-        using var bundle = NewBundle("sleep", "30");
+        using var bundle = NewBundle(b => b.UseInit(cInit), "sleep", "30");
         Jaula.Create(id, bundle).ShouldSucceed();
         int pid = Jaula.State(id).Pid;
         string exe = $"/proc/{pid}/exe";
@@ -34,11 +36,13 @@ public sealed class CveRegressionTests(StateRoot stateRoot) : ContainerTest(stat
     /// opened for writing (EROFS, nor through a reopened O_PATH descriptor), has the binary's content but not its
     /// device, and the host binary is unchanged afterwards.
     /// </summary>
-    [Fact]
-    public void The_init_runs_from_a_read_only_overlay_that_refuses_writes()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_init_runs_from_a_read_only_overlay_that_refuses_writes(bool cInit)
     {
         string id = NewId();
-        using var bundle = NewBundle("sleep", "30");
+        using var bundle = NewBundle(b => b.UseInit(cInit), "sleep", "30");
         string log = Path.Combine(bundle.Dir, "debug.log");
         var binary = new FileInfo(Path.GetFullPath(RepoPaths.Binary));
         byte[] before = File.ReadAllBytes(binary.FullName);
@@ -47,6 +51,7 @@ public sealed class CveRegressionTests(StateRoot stateRoot) : ContainerTest(stat
         int pid = Jaula.State(id).Pid;
         string exe = $"/proc/{pid}/exe";
 
+        File.ReadAllText(log).Should().Contain(cInit ? "init: the C init" : "init: the managed init");
         File.ReadAllText(log).Should().Contain("jaula opened through a detached read-only overlay")
             .And.NotContain("sealed copy", "no copy of the binary is made where overlayfs is available");
         Inode(exe).Split(':')[0].Should().NotBe(Inode(binary.FullName).Split(':')[0], "the init's exe lives on the overlay");
@@ -104,18 +109,23 @@ public sealed class CveRegressionTests(StateRoot stateRoot) : ContainerTest(stat
     [InlineData(10)]
     public void A_cwd_through_a_proc_fd_link_is_refused(int fd)
     {
-        string id = NewId();
-        using var bundle = NewBundle(b => b.Process["cwd"] = $"/proc/self/fd/{fd}", "pwd");
+        foreach (bool cInit in new[] { true, false })
+        {
+            string id = NewId();
+            using var bundle = NewBundle(b => b.UseInit(cInit).Process["cwd"] = $"/proc/self/fd/{fd}", "pwd");
 
-        Jaula.Create(id, bundle).ShouldFailWith(id, "process.cwd");
+            Jaula.Create(id, bundle).ShouldFailWith(id, "process.cwd");
+        }
     }
 
     /// <summary>CVE-2024-21626 as exploited: a host directory passed with --preserve-fds, and the cwd pointed at it.</summary>
-    [Fact]
-    public void A_cwd_through_a_preserved_host_directory_is_refused()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_cwd_through_a_preserved_host_directory_is_refused(bool cInit)
     {
         string id = NewId();
-        using var bundle = NewBundle(b => b.Process["cwd"] = "/proc/self/fd/3", "sh", "-c", "pwd; touch escaped");
+        using var bundle = NewBundle(b => b.UseInit(cInit).Process["cwd"] = "/proc/self/fd/3", "sh", "-c", "pwd; touch escaped");
         string host = Directory.CreateTempSubdirectory("jaula-it-cwd-").FullName;
         try
         {

@@ -7,10 +7,10 @@ namespace Jaula.UnitTests.Sandbox;
 /// A C decoder of the stage (native/*.c) compiled with gcc under ASan/UBSan together with a small check program from
 /// this folder that prints what it decoded: the plans C# encodes are read back by the very C code that runs them.
 /// </summary>
-/// <param name="moreNative">A second native source the check program needs (the executor with its decoder).</param>
-internal sealed class PlanCheckDriver(string checkSource, string nativeSource, string name, string? moreNative = null)
+/// <param name="moreNative">Further native sources the decoder calls into (the init program's checks the plans inside it).</param>
+internal sealed class PlanCheckDriver(string checkSource, string nativeSource, string name, params string[] moreNative)
 {
-    private readonly Lazy<string> _driver = new(() => Build(checkSource, nativeSource, name, moreNative));
+    private readonly Lazy<string> _driver = new(() => Build(checkSource, [nativeSource, .. moreNative], name));
 
     /// <summary>Decodes one plan; the driver's output, or a failed assertion with its stderr.</summary>
     public string Decode(byte[] plan, params string[] more)
@@ -27,6 +27,9 @@ internal sealed class PlanCheckDriver(string checkSource, string nativeSource, s
         }
     }
 
+    /// <summary>Runs the driver with these arguments; its output.</summary>
+    public string Invoke(params string[] args) => Run(_driver.Value, args);
+
     public static string RepositoryRoot()
     {
         string root = AppContext.BaseDirectory;
@@ -35,7 +38,7 @@ internal sealed class PlanCheckDriver(string checkSource, string nativeSource, s
         return root;
     }
 
-    private static string Build(string checkSource, string nativeSource, string name, string? moreNative)
+    private static string Build(string checkSource, string[] nativeSources, string name)
     {
         string root = RepositoryRoot();
         string native = Path.Combine(root, "src", "Jaula.Linux", "native");
@@ -43,11 +46,8 @@ internal sealed class PlanCheckDriver(string checkSource, string nativeSource, s
         // Shared by a test class (one compile per run), so removed when the test host exits, also after failures.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
         string driver = Path.Combine(dir, name);
-        string[] sources = moreNative is null
-            ? [Path.Combine(native, nativeSource)]
-            : [Path.Combine(native, nativeSource), Path.Combine(native, moreNative)];
         Run("gcc", ["-std=c11", "-O1", "-Wall", "-Wextra", "-Werror", "-D_GNU_SOURCE", "-fsanitize=address,undefined", "-I", native,
-            Path.Combine(root, "tests", "Jaula.UnitTests", "Sandbox", checkSource), .. sources, "-o", driver]);
+            Path.Combine(root, "tests", "Jaula.UnitTests", "Sandbox", checkSource), .. nativeSources.Select(s => Path.Combine(native, s)), "-o", driver]);
         return driver;
     }
 

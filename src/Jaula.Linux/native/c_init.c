@@ -1,0 +1,405 @@
+/*
+ * See c_init.h. The constructor runs before the .NET runtime starts (glibc calls it with argc, argv, envp); for any
+ * other invocation of jaula it returns at once. Rules as the stage's: no malloc (the program and the pointer scratch
+ * are mmap'ed), no stdio, every length checked, every failure before READY reported to the parent as an ERROR frame:
+ *   {"step":"c-init","path":"<kind>","errno":E[,"op":N,"rootfsStep":S][,"uid":U]}
+ * kinds: sync, decode, fd-dir, rootfs, rootfs-pause, pdeathsig, args0-missing, args0-directory, args0-denied,
+ * args0-not-in-path. The parent words each as the managed init does. A rootfs operation whose failure only warns
+ * (the session keyring) is a WARNING frame of the same form, kind "warning".
+ */
+#include "c_init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "rootfs_plan.h"
+
+#define PATH_ROOM 8192
+
+static int s_sync = -1;
+
+/* ---- text ------------------------------------------------------------------------------------------------------ */
+
+struct text {
+    char buf[8192];
+    size_t len;
+};
+
+static void put(struct text *t, const char *s)
+{
+    while (s && *s && t->len + 1 < sizeof(t->buf))
+        t->buf[t->len++] = *s++;
+    t->buf[t->len] = '\0';
+}
+
+static void put_uint(struct text *t, uint64_t u)
+{
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u && n < (int)sizeof(digits));
+    char out[25];
+    int k = 0;
+    while (n > 0)
+        out[k++] = digits[--n];
+    out[k] = '\0';
+    put(t, out);
+}
+
+static void put_int(struct text *t, long v)
+{
+    if (v < 0) {
+        put(t, "-");
+        put_uint(t, (uint64_t)(-(v + 1)) + 1);
+    } else {
+        put_uint(t, (uint64_t)v);
+    }
+}
+
+/* ---- the sync socket ------------------------------------------------------------------------------------------- */
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* 1 when len bytes were read, 0 at end of file before the first byte, -1 otherwise. */
+static int read_all(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = read(fd, p + got, len - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0) {
+            if (got == 0)
+                return 0;
+            errno = EPROTO;
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    return 1;
+}
+
+static void send_frame(uint32_t type, const void *payload, uint32_t len)
+{
+    uint32_t header[2] = {type, len};
+    if (write_all(s_sync, header, sizeof(header)) == 0 && len)
+        write_all(s_sync, payload, len);
+}
+
+struct failure {
+    const char *kind;
+    int err;
+    long op, rootfs_step, uid; /* -1: absent */
+};
+
+static void encode(struct text *t, struct failure f)
+{
+    put(t, "{\"step\":\"c-init\",\"path\":\"");
+    put(t, f.kind);
+    put(t, "\",\"errno\":");
+    put_int(t, f.err);
+    if (f.op >= 0) {
+        put(t, ",\"op\":");
+        put_int(t, f.op);
+        put(t, ",\"rootfsStep\":");
+        put_int(t, f.rootfs_step);
+    }
+    if (f.uid >= 0) {
+        put(t, ",\"uid\":");
+        put_int(t, f.uid);
+    }
+    put(t, "}");
+}
+
+static void __attribute__((noreturn)) report(struct failure f)
+{
+    struct text t = {.len = 0};
+    encode(&t, f);
+    send_frame(JAULA_FRAME_ERROR, t.buf, (uint32_t)t.len);
+    _exit(1);
+}
+
+static void __attribute__((noreturn)) fail(const char *kind, int err)
+{
+    report((struct failure){.kind = kind, .err = err, .op = -1, .rootfs_step = -1, .uid = -1});
+}
+
+/* ---- the steps ----------------------------------------------------------------------------------------------- */
+
+/* One INIT_PROGRAM frame into fresh anonymous memory (8-aligned); its length in *len. */
+static const uint8_t *receive_program(uint32_t *len)
+{
+    uint32_t header[2];
+    int rc = read_all(s_sync, header, sizeof(header));
+    if (rc <= 0)
+        _exit(1); /* create died before it sent the program: nobody to report to */
+    if (header[0] != JAULA_FRAME_INIT_PROGRAM)
+        fail("sync", EPROTO);
+    if (header[1] > JAULA_INIT_MAX_PROGRAM || header[1] < JAULA_INIT_FIXED)
+        fail("decode", E2BIG);
+    void *buf = mmap(NULL, header[1], PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (buf == MAP_FAILED)
+        fail("sync", errno);
+    if (read_all(s_sync, buf, header[1]) != 1)
+        fail("sync", errno ? errno : EPROTO);
+    *len = header[1];
+    return buf;
+}
+
+/* A tolerated failure the plan flags WARN (the session keyring): the parent words it as the managed init does. */
+static void warn_if(const struct jaula_rootfs_status *st)
+{
+    if (st->warn_op < 0)
+        return;
+    struct text t = {.len = 0};
+    encode(&t, (struct failure){.kind = "warning", .err = st->warn_err, .op = st->warn_op, .rootfs_step = st->warn_step, .uid = -1});
+    send_frame(JAULA_FRAME_WARNING, t.buf, (uint32_t)t.len);
+}
+
+/* The rootfs plan, the process's settings included, to its end. Its pauses have nothing to do here (no hooks,
+ * console, copy-up or process attributes in a C init's container) but stop dying with create, as the managed init
+ * does at the Process pause (InitProgram.StopDyingWithParent). */
+static void build_rootfs(const struct jaula_init_program *prog)
+{
+    struct jaula_rootfs_status st = {.next_op = 0, .root_fd = -1, .null_fd = -1, .failed_op = -1, .fd_a = -1, .fd_b = -1, .warn_op = -1};
+    for (;;) {
+        int rc = jaula_rootfs_run(prog->rootfs, prog->rootfs_len, &st);
+        warn_if(&st);
+        if (rc == 0)
+            return;
+        if (rc < 0) {
+            if (st.failed_op < 0)
+                fail("decode", rc == -1 ? EINVAL : -rc);
+            report((struct failure){.kind = "rootfs", .err = st.err, .op = st.failed_op, .rootfs_step = st.step, .uid = -1});
+        }
+        if (st.pause == JAULA_PAUSE_COPY_UP)
+            fail("rootfs-pause", EPROTO);
+        if (st.pause == JAULA_PAUSE_PROCESS && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+            fail("pdeathsig", errno);
+    }
+}
+
+/* dir + "/" + name as Path.Combine: no separator added after a trailing '/'; 0, or -1 when it does not fit. */
+static int join(char *out, size_t room, const char *dir, size_t dir_len, const char *name)
+{
+    size_t name_len = strlen(name);
+    int slash = dir_len > 0 && dir[dir_len - 1] != '/';
+    if (dir_len + (size_t)slash + name_len + 1 > room)
+        return -1;
+    memcpy(out, dir, dir_len);
+    if (slash)
+        out[dir_len] = '/';
+    memcpy(out + dir_len + slash, name, name_len + 1);
+    return 0;
+}
+
+/* process.args[0] as ExecutableResolver (execvp's rules), in the built root as root: into path. */
+static void resolve(const struct jaula_init_program *prog, char *path)
+{
+    struct stat st;
+    const char *name = prog->name;
+    if (strchr(name, '/')) {
+        if (name[0] == '/') {
+            if (join(path, PATH_ROOM, "", 0, name) < 0)
+                fail("args0-missing", ENAMETOOLONG);
+        } else if (join(path, PATH_ROOM, prog->cwd, strlen(prog->cwd), name) < 0) {
+            fail("args0-missing", ENAMETOOLONG);
+        }
+        if (stat(path, &st) < 0)
+            fail("args0-missing", errno);
+        if (S_ISDIR(st.st_mode))
+            fail("args0-directory", EISDIR);
+        if (access(path, X_OK) < 0)
+            report((struct failure){.kind = "args0-denied", .err = errno, .op = -1, .rootfs_step = -1, .uid = geteuid()});
+        return;
+    }
+    const char *dir = prog->search_path;
+    for (;;) {
+        const char *end = strchr(dir, ':');
+        size_t n = end ? (size_t)(end - dir) : strlen(dir);
+        int ok = n == 0 ? join(path, PATH_ROOM, ".", 1, name) : join(path, PATH_ROOM, dir, n, name);
+        if (ok == 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0)
+            return;
+        if (!end)
+            break;
+        dir = end + 1;
+    }
+    fail("args0-not-in-path", ENOENT);
+}
+
+/* Parses an unsigned decimal as uint.TryParse does for passwd's uid field: digits, maybe spaces around. */
+static int parse_uid(const char *s, const char *end, uint32_t *out)
+{
+    while (s < end && *s == ' ')
+        s++;
+    while (end > s && end[-1] == ' ')
+        end--;
+    if (s == end)
+        return -1;
+    uint64_t v = 0;
+    for (; s < end; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(*s - '0');
+        if (v > 0xffffffffULL)
+            return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/* One passwd line: 7 fields or more, the uid in the third, a non-empty home in the sixth. */
+static int home_of_line(const char *line, size_t len, uint32_t uid, const char **home, size_t *home_len)
+{
+    const char *field[8];
+    size_t field_len[8];
+    size_t count = 0, start = 0;
+    for (size_t i = 0; i <= len && count < 8; i++) {
+        if (i == len || line[i] == ':') {
+            field[count] = line + start;
+            field_len[count] = i - start;
+            count++;
+            start = i + 1;
+        }
+    }
+    uint32_t id;
+    if (count < 7 || parse_uid(field[2], field[2] + field_len[2], &id) < 0 || id != uid || field_len[5] == 0)
+        return 0;
+    *home = field[5];
+    *home_len = field_len[5];
+    return 1;
+}
+
+/* "HOME=<home>" as PasswdHome: the uid's home in the container's /etc/passwd, else "/". Lines over 8 KiB are skipped. */
+static void passwd_home(uint32_t uid, char *out, size_t room)
+{
+    static char buf[8192];
+    const char *home = "/";
+    size_t home_len = 1;
+    int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+    size_t have = 0;
+    int skipping = 0, found = 0;
+    while (fd >= 0 && !found) {
+        ssize_t n = read(fd, buf + have, sizeof(buf) - have);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (have > 0 && !skipping && home_of_line(buf, have, uid, &home, &home_len))
+                found = 1;
+            break;
+        }
+        have += (size_t)n;
+        size_t start = 0;
+        for (size_t i = 0; i < have && !found; i++) {
+            if (buf[i] != '\n' && buf[i] != '\r')
+                continue;
+            if (!skipping && home_of_line(buf + start, i - start, uid, &home, &home_len))
+                found = 1;
+            skipping = 0;
+            start = i + 1;
+        }
+        if (found)
+            break;
+        if (start == 0 && have == sizeof(buf)) {
+            skipping = 1; /* a line longer than the buffer */
+            have = 0;
+        } else {
+            memmove(buf, buf + start, have - start);
+            have -= start;
+        }
+    }
+    if (home_len + 6 > room) {
+        home = "/";
+        home_len = 1;
+    }
+    memcpy(out, "HOME=", 5);
+    memmove(out + 5, home, home_len);
+    out[5 + home_len] = '\0';
+    if (fd >= 0)
+        close(fd);
+}
+
+static void await_hand_over(void)
+{
+    uint32_t header[2];
+    int rc = read_all(s_sync, header, sizeof(header));
+    if (rc == 0)
+        _exit(1); /* create died before it recorded us: nothing would account for this process */
+    if (rc < 0 || header[0] != JAULA_FRAME_HAND_OVER || header[1] != 0)
+        fail("sync", rc < 0 ? errno : EPROTO);
+}
+
+static void __attribute__((noreturn)) run(int sync_fd)
+{
+    s_sync = sync_fd;
+    uint32_t len;
+    const uint8_t *buf = receive_program(&len);
+    uint32_t slots = len / 4 + 4;
+    const char **scratch = mmap(NULL, (size_t)slots * sizeof(char *), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (scratch == MAP_FAILED)
+        fail("sync", errno);
+    struct jaula_init_program prog;
+    struct jaula_final_plan final;
+    int rc = jaula_init_decode(buf, len, scratch, slots, &prog, &final);
+    if (rc < 0)
+        fail("decode", -rc);
+
+    int fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd_dir < 0)
+        fail("fd-dir", errno);
+    umask(0); /* device nodes and directories get exactly the modes asked for; the plan's last operation sets the process's */
+    build_rootfs(&prog); /* ... and the session, keyring, rlimits, bounding set, the cwd (checked below the root), the umask */
+    static char path[PATH_ROOM];
+    resolve(&prog, path);
+    static char home[PATH_ROOM];
+    if (prog.flags & JAULA_INIT_ADD_HOME) {
+        passwd_home(prog.home_uid, home, sizeof(home));
+        /* envp is the last run in scratch (argc + envc + 2 used of at least len / 4 + 4): room for one more */
+        const char **envp = (const char **)final.envp;
+        envp[final.envc] = home;
+        envp[final.envc + 1] = NULL;
+        final.envc++;
+    }
+    final.path = path;
+    final.fd_dir = fd_dir;
+
+    send_frame(JAULA_FRAME_READY, NULL, 0);
+    await_hand_over();
+    close(s_sync);
+    jaula_final_exec(&final);
+}
+
+/* The linker keeps this object for it (JaulaStage.targets: --undefined=jaula_c_init_keep). */
+int jaula_c_init_keep;
+
+__attribute__((constructor)) static void jaula_c_init(int argc, char **argv, char **envp)
+{
+    int fd = jaula_c_init_marker(argc, argv, envp);
+    if (fd >= 0)
+        run(fd);
+}

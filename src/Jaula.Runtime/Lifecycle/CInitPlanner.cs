@@ -1,0 +1,114 @@
+using System.Globalization;
+using Jaula.Linux;
+using Jaula.Oci;
+using Jaula.Sandbox.Process;
+using Jaula.Sandbox.Rootfs;
+using Jaula.Sandbox.Rootfs.Plan;
+using Jaula.Sandbox.Seccomp;
+
+namespace Jaula.Runtime.Lifecycle;
+
+/// <summary>
+/// The parent's side of the C init: what the managed init decides in its own process (the rootfs plan with the
+/// process's settings, the capability sets, groups, the final-phase plan) decided here, from facts the parent reads
+/// about the init it cloned (its cgroups, bounding set and /proc/&lt;pid&gt;/setgroups) and facts that are the same in
+/// the init's fresh mount namespace (a copy of ours: mountinfo without mount IDs, bind sources, cgroup directories).
+/// What only the built root can tell (args[0] by the PATH search, HOME from /etc/passwd) the C init finds itself.
+/// </summary>
+public static class CInitPlanner
+{
+    /// <param name="warnings">What is skipped (an ambient capability the kernel would refuse), for the log.</param>
+    public static CInitProgram Compile(CInitFacts facts, ICollection<string> warnings)
+    {
+        var spec = facts.Spec;
+        var process = spec.Process!;
+        var rootfs = RootfsPlanCompiler.Compile(spec, facts.RootfsInput);
+        // The decisions of ProcessSetup.Decide; args[0] stays as configured and HOME is not added: the C init does both.
+        var target = ProcessSetup.Decide(spec, [], new ExecFacts
+        {
+            ResolveExecutable = (name, _, _) => name,
+            HomeOf = _ => "/",
+            SetgroupsDenied = facts.SetgroupsDenied,
+        });
+        foreach (string warning in target.Warnings)
+            warnings.Add(warning);
+        var env = process.Env ?? [];
+        var final = new FinalPhasePlan
+        {
+            Uid = target.Uid,
+            Gid = target.Gid,
+            Groups = target.Groups,
+            SetGroups = target.SetGroups,
+            Capabilities = target.Capabilities,
+            NoNewPrivileges = target.NoNewPrivileges,
+            Bpf = facts.Seccomp?.Bpf ?? [],
+            SeccompFlags = facts.Seccomp?.Flags ?? 0,
+            FifoFd = facts.SyncFd + 1,
+            KeepFdsFrom = 3 + facts.PreserveFds,
+            Path = target.Path,
+            ContainerId = facts.ContainerId,
+            Argv = target.Argv,
+            Env = env,
+        };
+        return new CInitProgram
+        {
+            Rootfs = rootfs,
+            Final = final,
+            AddHome = !env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)),
+            HomeUid = target.Uid,
+            Cwd = process.Cwd ?? "/",
+            Name = process.Args![0],
+            SearchPath = ExecutableResolver.SearchPath(process.Env),
+        };
+    }
+}
+
+/// <summary>What <see cref="CInitPlanner"/> needs; <see cref="Read"/> takes the host's, tests give their own.</summary>
+public sealed record CInitFacts
+{
+    public required Spec Spec { get; init; }
+    public required string ContainerId { get; init; }
+
+    /// <summary>With <see cref="RootfsPlanInput.Process"/>: the keyring, and the init's bounding set.</summary>
+    public required RootfsPlanInput RootfsInput { get; init; }
+    public SeccompProgram? Seccomp { get; init; }
+    public bool SetgroupsDenied { get; init; }
+    public int PreserveFds { get; init; }
+
+    /// <summary>The sync socket's number in the init; the exec fifo is the next (native/stage.h).</summary>
+    public int SyncFd { get; init; } = 3;
+
+    public static CInitFacts Read(CreateOptions options, Spec spec, string bundle, string rootfs, NamespacePlan namespaces, int pid,
+        SeccompProgram? seccomp) => new()
+    {
+        Spec = spec,
+        ContainerId = options.Id,
+        RootfsInput = RootfsPlanInput.FromHost(rootfs, bundle, OwnCgroup.Parse(File.ReadAllLines($"/proc/{pid}/cgroup"))) with
+        {
+            InUserNamespace = namespaces.InUserNamespace,
+            NoPivot = options.NoPivot,
+            SharedMountNamespace = !namespaces.OwnMount,
+            Process = new ProcessFacts
+            {
+                SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id,
+                HostBounding = ReadBounding(pid),
+                LastCap = Sys.LastCap(),
+            },
+        },
+        Seccomp = seccomp,
+        SetgroupsDenied = File.Exists($"/proc/{pid}/setgroups") && File.ReadAllText($"/proc/{pid}/setgroups").Trim() == "deny",
+        PreserveFds = options.PreserveFds,
+        SyncFd = 3 + options.PreserveFds,
+    };
+
+    /// <summary>The init's bounding set (CapBnd in /proc/&lt;pid&gt;/status): full in a new user namespace.</summary>
+    private static ulong ReadBounding(int pid)
+    {
+        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("CapBnd:", StringComparison.Ordinal))
+                return ulong.Parse(line.AsSpan(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        }
+        throw new InvalidDataException($"/proc/{pid}/status has no CapBnd line");
+    }
+}

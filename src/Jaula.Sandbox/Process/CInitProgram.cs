@@ -1,0 +1,83 @@
+using System.Buffers.Binary;
+using System.Text;
+using Jaula.Sandbox.Rootfs.Plan;
+
+namespace Jaula.Sandbox.Process;
+
+/// <summary>
+/// The whole init of a container the C init serves (native/c_init.h): the rootfs plan (the process's settings
+/// included), args[0] and HOME to find in the built root, and the final-phase plan, all decided in the parent. <see cref="Encode"/> writes the flat layout c_init_decode.c reads.
+/// </summary>
+public sealed record CInitProgram
+{
+    public const uint Magic = 0x3143494A; // "JIC1"
+    public const int MaxBytes = 16 << 20;
+    public const uint FlagAddHome = 0x1;
+
+    public required RootfsPlan Rootfs { get; init; }
+
+    /// <summary>Its Path is replaced by the resolved args[0] (and HOME appended to Env with <see cref="AddHome"/>).</summary>
+    public required FinalPhasePlan Final { get; init; }
+
+    /// <summary>The environment lacks HOME: the C init adds <see cref="HomeUid"/>'s from the container's /etc/passwd.</summary>
+    public bool AddHome { get; init; }
+    public uint HomeUid { get; init; }
+
+    /// <summary>process.cwd, where a relative args[0] is found (the plan's Chdir operation entered it).</summary>
+    public required string Cwd { get; init; }
+
+    /// <summary>process.args[0] as configured.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The PATH a name without '/' is searched in.</summary>
+    public required string SearchPath { get; init; }
+
+    public byte[] Encode()
+    {
+        byte[] rootfs = Rootfs.Encode();
+        byte[] final = Final.Encode();
+        var w = new List<byte>(64 + rootfs.Length + final.Length);
+        U32(w, Magic);
+        U32(w, 0); // the total length, patched below
+        U32(w, AddHome ? FlagAddHome : 0);
+        U32(w, HomeUid);
+        U32(w, (uint)rootfs.Length);
+        U32(w, (uint)final.Length);
+        String(w, Cwd, "process.cwd");
+        String(w, Name, "process.args[0]");
+        String(w, SearchPath, "process.env (PATH)");
+        Pad8(w);
+        w.AddRange(rootfs);
+        Pad8(w);
+        w.AddRange(final);
+        if (w.Count > MaxBytes)
+            throw new ContainerSetupException("process", $"the init's program takes {w.Count} bytes, more than the {MaxBytes} the C init accepts");
+        byte[] bytes = [.. w];
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), (uint)bytes.Length);
+        return bytes;
+    }
+
+    private static void U32(List<byte> w, uint v)
+    {
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(b, v);
+        w.AddRange(b);
+    }
+
+    private static void Pad8(List<byte> w)
+    {
+        while (w.Count % 8 != 0)
+            w.Add(0);
+    }
+
+    /// <summary>u32 length with the NUL, the UTF-8 bytes, the NUL.</summary>
+    private static void String(List<byte> w, string s, string field)
+    {
+        if (s.Contains('\0'))
+            throw new ContainerSetupException(field, "contains a NUL character");
+        var bytes = Encoding.UTF8.GetBytes(s);
+        U32(w, (uint)bytes.Length + 1);
+        w.AddRange(bytes);
+        w.Add(0);
+    }
+}

@@ -1,0 +1,96 @@
+using FluentAssertions;
+using Jaula.IntegrationTests.Harness;
+using Xunit;
+
+namespace Jaula.IntegrationTests.Tests;
+
+/// <summary>
+/// The C init (native/c_init.c): a container whose setup needs nothing of .NET gets an init that never starts the
+/// runtime, and that init builds the same container, and fails with the same messages, as the managed init.
+/// </summary>
+public sealed class CInitTests(StateRoot stateRoot) : ContainerTest(stateRoot)
+{
+    [Fact]
+    public void An_eligible_containers_init_never_starts_dotnet()
+    {
+        var c = CreateWithLog(true, "sleep", "30");
+        var managed = CreateWithLog(false, "sleep", "30");
+
+        c.Log.Should().Contain("init: the C init");
+        managed.Log.Should().Contain("init: the managed init (scheduler, ioPriority, memoryPolicy or personality)");
+        // Waiting on the exec fifo: the C init is one thread (the .NET runtime starts threads of its own before Main)
+        // and a few MB, the managed init more of both.
+        Status(c.Pid, "Threads").Should().Be(1, "no .NET runtime started in the C init");
+        Status(managed.Pid, "Threads").Should().BeGreaterThan(1, "the observable tells the two apart");
+        Status(c.Pid, "VmRSS").Should().BeLessThan(Status(managed.Pid, "VmRSS"));
+        File.ReadAllText($"/proc/{c.Pid}/maps").Should().NotContain("doublemapper");
+    }
+
+    [Fact]
+    public void Both_inits_give_the_process_the_same_world()
+    {
+        const string script = "echo home=$HOME; umask; pwd; id; awk '{print \"session\", $6}' /proc/self/stat; " +
+            "grep -E '^(Cap|NoNewPrivs|Seccomp:)' /proc/self/status; cat /proc/self/cgroup | wc -l; env | sort";
+        string Run(bool cInit)
+        {
+            var result = Jaula.Run(NewId(), NewBundle(b => b.UseInit(cInit).Process["cwd"] = "/tmp", "sh", "-c", script));
+            result.ShouldSucceed();
+            return result.Stdout;
+        }
+
+        string c = Run(true);
+        c.Should().Contain("home=/root\n").And.Contain("0022\n/tmp\n").And.Contain("NoNewPrivs:\t1");
+        c.Should().Be(Run(false));
+    }
+
+    public static TheoryData<string, string[]> Failures => new()
+    {
+        { "args0-not-in-path", ["nosuchprogram"] },
+        { "args0-missing", ["/bin/nosuchprogram"] },
+        { "args0-directory", ["/etc"] },
+        { "cwd", ["cwd:/proc/self/fd/4", "true"] },
+        { "rootfs", ["cwd:/etc/passwd", "true"] },
+        { "rootfs", ["mount:nosuchfs", "true"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public void A_failure_reads_as_the_managed_inits(string kind, string[] args)
+    {
+        string Fail(bool cInit)
+        {
+            string id = NewId();
+            using var bundle = NewBundle(b =>
+            {
+                b.UseInit(cInit);
+                if (args[0].StartsWith("cwd:", StringComparison.Ordinal))
+                    b.Process["cwd"] = args[0][4..];
+                if (args[0].StartsWith("mount:", StringComparison.Ordinal))
+                    b.AddMount("/x", "none", args[0][6..]);
+            }, args[0].Contains(':') ? args[1..] : args);
+            var result = Jaula.Create(id, bundle);
+            result.Succeeded.Should().BeFalse(kind);
+            return result.Stderr.Replace(id, "<id>");
+        }
+
+        string c = Fail(true);
+        c.Should().NotBeEmpty();
+        c.Should().Be(Fail(false), "the C init's {0} failure is worded as the managed init's", kind);
+    }
+
+    private (int Pid, string Log) CreateWithLog(bool cInit, params string[] args)
+    {
+        string id = NewId();
+        var bundle = NewBundle(b => b.UseInit(cInit), args);
+        string log = Path.Combine(bundle.Dir, "debug.log");
+        Jaula.Invoke("--debug", "--log", log, "create", "--bundle", bundle.Dir, id).ShouldSucceed();
+        return (Jaula.State(id).Pid, File.ReadAllText(log));
+    }
+
+    /// <summary>A number from /proc/&lt;pid&gt;/status (VmRSS in kB).</summary>
+    private static long Status(int pid, string key)
+    {
+        string line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(key + ":", StringComparison.Ordinal));
+        return long.Parse(line[(key.Length + 1)..].Replace("kB", "").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,168 @@
+using System.Buffers.Binary;
+using FluentAssertions;
+using Jaula.Sandbox.Capabilities;
+using Jaula.Sandbox.Process;
+using Jaula.Sandbox.Rootfs.Plan;
+using Xunit;
+
+namespace Jaula.UnitTests.Sandbox;
+
+/// <summary>
+/// The C init's program: encoded by C# (CInitProgram), decoded by native/c_init_decode.c together with the rootfs and
+/// final-phase decoders it checks the inner plans with, under ASan/UBSan. A program that does not decode is refused
+/// as a whole; the marker that makes jaula the C init is exact.
+/// </summary>
+public sealed class CInitProgramTests
+{
+    private static readonly PlanCheckDriver s_driver =
+        new("init_program_check.c", "c_init_decode.c", "init_program_check", "rootfs_plan_decode.c", "final_phase.c");
+
+    private static CInitProgram Sample(bool addHome = true, FinalPhasePlan? final = null) => new()
+    {
+        Rootfs = new RootfsPlan([
+            new RootfsOperation { Kind = RootfsOpKind.Root, Path = "/tmp/rootfs" },
+            new RootfsOperation { Kind = RootfsOpKind.Mkdir, Path = "/work", Field = RootfsField.Cwd },
+        ]),
+        Final = final ?? new FinalPhasePlan
+        {
+            Uid = 1000,
+            Gid = 1000,
+            Capabilities = new CapabilitySet(0x3, 0x1, 0x1, 0, 0),
+            FifoFd = 4,
+            KeepFdsFrom = 3,
+            Path = "sh",
+            ContainerId = "c1",
+            Argv = ["sh", "-c", "true"],
+            Env = ["PATH=/bin"],
+        },
+        AddHome = addHome,
+        HomeUid = 1000,
+        Cwd = "/work",
+        Name = "sh",
+        SearchPath = "/usr/bin:/bin",
+    };
+
+    [Fact]
+    public void A_program_decodes_to_what_was_encoded()
+    {
+        string output = s_driver.Decode(Sample().Encode());
+
+        output.Should().Contain("rc=0\n");
+        output.Should().Contain("flags=1 home_uid=1000\n");
+        output.Should().Contain("cwd=/work\nname=sh\nsearch=/usr/bin:/bin\n");
+        output.Should().Contain("final: uid=1000 fifo=4 report=-1 path=sh id=c1 argc=3 envc=1\n");
+    }
+
+    [Fact]
+    public void With_HOME_in_the_environment_the_flag_is_clear()
+    {
+        s_driver.Decode(Sample(addHome: false).Encode()).Should().Contain("flags=0 ");
+    }
+
+    [Fact]
+    public void Every_truncation_is_refused()
+    {
+        byte[] program = Sample().Encode();
+        for (int cut = 0; cut < program.Length; cut += 3)
+        {
+            byte[] part = program[..cut];
+            if (part.Length >= 8)
+                BinaryPrimitives.WriteUInt32LittleEndian(part.AsSpan(4), (uint)part.Length); // only the inner lengths can tell
+            s_driver.Decode(part).Should().StartWith("rc=-", "a program cut at {0} of {1} bytes", cut, program.Length);
+        }
+    }
+
+    [Theory]
+    [InlineData(0, 0x12345678u)]  // magic
+    [InlineData(8, 0x2u)]         // an unknown flag
+    [InlineData(16, 0xFFFFu)]     // the rootfs plan's length
+    [InlineData(16, 8u)]          // a rootfs plan shorter than it is
+    [InlineData(20, 1u)]          // the final plan's length
+    public void A_wrong_field_is_refused(int offset, uint value)
+    {
+        byte[] program = Sample().Encode();
+        BinaryPrimitives.WriteUInt32LittleEndian(program.AsSpan(offset), value);
+
+        s_driver.Decode(program).Should().StartWith("rc=-22");
+    }
+
+    [Fact]
+    public void Trailing_bytes_and_a_broken_inner_plan_are_refused()
+    {
+        byte[] program = Sample().Encode();
+        byte[] longer = [.. program, 0, 0, 0, 0, 0, 0, 0, 0];
+        BinaryPrimitives.WriteUInt32LittleEndian(longer.AsSpan(4), (uint)longer.Length);
+        s_driver.Decode(longer).Should().StartWith("rc=-22");
+
+        byte[] broken = (byte[])program.Clone();
+        int magic = IndexOf(broken, [0x4A, 0x52, 0x50, 0x31]); // "JRP1"
+        broken[magic] ^= 0xFF;
+        s_driver.Decode(broken).Should().StartWith("rc=-22");
+    }
+
+    [Fact]
+    public void A_final_plan_the_C_init_cannot_run_is_refused()
+    {
+        var listener = Sample().Final with { EarlyListener = true, SeccompFlags = 8, Bpf = new byte[8], ReportFd = 3 };
+        s_driver.Decode(Sample(final: listener).Encode()).Should().StartWith("rc=-22");
+        var noFifo = Sample().Final with { FifoFd = -1 };
+        s_driver.Decode(Sample(final: noFifo).Encode()).Should().StartWith("rc=-22");
+    }
+
+    [Theory]
+    [InlineData("jaula init-c 3 -- JAULA_INIT=c", 3)]
+    [InlineData("jaula init-c 12 -- JAULA_INIT=c", 12)]
+    [InlineData("jaula init 3 -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c 3 -- JAULA_INIT=1", -1)]
+    [InlineData("jaula init-c 3 -- JAULA_INIT=c PATH=/bin", -1)]
+    [InlineData("jaula init-c 3", -1)]
+    [InlineData("jaula init-c 2 -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c 3x -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c 3 extra -- JAULA_INIT=c", -1)]
+    public void Only_the_exact_marker_makes_the_C_init(string words, int fd)
+    {
+        s_driver.Invoke(["--marker", .. words.Split(' ')]).Should().Be($"marker={fd}\n");
+    }
+
+    [Fact]
+    public void An_oversized_program_is_refused_when_encoded()
+    {
+        var huge = Sample().Final with { Env = [new string('x', 9 << 20)], Argv = [new string('y', 8 << 20)] };
+        var encode = () => Sample(final: huge).Encode();
+        encode.Should().Throw<Jaula.Sandbox.ContainerSetupException>().Which.Field.Should().Be("process");
+    }
+
+    /// <summary>
+    /// The fuzz seeds of the init program (tests/fuzz/init-seeds) are programs of this encoding; set
+    /// JAULA_WRITE_FUZZ_SEEDS=1 to rewrite them after a change of it. Otherwise each must still decode.
+    /// </summary>
+    [Fact]
+    public void The_fuzz_seeds_are_programs_of_this_encoding()
+    {
+        string dir = Path.Combine(PlanCheckDriver.RepositoryRoot(), "tests", "fuzz", "init-seeds");
+        var seeds = new Dictionary<string, byte[]>
+        {
+            ["sample.prog"] = Sample().Encode(),
+            ["nohome.prog"] = Sample(addHome: false).Encode(),
+            ["seccomp.prog"] = Sample(final: Sample().Final with { Bpf = new byte[64], Groups = [1, 2, 3], NoNewPrivileges = true }).Encode(),
+        };
+        if (Environment.GetEnvironmentVariable("JAULA_WRITE_FUZZ_SEEDS") == "1")
+        {
+            foreach (var (name, bytes) in seeds)
+                File.WriteAllBytes(Path.Combine(dir, name), bytes);
+        }
+        foreach (string file in Directory.GetFiles(dir))
+            s_driver.Decode(File.ReadAllBytes(file)).Should().StartWith("rc=0", "seed {0} must decode", file);
+        Directory.GetFiles(dir).Should().HaveCountGreaterThanOrEqualTo(seeds.Count);
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle)
+    {
+        for (int i = 0; i + needle.Length <= haystack.Length; i++)
+        {
+            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle))
+                return i;
+        }
+        throw new InvalidOperationException("not found");
+    }
+}

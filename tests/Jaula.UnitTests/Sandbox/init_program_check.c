@@ -1,0 +1,59 @@
+/*
+ * Test driver for CInitProgramTests: decodes the init program in argv[1] with c_init_decode.c (which checks the
+ * rootfs and final-phase plans inside it with their own decoders) and prints it; `--marker a b c [-- env...]` prints
+ * what jaula_c_init_marker makes of that argv and environment.
+ */
+#include "c_init.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int marker(int argc, char **argv)
+{
+    int split = argc;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            split = i;
+            break;
+        }
+    }
+    char *envp[16] = {0};
+    for (int i = split + 1, k = 0; i < argc && k < 15; i++, k++)
+        envp[k] = argv[i];
+    argv[split] = NULL;
+    printf("marker=%d\n", jaula_c_init_marker(split, argv, envp));
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "--marker") == 0)
+        return marker(argc - 2, argv + 2);
+    if (argc != 2)
+        return 2;
+    FILE *f = fopen(argv[1], "rb");
+    if (!f)
+        return 2;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *buf = aligned_alloc(8, ((size_t)size + 15) / 8 * 8);
+    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size)
+        return 2;
+    fclose(f);
+    const char *scratch[64];
+    struct jaula_init_program p;
+    struct jaula_final_plan fp;
+    int rc = jaula_init_decode(buf, (uint32_t)size, scratch, 64, &p, &fp);
+    printf("rc=%d\n", rc);
+    if (rc == 0) {
+        printf("flags=%u home_uid=%u\n", p.flags, p.home_uid);
+        printf("cwd=%s\nname=%s\nsearch=%s\n", p.cwd, p.name, p.search_path);
+        printf("rootfs=%u final=%u\n", p.rootfs_len, p.final_len);
+        printf("final: uid=%u fifo=%d report=%d path=%s id=%s argc=%u envc=%u\n", fp.uid, fp.fifo_fd, fp.report_fd, fp.path, fp.id,
+               fp.argc, fp.envc);
+    }
+    free(buf);
+    return 0;
+}
