@@ -38,6 +38,9 @@ public sealed class InitSpawnRequest
     /// native/stage.h for why the child moves itself). At most <see cref="InitStage.MaxCgroupTasks"/>.
     /// </summary>
     public IReadOnlyList<SafeFd> CgroupTasks { get; init; } = [];
+
+    /// <summary>Their paths (same order), for the child's error; empty for none.</summary>
+    public IReadOnlyList<string> CgroupTaskPaths { get; init; } = [];
 }
 
 /// <summary>The cloned init: its host pid and a pidfd for race-free signalling and waiting.</summary>
@@ -88,6 +91,7 @@ public static unsafe partial class InitStage
         public int ParentSyncFd;
         public int CgroupTaskCount;
         public fixed int CgroupTasks[MaxCgroupTasks];
+        public byte** CgroupTaskPaths;
     }
 
     [LibraryImport("libjaulastage", EntryPoint = "jaula_spawn")]
@@ -140,6 +144,8 @@ public static unsafe partial class InitStage
         native.TimeOffsets = request.TimeOffsets is null ? null : strings.Add(request.TimeOffsets);
         native.Argv = strings.AddArray(request.Argv);
         native.Envp = strings.AddArray(request.Env);
+        native.CgroupTaskPaths = request.CgroupTaskPaths.Count == request.CgroupTasks.Count && request.CgroupTasks.Count > 0
+            ? strings.AddArray(request.CgroupTaskPaths) : null;
 
         int pid, pidfd, cgroupErr;
         int rc = NativeSpawn(&native, &pid, &pidfd, &cgroupErr);

@@ -95,15 +95,28 @@ static size_t append_int(char *dst, size_t len, size_t cap, long value)
     return len;
 }
 
-/* Sends {"step":step,"path":path,"errno":err} (step and path are constant, JSON-safe strings) and exits. */
+/* Appends at most max bytes of src as the inside of a JSON string: quote and backslash escaped, control bytes as '?'. */
+static size_t append_json(char *dst, size_t len, size_t cap, const char *src, size_t max)
+{
+    for (size_t i = 0; src[i] && i < max && len + 3 < cap; i++) {
+        unsigned char c = (unsigned char)src[i];
+        if (c == '"' || c == '\\')
+            dst[len++] = '\\';
+        dst[len++] = c < 0x20 ? '?' : (char)c;
+    }
+    dst[len] = '\0';
+    return len;
+}
+
+/* Sends {"step":step,"path":path,"errno":err} (step a constant; path escaped, cut at 1024 bytes) and exits. */
 static void __attribute__((noreturn)) fail(int sync_fd, const char *step, const char *path, int err)
 {
-    char payload[256];
+    char payload[2200];
     size_t len = 0;
     len = append(payload, len, sizeof(payload), "{\"step\":\"");
     len = append(payload, len, sizeof(payload), step);
     len = append(payload, len, sizeof(payload), "\",\"path\":\"");
-    len = append(payload, len, sizeof(payload), path);
+    len = append_json(payload, len, sizeof(payload), path, 1024);
     len = append(payload, len, sizeof(payload), "\",\"errno\":");
     len = append_int(payload, len, sizeof(payload), err);
     len = append(payload, len, sizeof(payload), "}");
@@ -150,8 +163,13 @@ static void join_cgroups(const struct jaula_spawn_request *req)
             n = write(req->cgroup_tasks[i], "0", 1);
         while (n < 0 && errno == EINTR);
         if (n != 1)
-            fail(req->sync_fd, "write", "cgroup tasks", n < 0 ? errno : EIO);
+            fail(req->sync_fd, "write", req->cgroup_task_paths ? req->cgroup_task_paths[i] : "cgroup tasks", n < 0 ? errno : EIO);
         close(req->cgroup_tasks[i]);
+    }
+    if (req->n_cgroup_tasks > 0) {
+        uint32_t header[2] = {JAULA_FRAME_CGROUPS_ENTERED, 0};
+        if (write_all(req->sync_fd, header, sizeof(header)) < 0)
+            _exit(1); /* the parent is gone */
     }
 }
 

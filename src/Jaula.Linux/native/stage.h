@@ -21,6 +21,7 @@
 #define JAULA_FRAME_ERROR 4 /* stage/init -> parent: JSON {"step","path","errno"} from the stage; the init adds "field", "message" */
 #define JAULA_FRAME_USERNS 8 /* stage -> parent: user namespace unshared after the joins; write my uid_map/gid_map, then GO */
 #define JAULA_FRAME_PIDFD 9  /* stage -> parent: empty payload, the init's pidfd attached (SCM_RIGHTS); the stage exits */
+#define JAULA_FRAME_CGROUPS_ENTERED 30 /* stage -> parent, first, with cgroup_tasks: written into each (empty payload) */
 
 struct jaula_ns_join {
     int32_t nstype; /* one CLONE_NEW* flag */
@@ -48,6 +49,7 @@ struct jaula_spawn_request {
     int32_t n_cgroup_tasks;     /* how many of cgroup_tasks are set */
     int32_t cgroup_tasks[JAULA_MAX_CGROUP_TASKS]; /* cgroup v1 `tasks` files opened for writing: the child writes "0"
                                                      to each first thing, so it joins its v1 cgroups itself */
+    const char *const *cgroup_task_paths;         /* their paths, for the error (n_cgroup_tasks entries), or NULL */
 };
 
 /*
@@ -64,7 +66,8 @@ struct jaula_spawn_request {
  * With cgroup_tasks, the child's first act is to move itself into each v1 hierarchy's cgroup by writing "0" to its
  * `tasks` file: a thread moving itself skips the kernel's global cgroup_threadgroup_rwsem, whose write side waits an
  * RCU grace period (10-15 ms measured on this project's VM) when the parent writes the pid to cgroup.procs instead.
- * The child is one thread then, so the whole process moves; a failure is an ERROR frame ("cgroup tasks").
+ * The child is one thread then, so the whole process moves; then it sends CGROUPS_ENTERED (the parent reads the init's
+ * /proc/<pid>/cgroup only after it), or an ERROR frame naming the file that refused it.
  * With cgroup_fd >= 0 the child is started inside that cgroup; where clone3 refuses (an older kernel, EBUSY, no
  * permission...) it is cloned without it and the parent moves it in through cgroup.procs. *cgroup_err_out is 0 when
  * the child was born in the cgroup, the errno clone3 refused it with, or -1 when no cgroup was asked for.

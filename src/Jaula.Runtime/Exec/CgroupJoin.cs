@@ -17,37 +17,21 @@ namespace Jaula.Runtime.Exec;
 /// </summary>
 public static class CgroupJoin
 {
-    /// <summary>Before clone: the init's cgroup2 directory (for CLONE_INTO_CGROUP) and its v1 `tasks` files.</summary>
+    /// <summary>
+    /// Before clone: the init's cgroup2 directory (for CLONE_INTO_CGROUP) and its v1 `tasks` files; null when there are
+    /// more v1 hierarchies than the stage takes (then <see cref="Join"/> after clone).
+    /// </summary>
     /// <param name="subCgroup">exec --cgroup: a cgroup below the container's, relative, without "..".</param>
-    public static CgroupEntry Open(int initPid, string? subCgroup)
+    public static CgroupEntry? Open(int initPid, string? subCgroup)
     {
-        SafeFd? directory = null;
-        string? directoryPath = null;
-        var tasks = new List<SafeFd>();
+        var targets = Targets(initPid, subCgroup);
         try
         {
-            foreach (var (controllers, dir) in Targets(initPid, subCgroup))
-            {
-                if (controllers.Length == 0)
-                {
-                    directory = Do(dir, () => Sys.Open(dir, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.CloExec));
-                    directoryPath = dir;
-                }
-                else
-                {
-                    tasks.Add(Do(dir, () => Sys.Open(Path.Join(dir, "tasks"), OpenFlags.WriteOnly | OpenFlags.CloExec)));
-                }
-            }
-            if (tasks.Count > InitStage.MaxCgroupTasks)
-                throw new JaulaException($"cannot join the container's cgroups: {tasks.Count} v1 hierarchies, at most {InitStage.MaxCgroupTasks} are supported");
-            return new CgroupEntry { Directory = directory, DirectoryPath = directoryPath, Tasks = tasks };
+            return CgroupEntry.Open(targets);
         }
-        catch
+        catch (ErrnoException e)
         {
-            directory?.Dispose();
-            foreach (var fd in tasks)
-                fd.Dispose();
-            throw;
+            throw new JaulaException($"cannot join the container's cgroup {Path.GetDirectoryName(e.Path) ?? e.Path}: {e.Message}", e);
         }
     }
 

@@ -169,6 +169,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 PidJoinInChild = pidJoinInChild,
                 CgroupFd = cgroupEntry?.Directory,
                 CgroupTasks = cgroupEntry?.Tasks ?? [],
+                CgroupTaskPaths = cgroupEntry?.TaskPaths ?? [],
             });
         }
         finally
@@ -179,6 +180,9 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 fd.Dispose();
         }
         timer.Mark("exec: open namespaces, jaula's executable, clone");
+        var birth = child.CgroupBirth; // a sibling is born where the stage child was
+        if (cgroupEntry?.EnteredByChild == true)
+            CgroupEntry.AwaitEntered(channel, child);
         if (pidJoinInChild)
             child = Lifecycle.UserNamespaceAfterJoins.ReceiveSibling(channel, child);
 
@@ -186,7 +190,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         {
             ApplyInitialAffinity(child.Pid, spec);
             if (cgroupEntry is not null)
-                CgroupJoin.Finish(cgroupEntry, child.Pid, child.CgroupBirth);
+                CgroupJoin.Finish(cgroupEntry, child.Pid, birth);
             else if (JoinsCgroup(container))
                 CgroupJoin.Join(child.Pid, initPid, request.Cgroup);
             Lifecycle.ContainerResctrl.Join(container.Record, child.Pid);

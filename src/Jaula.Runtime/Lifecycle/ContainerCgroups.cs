@@ -46,41 +46,16 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
             return null;
         try
         {
-            var entry = OpenEntry();
-            _v1EnteredByInit = entry.Tasks.Count > 0;
+            var entry = CgroupEntry.Open(_manager!.Paths.Select(p => (p.Key, p.Value)));
+            if (entry is null)
+                log.Debug($"cgroup: container {containerId}: more v1 hierarchies than the init can enter by itself ({InitStage.MaxCgroupTasks}); it is moved in after clone");
+            _v1EnteredByInit = entry?.Tasks.Count > 0;
             return entry;
         }
         catch (ErrnoException e)
         {
             log.Debug($"cgroup: container {containerId}: {e.Message}; the init is moved in after clone");
             return null;
-        }
-    }
-
-    /// <summary>The cgroup2 directory and every distinct v1 directory's `tasks` file (see <see cref="CgroupEntry"/>).</summary>
-    private CgroupEntry OpenEntry()
-    {
-        SafeFd? directory = null;
-        var tasks = new List<SafeFd>();
-        try
-        {
-            foreach (var (key, dir) in _manager!.Paths.DistinctBy(p => p.Value))
-            {
-                if (key.Length == 0)
-                    directory = Sys.Open(dir, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.CloExec);
-                else
-                    tasks.Add(Sys.Open($"{dir}/tasks", OpenFlags.WriteOnly | OpenFlags.CloExec));
-            }
-            if (tasks.Count > InitStage.MaxCgroupTasks)
-                throw new ErrnoException("open", $"{tasks.Count} cgroup v1 hierarchies (at most {InitStage.MaxCgroupTasks} are entered by the init itself)", Errno.E2BIG);
-            return new CgroupEntry { Directory = directory, Tasks = tasks };
-        }
-        catch
-        {
-            directory?.Dispose();
-            foreach (var fd in tasks)
-                fd.Dispose();
-            throw;
         }
     }
 
@@ -103,7 +78,10 @@ public sealed class ContainerCgroups(Spec spec, string containerId, IRuntimeLog 
         if (_v1EnteredByInit)
         {
             if (manager.Paths.TryGetValue("", out string? unified))
+            {
                 Guard(() => CgroupFile.Write(unified, "cgroup.procs", CgroupFile.Num(pid), "cgroup.procs"));
+                log.Debug($"cgroup: container {containerId}: the init (pid {pid}) was moved into {unified} through cgroup.procs");
+            }
             return;
         }
         Guard(() => manager.AddProcess(pid));

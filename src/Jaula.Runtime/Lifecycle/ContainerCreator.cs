@@ -221,6 +221,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         var birth = init.CgroupBirth;
         // Our copy of the child's end is closed: a stage child that dies now ends our reads.
         RecordOrKill(journal, init);
+        if (cgroupEntry?.EnteredByChild == true)
+            CgroupEntry.AwaitEntered(channel, init);
         if (namespaces.UserAfterJoins)
         {
             init = UserNamespaceAfterJoins.ReceiveInit(channel, init, writeIdMaps);
@@ -253,17 +255,13 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             timer.Mark("create: wait for READY (the init's setup)");
             return (init, ready);
         }
-        catch (Exception e) when (e is not JaulaException)
+        catch (Exception e)
         {
-            // Writing the maps or GO fails once the child is gone; the child's own ERROR frame says why it went.
+            // Writing the maps, a cgroup.procs or GO fails once the child is gone (ESRCH, EPIPE); the child's own ERROR
+            // frame, if it left one, says why it went, and that is the cause to report.
             init.KillAndReap();
             if (TryReadError(channel) is { } error)
                 throw new JaulaException(error.Describe(), e);
-            throw;
-        }
-        catch
-        {
-            init.KillAndReap();
             throw;
         }
     }
@@ -315,6 +313,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             Env = [options.CInit ? "JAULA_INIT=c" : "JAULA_INIT=1"],
             CgroupFd = cgroup?.Directory,
             CgroupTasks = cgroup?.Tasks ?? [],
+            CgroupTaskPaths = cgroup?.TaskPaths ?? [],
         });
 
     /// <summary>The init needs no .NET (<see cref="InitRoute"/>): the C init, unless --debug names why not.</summary>

@@ -42,6 +42,12 @@ public enum FrameType : uint
     /// <summary>C stage to parent: the init, cloned as our child after the user namespace, as a pidfd; the sender exits.</summary>
     InitPidfd = 9,
 
+    /// <summary>
+    /// C stage to parent, first of all when it was given v1 `tasks` files: it wrote itself into each (empty payload).
+    /// Until then /proc/&lt;pid&gt;/cgroup may still show our cgroups.
+    /// </summary>
+    CgroupsEntered = 30,
+
     /// <summary>Parent to init: a detached idmapped mount tree (payload: the mount's index, u32) as an SCM_RIGHTS fd.</summary>
     MountTree = 10,
 

@@ -249,6 +249,25 @@ public sealed class CgroupResourceTests(StateRoot stateRoot) : ContainerTest(sta
     }
 
     [Fact]
+    public void An_exec_whose_cgroup_refuses_it_fails_naming_the_tasks_file()
+    {
+        // A new v1 cpuset takes no task until it has cpus and mems: the exec'd process's own write of "0" into its
+        // tasks file fails, and the error names that file.
+        var (id, bundle) = RunSleeping();
+        Jaula.Invoke("exec", "--cgroup", "sub", id, "true")
+            .ShouldFailWith(id, "cannot join the container's cgroup", "/sub/tasks: No such file or directory");
+        foreach (string hierarchy in new[] { "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "systemd", "unified" })
+            Directory.CreateDirectory($"{Dir(bundle, hierarchy)}/sub");
+
+        Jaula.Invoke("exec", "--cgroup", "sub", id, "true")
+            .ShouldFailWith(id, $"write {Dir(bundle, "cpuset")}/sub/tasks: No space left on device");
+
+        File.WriteAllText($"{Dir(bundle, "cpuset")}/sub/cpuset.cpus", File.ReadAllText($"{Dir(bundle, "cpuset")}/cpuset.cpus"));
+        File.WriteAllText($"{Dir(bundle, "cpuset")}/sub/cpuset.mems", File.ReadAllText($"{Dir(bundle, "cpuset")}/cpuset.mems"));
+        Jaula.Invoke("exec", "--cgroup", "sub", id, "true").ShouldSucceed();
+    }
+
+    [Fact]
     public void Events_stats_numbers_equal_the_cgroup_files()
     {
         var (id, bundle) = RunSleeping("""{"memory": {"limit": 33554432}, "pids": {"limit": 25}}""", "sleep 100 & sleep 100");
