@@ -197,8 +197,10 @@ public sealed class ExecTests(StateRoot stateRoot) : ContainerTest(stateRoot)
     }
 
     /// <summary>The init's terminal is the rootfs plan's Console operation: consoleSize is its size, the session its own.</summary>
-    [Fact]
-    public async Task A_container_terminal_has_the_console_size_and_leads_its_session()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the /dev/console bind and the ptmx of a devpts mounted in a user namespace
+    public async Task A_container_terminal_has_the_console_size_and_leads_its_session(bool userNamespace)
     {
         string id = NewId();
         using var receiver = new ConsoleSocketReceiver();
@@ -206,7 +208,9 @@ public sealed class ExecTests(StateRoot stateRoot) : ContainerTest(stateRoot)
         {
             b.Process["terminal"] = true;
             b.Process["consoleSize"] = new JsonObject { ["height"] = 33, ["width"] = 111 };
-        }, "sh", "-c", "stty size; echo sid=$(cut -d' ' -f6 /proc/self/stat) pid=$$");
+            if (userNamespace)
+                b.MapRootTo(100000);
+        }, "sh", "-c", "stty size; echo sid=$(cut -d' ' -f6 /proc/self/stat) pid=$$; tty; ls -l /dev/console");
         Task<(FileStream, string)> receiving = Task.Run(() => receiver.Receive(TimeSpan.FromSeconds(20)));
 
         Jaula.Create(id, bundle, "--console-socket", receiver.Path).ShouldSucceed();
@@ -215,7 +219,7 @@ public sealed class ExecTests(StateRoot stateRoot) : ContainerTest(stateRoot)
         {
             Jaula.Start(id).ShouldSucceed();
             string seen = ReadUntilClosed(master);
-            seen.Should().Contain("33 111").And.Contain("sid=1 pid=1");
+            seen.Should().Contain("33 111").And.Contain("sid=1 pid=1").And.MatchRegex(@"/dev/pts/0").And.MatchRegex(@"c[-rwx]+ .* 136, +0 .*/dev/console");
         }
     }
 
