@@ -31,9 +31,6 @@ public static unsafe partial class RootfsInterop
     [LibraryImport("libjaulastage", EntryPoint = "jaula_rootfs_run")]
     private static partial int NativeRun(byte* plan, uint length, RootfsStatus* status);
 
-    [LibraryImport("libjaulastage", EntryPoint = "jaula_rootfs_open_file", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int NativeOpenFile(int rootFd, string path);
-
     /// <summary>0 when every operation ran, 1 at a pause, -1 when one failed (status says which); throws when the plan does not decode.</summary>
     public static int Run(byte[] plan, ref RootfsStatus status)
     {
@@ -44,12 +41,5 @@ public static unsafe partial class RootfsInterop
         if (rc < -1)
             throw new ErrnoException("jaula_rootfs_run", "the rootfs plan", -rc);
         return rc;
-    }
-
-    /// <summary>Opens path beneath root (O_PATH), creating an empty file and its parents when missing: no symlink leads out.</summary>
-    public static SafeFd OpenFile(SafeFd root, string path)
-    {
-        int fd = NativeOpenFile(root.Value, path);
-        return fd < 0 ? throw new ErrnoException("openat2", path, -fd) : SafeFd.Own(fd);
     }
 }

@@ -166,6 +166,11 @@ static void check(const uint8_t *buf, uint32_t len, const struct jaula_rootfs_op
         }
         if (op->kind < 1 || op->kind > JAULA_OP_LAST || (op->skip && op->skip > (uint32_t)(count - i - 1)))
             abort();
+        /* What the executor relies on for a CONSOLE: both paths, the sync socket, a 16-bit size only with its flag. */
+        if (op->kind == JAULA_OP_CONSOLE
+            && (!op->path || !op->source || op->fd < 0 || op->uid > 0xFFFFU || op->gid > 0xFFFFU
+                || (op->flags & ~JAULA_OPF_CONSOLE_SIZE) || (!(op->flags & JAULA_OPF_CONSOLE_SIZE) && (op->uid || op->gid))))
+            abort();
     }
 }
 

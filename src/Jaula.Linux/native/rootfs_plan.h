@@ -14,9 +14,10 @@
  * The field kind and index name the config field the operation came from; C never reads them, C# maps a failure
  * back through them (RootfsField in RootfsOperation.cs: 11 hostname, 12 domainname, 13 linux.sysctl["key"] (index:
  * the key's place in linux.sysctl), 14 linux.sysctl (the whole map), 15 process.oomScoreAdj, 16 process.rlimits[i],
- * 17 process.capabilities.bounding, 18 the session keyring (no field), 19 process.user.umask, 20 the session (none)).
+ * 17 process.capabilities.bounding, 18 the session keyring (no field), 19 process.user.umask, 20 the session (none),
+ * 21 process.terminal).
  *
- * The process operations (16-25; C# compiles them in Jaula.Sandbox/Process/ProcessPlanCompiler.cs) use the fields so:
+ * The process operations (16-26; C# compiles them in Jaula.Sandbox/Process/ProcessPlanCompiler.cs) use the fields so:
  *   SETSID          nothing; flags TOLERATE (errno set: EPERM): an init that leads a group already stays where it is
  *   HOSTNAME        path = the name for sethostname
  *   DOMAINNAME      path = the name for setdomainname
@@ -32,6 +33,18 @@
  *   CHDIR           path = process.cwd: chdir, then getcwd must name a path under the root (CVE-2024-21626),
  *                   else step OUTSIDE_ROOT (err ENOENT)
  *   UMASK           mode = the umask (the plan's last operation)
+ *   CONSOLE         process.terminal, what the init did in C# before (needs the root: a ROOT op before it).
+ *                   source = the ptmx ("/dev/ptmx"), path = the console ("/dev/console"), fd = the sync socket;
+ *                   flag CONSOLE_SIZE: uid = rows, gid = cols (each <= 65535; both 0 without the flag).
+ *                   In this order: source opened beneath the root (RESOLVE_IN_ROOT | NO_MAGICLINKS: the container's
+ *                   devpts, never the host's), O_RDWR | O_NOCTTY | O_CLOEXEC, and unlocked (TIOCSPTLCK); the peer
+ *                   from the master itself (TIOCGPTPEER, no path); with CONSOLE_SIZE the window size set on the
+ *                   peer (TIOCSWINSZ); setsid (no errno tolerated); the peer made the controlling terminal
+ *                   (TIOCSCTTY) and dup2'd onto 0, 1, 2; path opened beneath the root as RESOLVE_FILE does (created
+ *                   empty if missing) and the peer bound on it by fd (CVE-2025-52565); then a CONSOLE frame sent on
+ *                   fd (header {JAULA_FRAME_CONSOLE, 0}, the master as SCM_RIGHTS on its first byte). Master and
+ *                   peer are closed before the operation returns, also on failure. The sync fd is a field of the
+ *                   op, as MOVE_MOUNT's tree fd: the compiler knows the init's number for it (native/stage.h).
  * TOLERATE: a failure whose errno is in the op's errno set does not stop the plan; the set is 128 bits, attr_set
  * holding errnos 0-63 and attr_clr errnos 64-127. With WARN as well the first such failure of a run is reported in
  * the status (warn_op, warn_err, warn_step) for the caller to send as a warning; without WARN it is ignored.
@@ -75,7 +88,8 @@ enum jaula_rootfs_kind {
     JAULA_OP_CAPBSET_DROP = 23,
     JAULA_OP_CHDIR = 24,
     JAULA_OP_UMASK = 25,
-    JAULA_OP_LAST = 25,
+    JAULA_OP_CONSOLE = 26,
+    JAULA_OP_LAST = 26,
 };
 
 /* How JAULA_OP_MOUNT / MOVE_MOUNT / SETATTR reach path (exactly one for them, none for the others). */
@@ -91,8 +105,9 @@ enum jaula_rootfs_kind {
 #define JAULA_OPF_TOLERATE 0x100U       /* SETSID, KEYRING: an errno in the set (attr_set, attr_clr) does not fail */
 #define JAULA_OPF_WARN 0x200U           /* with TOLERATE: report the tolerated failure in the status */
 #define JAULA_OPF_PROC_SELF 0x400U      /* PROC_WRITE: path is relative to /proc/<own pid> */
+#define JAULA_OPF_CONSOLE_SIZE 0x800U   /* CONSOLE: set the window size (uid rows, gid cols): process.consoleSize */
 #define JAULA_OPF_MOUNT_KNOWN 0xFFU
-#define JAULA_OPF_KNOWN 0x7FFU
+#define JAULA_OPF_KNOWN 0xFFFU
 
 /* Where a failure happened, for the message. */
 enum jaula_rootfs_step {
@@ -128,12 +143,23 @@ enum jaula_rootfs_step {
     JAULA_STEP_CAPBSET_DROP = 29,
     JAULA_STEP_GETCWD = 30,
     JAULA_STEP_OUTSIDE_ROOT = 31, /* the working directory is not below the root */
+    /* CONSOLE; its bind target's open fails as RESOLVE_FILE does (OPENAT2, MKDIRAT, MISSING_PARENT), the bind MOUNT. */
+    JAULA_STEP_OPEN_PTMX = 32,   /* opening the ptmx */
+    JAULA_STEP_UNLOCK_PTY = 33,  /* TIOCSPTLCK */
+    JAULA_STEP_PTY_PEER = 34,    /* TIOCGPTPEER */
+    JAULA_STEP_WINSIZE = 35,     /* TIOCSWINSZ */
+    JAULA_STEP_CTTY = 36,        /* TIOCSCTTY */
+    JAULA_STEP_DUP2 = 37,
+    JAULA_STEP_SEND_CONSOLE = 38, /* sendmsg of the CONSOLE frame */
 };
+
+/* The sync socket's frame CONSOLE sends (Runtime/Sync/FrameType.cs). */
+#define JAULA_FRAME_CONSOLE 6U
 
 /* Pause reasons (the arg of JAULA_OP_PAUSE); JAULA_PAUSE_COPY_UP comes from JAULA_OPF_COPY_UP. */
 #define JAULA_PAUSE_COPY_UP 1U
 #define JAULA_PAUSE_BEFORE_PIVOT 2U /* the createContainer hooks */
-#define JAULA_PAUSE_AFTER_PIVOT 3U  /* the console (its own setsid) before the session, hostname and sysctls */
+#define JAULA_PAUSE_AFTER_PIVOT 3U  /* the idmapped mount trees are closed by the caller (their moves are done) */
 #define JAULA_PAUSE_PROCESS 4U      /* before the keyring: scheduler, I/O priority, memory policy, personality (C#) */
 
 /* One decoded operation; the strings point into the plan buffer (NULL when absent). */
@@ -174,12 +200,6 @@ int jaula_rootfs_decode(const uint8_t *plan, uint32_t len, struct jaula_rootfs_o
  * on), -1 when an operation failed (status says which, the errno and the step; root and null fds closed).
  */
 int jaula_rootfs_run(const uint8_t *plan, uint32_t len, struct jaula_rootfs_status *status);
-
-/*
- * Opens path beneath root_fd as JAULA_OPF_RESOLVE_FILE does (creating an empty file and its parents if missing):
- * an O_PATH fd, or -errno. For the console's bind, done by C# after the terminal is attached.
- */
-int jaula_rootfs_open_file(int root_fd, const char *path);
 
 /* Internal, shared by the decoder and the executor: decodes the operation at *pos and advances it. */
 int jaula_rootfs_decode_op(const uint8_t *plan, uint32_t len, uint32_t *pos, struct jaula_rootfs_op *op);

@@ -105,6 +105,8 @@ static uint32_t allowed_flags(uint32_t kind)
         return JAULA_OPF_TOLERATE | JAULA_OPF_WARN;
     if (kind == JAULA_OP_PROC_WRITE)
         return JAULA_OPF_PROC_SELF;
+    if (kind == JAULA_OP_CONSOLE)
+        return JAULA_OPF_CONSOLE_SIZE;
     return 0;
 }
 
@@ -162,6 +164,13 @@ static int check_op(const struct jaula_rootfs_op *op, uint32_t index, uint32_t c
         break;
     case JAULA_OP_UMASK:
         if (op->mode > 0777)
+            return -EINVAL;
+        break;
+    case JAULA_OP_CONSOLE:
+        /* the ptmx, the sync socket, and a window size of 16-bit rows and cols, given only with its flag */
+        if (op->source == NULL || op->fd < 0 || op->uid > 0xFFFFU || op->gid > 0xFFFFU)
+            return -EINVAL;
+        if (!(op->flags & JAULA_OPF_CONSOLE_SIZE) && (op->uid != 0 || op->gid != 0))
             return -EINVAL;
         break;
     default:

@@ -13,9 +13,11 @@
 #include <sched.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -27,6 +29,9 @@
 #endif
 #ifndef RESOLVE_BENEATH
 #define RESOLVE_BENEATH 0x08
+#endif
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
 #endif
 #define PROC_SUPER_MAGIC_ 0x9fa0
 #define KEYCTL_JOIN_SESSION_KEYRING_ 1
@@ -201,15 +206,6 @@ static int open_file(int root, const char *path, struct fail *f)
         return failed(f, JAULA_STEP_OPENAT2, errno);
     close(created);
     return open_existing(root, path, 0, f);
-}
-
-int jaula_rootfs_open_file(int root_fd, const char *path)
-{
-    struct fail f = {0, 0};
-    if (!path || strnlen(path, JAULA_ROOTFS_MAX_PATH) >= JAULA_ROOTFS_MAX_PATH)
-        return -EINVAL;
-    int fd = open_file(root_fd, path, &f);
-    return fd >= 0 ? fd : -(f.err ? f.err : EIO);
 }
 
 static int resolve(int root, const struct jaula_rootfs_op *op, struct fail *f)
@@ -564,6 +560,98 @@ static int op_chdir(const char *path, struct fail *f)
     return where[0] == '/' ? 0 : failed(f, JAULA_STEP_OUTSIDE_ROOT, ENOENT);
 }
 
+/* An empty CONSOLE frame with fd on its first byte; the rest of the header as plain data if the kernel took less. */
+static int send_console(int sync_fd, int fd, struct fail *f)
+{
+    uint32_t header[2] = {JAULA_FRAME_CONSOLE, 0};
+    struct iovec iov = {.iov_base = header, .iov_len = sizeof(header)};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr msg;
+    memset(&msg, 0, sizeof(msg));
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof(control.buf);
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    ssize_t n;
+    do
+        n = sendmsg(sync_fd, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0)
+        return failed(f, JAULA_STEP_SEND_CONSOLE, n < 0 ? errno : EIO);
+    size_t at = (size_t)n;
+    while (at < sizeof(header)) {
+        ssize_t w = send(sync_fd, (const char *)header + at, sizeof(header) - at, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return failed(f, JAULA_STEP_SEND_CONSOLE, w < 0 ? errno : EIO);
+        at += (size_t)w;
+    }
+    return 0;
+}
+
+/* The peer becomes the session's controlling terminal, stdio and /dev/console; the master goes to the parent. */
+static int console_attach(int root, const struct jaula_rootfs_op *op, int master, int *peer, struct fail *f)
+{
+    int unlock = 0;
+    if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+        return failed(f, JAULA_STEP_UNLOCK_PTY, errno);
+    *peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (*peer < 0)
+        return failed(f, JAULA_STEP_PTY_PEER, errno);
+    if (op->flags & JAULA_OPF_CONSOLE_SIZE) {
+        struct winsize size;
+        memset(&size, 0, sizeof(size));
+        size.ws_row = (unsigned short)op->uid; /* <= 0xFFFF: checked by the decoder */
+        size.ws_col = (unsigned short)op->gid;
+        if (ioctl(*peer, TIOCSWINSZ, &size) < 0)
+            return failed(f, JAULA_STEP_WINSIZE, errno);
+    }
+    if (setsid() < 0)
+        return failed(f, JAULA_STEP_SETSID, errno);
+    if (ioctl(*peer, TIOCSCTTY, 0) < 0)
+        return failed(f, JAULA_STEP_CTTY, errno);
+    for (int stdio = 0; stdio <= 2; stdio++) {
+        if (dup2(*peer, stdio) < 0)
+            return failed(f, JAULA_STEP_DUP2, errno);
+    }
+    /* CVE-2025-52565: the target opened in the root without leaving it, the peer bound by fd, no path to swap. */
+    int target = open_file(root, op->path, f);
+    if (target < 0)
+        return -1;
+    char ppath[32], tpath[32];
+    int rc = mount(proc_fd(ppath, *peer), proc_fd(tpath, target), NULL, MS_BIND, NULL);
+    int e = errno;
+    close(target);
+    if (rc < 0)
+        return failed(f, JAULA_STEP_MOUNT, e);
+    return send_console(op->fd, master, f);
+}
+
+/* JAULA_OP_CONSOLE (rootfs_plan.h): the container's ptmx, never the host's. */
+static int op_console(int root, const struct jaula_rootfs_op *op, struct fail *f)
+{
+    char buf[JAULA_ROOTFS_MAX_PATH];
+    relative(buf, op->source);
+    int master = sys_openat2(root, buf, O_RDWR | O_NOCTTY | O_CLOEXEC, 0);
+    if (master < 0)
+        return failed(f, JAULA_STEP_OPEN_PTMX, errno);
+    int peer = -1;
+    int rc = console_attach(root, op, master, &peer, f);
+    close_fd(&peer);
+    close(master);
+    return rc;
+}
+
 /* Whether errno e is in the op's tolerated set (attr_set: 0-63, attr_clr: 64-127). */
 static int tolerated(const struct jaula_rootfs_op *op, int e)
 {
@@ -572,7 +660,7 @@ static int tolerated(const struct jaula_rootfs_op *op, int e)
     return e < 64 ? (int)((op->attr_set >> e) & 1) : (int)((op->attr_clr >> (e - 64)) & 1);
 }
 
-/* The process operations (16-25): none works beneath the root fd. */
+/* The process operations (16-25): none works beneath the root fd (CONSOLE, 26, does: op_console). */
 static int run_process_op(const struct jaula_rootfs_op *op, struct fail *f)
 {
     switch (op->kind) {
@@ -650,7 +738,8 @@ int jaula_rootfs_run(const uint8_t *plan, uint32_t len, struct jaula_rootfs_stat
         int rc = 0;
         int needs_root = op.kind == JAULA_OP_MOUNT || op.kind == JAULA_OP_MOVE_MOUNT || op.kind == JAULA_OP_SETATTR
             || op.kind == JAULA_OP_MKNOD || op.kind == JAULA_OP_SYMLINK || op.kind == JAULA_OP_MKDIR
-            || op.kind == JAULA_OP_OPEN_NULL || op.kind == JAULA_OP_MASK || op.kind == JAULA_OP_READONLY;
+            || op.kind == JAULA_OP_OPEN_NULL || op.kind == JAULA_OP_MASK || op.kind == JAULA_OP_READONLY
+            || op.kind == JAULA_OP_CONSOLE;
         if (needs_root && s->root_fd < 0) {
             rc = failed(&f, JAULA_STEP_OPEN, EBADF);
         } else {
@@ -717,6 +806,9 @@ int jaula_rootfs_run(const uint8_t *plan, uint32_t len, struct jaula_rootfs_stat
                 break;
             case JAULA_OP_READONLY:
                 rc = op_readonly(s->root_fd, &op, &f);
+                break;
+            case JAULA_OP_CONSOLE:
+                rc = op_console(s->root_fd, &op, &f);
                 break;
             case JAULA_OP_PAUSE:
                 s->pause = op.arg;

@@ -6,7 +6,6 @@ using Jaula.Sandbox;
 using Jaula.Sandbox.Process;
 using Jaula.Sandbox.Rootfs;
 using Jaula.Sandbox.Rootfs.Plan;
-using Jaula.Sandbox.Terminal;
 
 namespace Jaula.Runtime.Init;
 
@@ -144,7 +143,7 @@ public static class InitProgram
     /// <remarks>
     /// C# compiles the rootfs and the process's settings into a plan (RootfsPlanCompiler, ProcessPlanCompiler) and the
     /// C executor (native/rootfs_plan_exec.c) runs it, handing control back at its pauses for what stays in C# for
-    /// now: the createContainer hooks before pivot_root, the console after it, and the process attributes
+    /// now: the createContainer hooks before pivot_root, and the process attributes
     /// (scheduler, I/O priority, memory policy) before the keyring, rlimits, bounding set, cwd and umask.
     /// </remarks>
     private static ExecTarget? Prepare(InitPlan plan, SyncChannel channel, Dictionary<int, SafeFd> mountTrees)
@@ -156,6 +155,7 @@ public static class InitProgram
             NoPivot = plan.NoPivot,
             SharedMountNamespace = plan.SharedMountNamespace,
             MountTrees = mountTrees.ToDictionary(t => t.Key, t => t.Value.Value),
+            SyncFd = channel.Socket.Value, // the Console operation sends the pty master on it
             Process = ProcessFacts.FromHost(plan.NoNewKeyring ? null : "_ses." + plan.ContainerId),
         };
         var rootfs = new RootfsPlanRunner(RootfsPlanCompiler.Compile(plan.Spec, input));
@@ -164,8 +164,6 @@ public static class InitProgram
         ExpectPause(rootfs.RunToPause(), RootfsPause.AfterPivot);
         foreach (var tree in mountTrees.Values)
             tree.Dispose();
-        if (plan.Spec.Process?.Terminal == true)
-            AttachTerminal(plan, channel); // setsid and the pty as controlling terminal; otherwise the plan's setsid
         if (plan.Spec.Process is null)
         {
             rootfs.RunToEnd(); // session, hostname, sysctls, masked and read-only paths, a read-only root
@@ -183,18 +181,6 @@ public static class InitProgram
     {
         if (got != expected)
             throw new InvalidOperationException($"the rootfs plan stopped at {got}, expected {expected}");
-    }
-
-    /// <summary>After pivot_root (the pty comes from the container's devpts), before the root may turn read-only.</summary>
-    private static void AttachTerminal(InitPlan plan, SyncChannel channel)
-    {
-        var (master, peer) = PtyAttacher.Attach(plan.Spec.Process!.ConsoleSize);
-        using (master)
-        using (peer)
-        {
-            ConsoleMount.Bind(peer);
-            channel.Send(FrameType.Console, [], master);
-        }
     }
 
     /// <summary>A shell's status for a failed execve: 127 when the file is missing, 126 when it cannot run.</summary>

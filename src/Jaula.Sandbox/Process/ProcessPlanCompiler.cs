@@ -26,8 +26,8 @@ public sealed record ProcessFacts
 }
 
 /// <summary>
-/// The process's settings as operations of the rootfs plan (native/rootfs_plan.h, kinds 16-25), in the order the
-/// init made them itself: after pivot_root the session, hostname, domainname and sysctls (before /proc/sys may turn
+/// The process's settings as operations of the rootfs plan (native/rootfs_plan.h, kinds 16-26), in the order the
+/// init made them itself: after pivot_root the terminal or else the session, hostname, domainname and sysctls (before /proc/sys may turn
 /// read-only); at the plan's end the keyring, oom_score_adj, rlimits, the bounding set, the working directory and
 /// the umask. Everything is decided here, from the spec and <see cref="ProcessFacts"/>; C only makes the calls.
 /// </summary>
@@ -35,7 +35,38 @@ public static class ProcessPlanCompiler
 {
     private const uint DefaultUmask = 0x12; // 0022
 
-    /// <summary>Right after the AfterPivot pause (where a terminal's attach makes its own session).</summary>
+    /// <summary>
+    /// process.terminal, right after the AfterPivot pause and the new root's Root operation: a pty from the
+    /// container's own devpts (its /dev/ptmx, resolved in the root) becomes the controlling terminal of a new session
+    /// and the stdio, its peer is bound on /dev/console, and the master goes to the parent on the sync socket
+    /// (<paramref name="syncFd"/>) in a CONSOLE frame. Before the masked and read-only paths: /dev may turn read-only.
+    /// </summary>
+    public static void Terminal(Spec spec, int syncFd, List<RootfsOperation> ops)
+    {
+        if (spec.Process?.Terminal != true)
+            return;
+        if (syncFd < 0)
+            throw new InvalidOperationException("process.terminal needs the sync socket to send the pty master on");
+        var size = spec.Process.ConsoleSize;
+        ops.Add(new()
+        {
+            Kind = RootfsOpKind.Console,
+            Flags = size is null ? RootfsOpFlags.None : RootfsOpFlags.ConsoleSize,
+            Source = Ptmx,
+            Path = ConsolePath,
+            Fd = syncFd,
+            // As TIOCSWINSZ takes them (and runc): 16-bit rows and columns, the rest of a larger value dropped.
+            Uid = size is null ? 0u : (ushort)size.Height,
+            Gid = size is null ? 0u : (ushort)size.Width,
+            Field = RootfsField.Terminal,
+        });
+    }
+
+    /// <summary>The container's ptmx after pivot_root: its devpts instance, not the host's.</summary>
+    public const string Ptmx = "/dev/ptmx";
+    public const string ConsolePath = "/dev/console";
+
+    /// <summary>Right after the AfterPivot pause, the new root and the terminal (whose attach makes its own session).</summary>
     public static void KernelSettings(Spec spec, List<RootfsOperation> ops)
     {
         if (spec.Process?.Terminal != true)
@@ -153,6 +184,8 @@ public static class ProcessPlanFailure
             }
             case RootfsOpKind.Chdir when step == RootfsStep.OutsideRoot:
                 return new ContainerSetupException(op.FieldName, WorkingDirectory.OutsideRoot(op.Path ?? "/"));
+            case RootfsOpKind.Console:
+                return TerminalFailure(op, errno, step);
         }
         var cause = op.Kind switch
         {
@@ -173,6 +206,38 @@ public static class ProcessPlanFailure
         : $"{op.FieldName ?? op.Kind.ToString()}: {new ErrnoException(op.Kind.ToString().ToLowerInvariant(), op.Path, errno).Message}";
 
     private static ErrnoException KeyringError(RootfsOperation op, int errno) => new("keyctl(JOIN_SESSION_KEYRING)", op.Path, errno);
+
+    /// <summary>Worded as the init's attach (PtyAttacher, then the /dev/console bind) did in C#.</summary>
+    private static ContainerSetupException TerminalFailure(RootfsOperation op, int errno, RootfsStep step)
+    {
+        string field = op.FieldName ?? "process.terminal";
+        string ptmx = op.Source ?? ProcessPlanCompiler.Ptmx, console = op.Path ?? ProcessPlanCompiler.ConsolePath;
+        ErrnoException e;
+        switch (step)
+        {
+            case RootfsStep.OpenPtmx or RootfsStep.UnlockPty:
+                e = new ErrnoException(step == RootfsStep.OpenPtmx ? "open" : "ioctl(TIOCSPTLCK)", ptmx, errno);
+                return new ContainerSetupException(field, $"cannot open a pty: {e.Message} (is devpts mounted on /dev/pts?)", e);
+            case RootfsStep.Openat2 or RootfsStep.Mkdirat or RootfsStep.MissingParent or RootfsStep.Mount:
+                // The bind target is opened (created if missing) as a file bind's is; the peer is bound on it by fd.
+                e = new ErrnoException(step == RootfsStep.Mount ? "mount" : "openat2", console, errno);
+                return new ContainerSetupException(field, $"cannot bind the pty on {console}: {e.Message}", e);
+            case RootfsStep.SendConsole:
+                // The parent is gone or stopped listening: as a failed send on the sync channel, no config field.
+                e = new ErrnoException("sendmsg", null, errno);
+                return new ContainerSetupException(null, e.Message, e);
+        }
+        e = new ErrnoException(step switch
+        {
+            RootfsStep.PtyPeer => "ioctl(TIOCGPTPEER)",
+            RootfsStep.Winsize => "ioctl(TIOCSWINSZ)",
+            RootfsStep.Setsid => "setsid",
+            RootfsStep.Ctty => "ioctl(TIOCSCTTY)",
+            RootfsStep.Dup2 => "dup2",
+            _ => "terminal",
+        }, null, errno);
+        return new ContainerSetupException(field, e.Message, e);
+    }
 
     /// <summary>The call ProcfsFile.Write would have named: open /proc, fstatfs, openat2 of the file, write.</summary>
     private static ErrnoException ProcWriteError(RootfsOperation op, int errno, RootfsStep step)

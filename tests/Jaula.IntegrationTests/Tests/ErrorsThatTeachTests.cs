@@ -24,6 +24,22 @@ public sealed class ErrorsThatTeachTests(StateRoot stateRoot) : ContainerTest(st
     }
 
     [Fact]
+    public void A_terminal_without_devpts_in_the_container_says_to_mount_it()
+    {
+        string id = NewId();
+        using var receiver = new ConsoleSocketReceiver();
+        Bundle bundle = NewBundle(b =>
+        {
+            b.Process["terminal"] = true;
+            var mounts = b.Config["mounts"]!.AsArray();
+            mounts.Remove(mounts.Single(m => (string?)m!["destination"] == "/dev/pts"));
+        }, "true");
+
+        Jaula.Create(id, bundle, "--console-socket", receiver.Path).ShouldFailWith(
+            $"create {id}: process.terminal: cannot open a pty: open /dev/ptmx: No such file or directory (is devpts mounted on /dev/pts?)");
+    }
+
+    [Fact]
     public void An_executable_missing_from_the_rootfs_names_the_search_path_and_the_fix()
     {
         string id = NewId();

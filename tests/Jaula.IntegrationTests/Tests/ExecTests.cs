@@ -196,6 +196,33 @@ public sealed class ExecTests(StateRoot stateRoot) : ContainerTest(stateRoot)
         }
     }
 
+    /// <summary>The init's terminal is the rootfs plan's Console operation: consoleSize is its size, the session its own.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the /dev/console bind and the ptmx of a devpts mounted in a user namespace
+    public async Task A_container_terminal_has_the_console_size_and_leads_its_session(bool userNamespace)
+    {
+        string id = NewId();
+        using var receiver = new ConsoleSocketReceiver();
+        Bundle bundle = NewBundle(b =>
+        {
+            b.Process["terminal"] = true;
+            b.Process["consoleSize"] = new JsonObject { ["height"] = 33, ["width"] = 111 };
+            if (userNamespace)
+                b.MapRootTo(100000);
+        }, "sh", "-c", "stty size; echo sid=$(cut -d' ' -f6 /proc/self/stat) pid=$$; tty; ls -l /dev/console");
+        Task<(FileStream, string)> receiving = Task.Run(() => receiver.Receive(TimeSpan.FromSeconds(20)));
+
+        Jaula.Create(id, bundle, "--console-socket", receiver.Path).ShouldSucceed();
+        var (master, _) = await receiving;
+        using (master)
+        {
+            Jaula.Start(id).ShouldSucceed();
+            string seen = ReadUntilClosed(master);
+            seen.Should().Contain("33 111").And.Contain("sid=1 pid=1").And.MatchRegex(@"/dev/pts/0").And.MatchRegex(@"c[-rwx]+ .* 136, +0 .*/dev/console");
+        }
+    }
+
     [Fact]
     public void A_terminal_without_a_console_socket_is_refused_for_create_and_detached_exec()
     {

@@ -63,6 +63,32 @@ public sealed class HostMountNamespaceTests(StateRoot stateRoot) : ContainerTest
     }
 
     [Fact]
+    public async Task A_container_terminal_is_a_pty_of_its_devpts_bound_on_its_console_and_delete_unmounts_it()
+    {
+        var bundle = NewBundle(b =>
+        {
+            WithoutMountNamespace(b);
+            b.Process["terminal"] = true;
+        }, "sh", "-c", "tty; ls -l /dev/console");
+        string id = NewId();
+        using var receiver = new ConsoleSocketReceiver();
+        Task<(FileStream, string)> receiving = Task.Run(() => receiver.Receive(TimeSpan.FromSeconds(20)));
+
+        Jaula.Create(id, bundle, "--console-socket", receiver.Path).ShouldSucceed();
+        var (master, _) = await receiving;
+        using (master)
+        {
+            MountTable.LinesMentioning(bundle.RootfsDir).Should().Contain(l => l.Contains($" {bundle.RootfsDir}/dev/console "));
+            Jaula.Start(id).ShouldSucceed();
+            ExecTests.ReadUntilClosed(master).Should().Contain("/dev/pts/0").And.MatchRegex(@"c[-rwx]+ .* 136, +0 .*/dev/console");
+        }
+        Jaula.WaitForStatus(id, "stopped");
+        Jaula.Delete(id).ShouldSucceed();
+
+        MountTable.LinesMentioning(bundle.Dir).Should().BeEmpty("delete unmounts the console bind with the rest");
+    }
+
+    [Fact]
     public void A_foreground_run_sees_its_rootfs_and_the_host_table_is_clean_after_it()
     {
         var bundle = NewBundle(WithoutMountNamespace, "sh", "-c", "test -e /only-here && grep -c ' /proc ' /proc/self/mountinfo");

@@ -18,6 +18,7 @@ public sealed class ProcessPlanTests
 {
     private static readonly PlanCheckDriver s_driver = new("rootfs_plan_check.c", "rootfs_plan_decode.c", "rootfs_plan_check");
     private static readonly PlanCheckDriver s_runner = new("rootfs_plan_run_check.c", "rootfs_plan_decode.c", "rootfs_plan_run_check", "rootfs_plan_exec.c");
+    private static readonly PlanCheckDriver s_console = new("console_plan_run_check.c", "rootfs_plan_decode.c", "console_plan_run_check", "rootfs_plan_exec.c");
 
     private static RootfsPlanInput Input(ProcessFacts? facts = null) => new()
     {
@@ -25,6 +26,7 @@ public sealed class ProcessPlanTests
         Bundle = "/b",
         HostMounts = [new MountInfo("/", "/", "ext4", "/dev/sda1", "rw")],
         Process = facts ?? new ProcessFacts { SessionKeyring = "_ses.c1", LastCap = 40, HostBounding = (1UL << 41) - 1 },
+        SyncFd = 5,
     };
 
     /// <summary>A spec with every setting the plan now makes.</summary>
@@ -51,14 +53,15 @@ public sealed class ProcessPlanTests
         int pause = ops.IndexOf("Pause AfterPivot");
 
         ops.Skip(pause + 1).Take(7).Should().Equal(
+            "Root /",
             "Setsid Tolerate errnos=EPERM",
             "Hostname jaula [hostname]",
             "Domainname example.org [domainname]",
             "RequireProcfs [linux.sysctl]",
             "ProcWrite sys/net/ipv4/ip_forward value=1 [linux.sysctl[\"net.ipv4.ip_forward\"]]",
-            "ProcWrite sys/kernel/msgmax value=8192 [linux.sysctl[\"kernel.msgmax\"]]",
-            "Root /");
+            "ProcWrite sys/kernel/msgmax value=8192 [linux.sysctl[\"kernel.msgmax\"]]");
         ops.IndexOf("OpenNull [linux.maskedPaths]").Should().Be(pause + 8);
+        ops.Should().NotContain(o => o.StartsWith("Console"), "no process.terminal");
     }
 
     [Fact]
@@ -293,5 +296,151 @@ public sealed class ProcessPlanTests
             .Should().Be($"rc=-1 failed=0 err={Errno.ELOOP} step={(uint)RootfsStep.Openat2} warn=-1/0/0 next=0");
         Run(new() { Kind = RootfsOpKind.Rlimit, Arg = 7, MountFlags = (MountFlags)300, Dev = 200 })
             .Should().Be($"rc=-1 failed=0 err={Errno.EINVAL} step={(uint)RootfsStep.Prlimit} warn=-1/0/0 next=0");
+    }
+    internal static Spec WithTerminal(ConsoleSize? size)
+    {
+        var spec = Full();
+        spec.Process!.Terminal = true;
+        spec.Process.ConsoleSize = size;
+        return spec;
+    }
+
+    [Fact]
+    public void A_terminal_is_one_console_operation_in_the_new_root_right_after_the_after_pivot_pause_instead_of_the_setsid()
+    {
+        var ops = Ops(RootfsPlanCompiler.Compile(WithTerminal(new ConsoleSize { Height = 40, Width = 132 }), Input()));
+        int pause = ops.IndexOf("Pause AfterPivot");
+
+        ops.Skip(pause + 1).Take(3).Should().Equal(
+            "Root /",
+            "Console ConsoleSize /dev/console source=/dev/ptmx size=40x132 fd=5 [process.terminal]",
+            "Hostname jaula [hostname]");
+        ops.Should().NotContain(o => o.StartsWith("Setsid"), "the console's attach makes the session");
+        ops.IndexOf("OpenNull [linux.maskedPaths]").Should().BeGreaterThan(pause + 3, "before /dev may be masked or turn read-only");
+
+        // No consoleSize: the pty keeps the size it was born with; sizes are 16 bits, as TIOCSWINSZ takes them.
+        ops = Ops(RootfsPlanCompiler.Compile(WithTerminal(null), Input()));
+        ops.Should().Contain("Console /dev/console source=/dev/ptmx fd=5 [process.terminal]");
+        ops = Ops(RootfsPlanCompiler.Compile(WithTerminal(new ConsoleSize { Height = 0x10018, Width = 80 }), Input()));
+        ops.Should().Contain("Console ConsoleSize /dev/console source=/dev/ptmx size=24x80 fd=5 [process.terminal]");
+
+        var noSocket = () => RootfsPlanCompiler.Compile(WithTerminal(null), Input() with { SyncFd = -1 });
+        noSocket.Should().Throw<InvalidOperationException>().WithMessage("*sync socket*");
+    }
+
+    [Fact]
+    public void The_console_operation_decodes_in_C_with_its_fields()
+    {
+        var plan = RootfsPlanCompiler.Compile(WithTerminal(new ConsoleSize { Height = 40, Width = 132 }), Input());
+        var ops = plan.Operations.ToList();
+        var output = s_driver.Decode(plan.Encode());
+
+        int console = ops.FindIndex(o => o.Kind == RootfsOpKind.Console);
+        output.Split('\n').Single(l => l.StartsWith($"{console}: ")).Should().EndWith(
+            "kind=26 flags=800 field=21/0 mflags=0 set=0 clr=0 dev=0 mode=0 owner=40:132 fd=5 skip=0 arg=0 path=/dev/console source=/dev/ptmx type=- data=-");
+        output.Split('\n').Single(l => l.StartsWith($"{console - 1}: ")).Should().Contain("kind=2 ").And.Contain(" path=/ ");
+    }
+
+    [Theory]
+    [InlineData(RootfsOpFlags.None, "/dev/console", null, 3, 0u, 0u)] // no ptmx
+    [InlineData(RootfsOpFlags.None, null, "/dev/ptmx", 3, 0u, 0u)] // no console
+    [InlineData(RootfsOpFlags.None, "/dev/console", "/dev/ptmx", -1, 0u, 0u)] // no sync socket
+    [InlineData(RootfsOpFlags.None, "/dev/console", "/dev/ptmx", 3, 24u, 80u)] // a size without its flag
+    [InlineData(RootfsOpFlags.ConsoleSize, "/dev/console", "/dev/ptmx", 3, 0x10000u, 80u)] // rows past 16 bits
+    [InlineData(RootfsOpFlags.ConsoleSize, "/dev/console", "/dev/ptmx", 3, 24u, 0x10000u)]
+    [InlineData(RootfsOpFlags.ProcSelf, "/dev/console", "/dev/ptmx", 3, 0u, 0u)] // a flag of another kind
+    [InlineData(RootfsOpFlags.ConsoleSize | RootfsOpFlags.Tolerate, "/dev/console", "/dev/ptmx", 3, 0u, 0u)]
+    public void The_decoder_refuses_a_console_operation_that_breaks_its_rules(RootfsOpFlags flags, string? path, string? source, int fd, uint rows, uint cols)
+    {
+        var good = new RootfsPlan([new RootfsOperation { Kind = RootfsOpKind.Console, Flags = RootfsOpFlags.ConsoleSize, Path = "/dev/console", Source = "/dev/ptmx", Fd = 3, Uid = 0xFFFF, Gid = 1 }]).Encode();
+        s_driver.Decode(good).Should().StartWith("rc=1\n");
+        var bad = new RootfsPlan([new RootfsOperation { Kind = RootfsOpKind.Console, Flags = flags, Path = path, Source = source, Fd = fd, Uid = rows, Gid = cols }]).Encode();
+        s_driver.Decode(bad).Should().StartWith("rc=-22");
+    }
+
+    [Fact]
+    public void A_console_failure_reads_as_the_inits_own_attach_did()
+    {
+        var plan = RootfsPlanCompiler.Compile(WithTerminal(new ConsoleSize { Height = 40, Width = 132 }), Input());
+        int console = plan.Operations.ToList().FindIndex(o => o.Kind == RootfsOpKind.Console);
+        string Describe(int errno, RootfsStep step) => RootfsPlanFailure.Describe(plan, console, errno, step).Message;
+
+        Describe(Errno.ENOENT, RootfsStep.OpenPtmx)
+            .Should().Be("process.terminal: cannot open a pty: open /dev/ptmx: No such file or directory (is devpts mounted on /dev/pts?)");
+        Describe(Errno.EINVAL, RootfsStep.UnlockPty)
+            .Should().Be("process.terminal: cannot open a pty: ioctl(TIOCSPTLCK) /dev/ptmx: Invalid argument (is devpts mounted on /dev/pts?)");
+        Describe(Errno.ENOTTY, RootfsStep.PtyPeer).Should().Be("process.terminal: ioctl(TIOCGPTPEER): Inappropriate ioctl for device");
+        Describe(Errno.EINVAL, RootfsStep.Winsize).Should().Be("process.terminal: ioctl(TIOCSWINSZ): Invalid argument");
+        Describe(Errno.EPERM, RootfsStep.Setsid).Should().Be("process.terminal: setsid: Operation not permitted");
+        Describe(Errno.EPERM, RootfsStep.Ctty).Should().Be("process.terminal: ioctl(TIOCSCTTY): Operation not permitted");
+        Describe(Errno.EBADF, RootfsStep.Dup2).Should().Be("process.terminal: dup2: Bad file descriptor");
+        Describe(Errno.ELOOP, RootfsStep.Openat2)
+            .Should().Be("process.terminal: cannot bind the pty on /dev/console: openat2 /dev/console: Too many levels of symbolic links");
+        Describe(Errno.ENOENT, RootfsStep.MissingParent)
+            .Should().Be("process.terminal: cannot bind the pty on /dev/console: openat2 /dev/console: No such file or directory");
+        Describe(Errno.EPERM, RootfsStep.Mount)
+            .Should().Be("process.terminal: cannot bind the pty on /dev/console: mount /dev/console: Operation not permitted");
+
+        var sent = RootfsPlanFailure.Describe(plan, console, Errno.EPIPE, RootfsStep.SendConsole);
+        sent.Message.Should().Be("sendmsg: Broken pipe");
+        sent.Field.Should().BeNull();
+        var error = RootfsPlanFailure.Describe(plan, console, Errno.ENOENT, RootfsStep.OpenPtmx);
+        error.Field.Should().Be("process.terminal");
+        ((ErrnoException)error.InnerException!).Errno.Should().Be(Errno.ENOENT);
+    }
+
+    /// <summary>
+    /// The C executor attaches a pty in a driver process of its own (never this test host), in a user and mount
+    /// namespace of its own so the /dev/console bind needs no root and goes with it: the host's /dev/ptmx stands for
+    /// the container's (the root here is "/"), the console target is a file the operation creates.
+    /// </summary>
+    [Fact]
+    public void The_executor_attaches_the_pty_binds_it_on_the_console_and_sends_the_master_in_a_console_frame()
+    {
+        string dir = Directory.CreateTempSubdirectory("jaula-console-plan-").FullName;
+        try
+        {
+            string target = Path.Combine(dir, "dev", "console");
+            var plan = new RootfsPlan(
+            [
+                new() { Kind = RootfsOpKind.Root, Path = "/" },
+                new() { Kind = RootfsOpKind.Console, Flags = RootfsOpFlags.ConsoleSize, Source = "/dev/ptmx", Path = target, Fd = 100, Uid = 40, Gid = 132, Field = RootfsField.Terminal },
+            ]);
+
+            var lines = s_console.Decode(plan.Encode(), "100", "ns", target).Split('\n');
+
+            lines[0].Should().Be("rc=0 failed=-1 err=0 step=0 next=2");
+            lines[1].Should().Be("frame=8 type=6 len=0 fd=yes rest=0", "one empty CONSOLE frame with the master, then nothing");
+            lines[2].Should().Be("stdio=peer same=1 session=own ctty=own winsize=40x132");
+            lines[3].Should().Be("console=peer");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_executor_stops_at_a_missing_ptmx_and_sends_nothing()
+    {
+        string dir = Directory.CreateTempSubdirectory("jaula-console-plan-").FullName;
+        try
+        {
+            var plan = new RootfsPlan(
+            [
+                new() { Kind = RootfsOpKind.Root, Path = dir },
+                new() { Kind = RootfsOpKind.Console, Source = "/dev/ptmx", Path = "/dev/console", Fd = 100, Field = RootfsField.Terminal },
+            ]);
+
+            var lines = s_console.Decode(plan.Encode(), "100", "plain", Path.Combine(dir, "dev", "console")).Split('\n');
+
+            lines[0].Should().Be($"rc=-1 failed=1 err={Errno.ENOENT} step={(uint)RootfsStep.OpenPtmx} next=1");
+            lines[1].Should().Be("frame=0 type=0 len=0 fd=no rest=0");
+            Directory.Exists(Path.Combine(dir, "dev")).Should().BeFalse("nothing was created for the console");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

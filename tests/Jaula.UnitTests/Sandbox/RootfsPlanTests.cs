@@ -36,6 +36,7 @@ public sealed class RootfsPlanTests
         HasKcore = true,
         CgroupAliases = [("cpu", "cpu,cpuacct")],
         MountTrees = trees ?? new Dictionary<int, int>(),
+        SyncFd = 3,
         Probe = p => p switch
         {
             "/b/data" or "/sys" or "/sys/fs/cgroup/memory/jaula-x" => HostFileKind.Directory,
@@ -75,9 +76,10 @@ public sealed class RootfsPlanTests
         int pivot = Array.FindIndex(lines, l => l.Contains(": Pivot /b/rootfs"));
         lines[pivot - 1].Should().EndWith("Pause BeforePivot");
         lines[pivot + 1].Should().EndWith("Pause AfterPivot");
-        lines[pivot + 2].Should().EndWith("Hostname jaula [hostname]"); // no setsid: the terminal's attach makes the session
-        lines[pivot + 3].Should().EndWith("Root /");
-        lines[pivot + 4].Should().EndWith("OpenNull [linux.maskedPaths]");
+        lines[pivot + 2].Should().EndWith("Root /");
+        lines[pivot + 3].Should().EndWith("Console /dev/console source=/dev/ptmx fd=3 [process.terminal]");
+        lines[pivot + 4].Should().EndWith("Hostname jaula [hostname]"); // no setsid: the terminal's attach makes the session
+        lines[pivot + 5].Should().EndWith("OpenNull [linux.maskedPaths]");
         lines.Should().Contain(l => l.EndsWith("Mask /proc/kcore [linux.maskedPaths[2]]"));
         lines.Should().Contain(l => l.EndsWith("Readonly /proc/sys [linux.readonlyPaths[3]]"));
         int process = Array.FindIndex(lines, l => l.EndsWith("Pause Process"));
@@ -290,6 +292,7 @@ public sealed class RootfsPlanTests
             ["shared.plan"] = RootfsPlanCompiler.Compile(Default(), Input(shared: true)).Encode(),
             ["rootless.plan"] = RootfsPlanCompiler.Compile(DefaultSpec.Create(rootless: true), Input(userns: true)).Encode(),
             ["process.plan"] = RootfsPlanCompiler.Compile(ProcessPlanTests.Full(), Input() with { Process = new() { SessionKeyring = "_ses.fuzz" } }).Encode(),
+            ["console.plan"] = RootfsPlanCompiler.Compile(ProcessPlanTests.WithTerminal(new() { Height = 40, Width = 132 }), Input()).Encode(),
         };
         if (Environment.GetEnvironmentVariable("JAULA_WRITE_FUZZ_SEEDS") == "1")
         {

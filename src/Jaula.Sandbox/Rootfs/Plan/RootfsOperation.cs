@@ -32,6 +32,7 @@ public enum RootfsOpKind : uint
     CapBoundingDrop = 23,
     Chdir = 24,
     Umask = 25,
+    Console = 26,
 }
 
 /// <summary>JAULA_OPF_*: how an in-root path is reached and what else a mount does.</summary>
@@ -50,6 +51,7 @@ public enum RootfsOpFlags : uint
     Tolerate = 0x100,
     Warn = 0x200,
     ProcSelf = 0x400,
+    ConsoleSize = 0x800,
 }
 
 /// <summary>Why the C executor hands control back (JAULA_PAUSE_*).</summary>
@@ -86,6 +88,7 @@ public enum RootfsField : uint
     SessionKeyring = 18,
     Umask = 19,
     Session = 20,
+    Terminal = 21,
 }
 
 /// <summary>
@@ -110,6 +113,7 @@ public sealed record RootfsOperation
     public RootfsPause Pause { get; init; }
 
     /// <summary>The u32 arg of the other kinds: the resource of an Rlimit, the capability of a CapBoundingDrop.</summary>
+    /// <remarks>A Console's window size rides in <see cref="Uid"/> (rows) and <see cref="Gid"/> (cols).</remarks>
     public uint Arg { get; init; }
     public string? Path { get; init; }
     public string? Source { get; init; }
@@ -147,6 +151,7 @@ public sealed record RootfsOperation
         RootfsField.Rlimits => $"process.rlimits[{FieldIndex}]",
         RootfsField.CapabilitiesBounding => "process.capabilities.bounding",
         RootfsField.Umask => "process.user.umask",
+        RootfsField.Terminal => "process.terminal",
         _ => null, // SessionKeyring, Session: no config field
     };
 
@@ -193,6 +198,8 @@ public sealed record RootfsOperation
             b.Append($" resource={Arg} soft={(ulong)MountFlags} hard={Dev}");
         else if (Kind is RootfsOpKind.CapBoundingDrop)
             b.Append(" cap=").Append(Arg);
+        else if (Kind is RootfsOpKind.Console && (Flags & RootfsOpFlags.ConsoleSize) != 0)
+            b.Append($" size={Uid}x{Gid}");
         else if (Kind is RootfsOpKind.Umask)
             b.Append(" mode=").Append(Convert.ToString(Mode, 8).PadLeft(4, '0'));
         if (Kind is RootfsOpKind.ProcWrite)

@@ -6,7 +6,8 @@ namespace Jaula.Sandbox.Rootfs.Plan;
 
 /// <summary>
 /// Turns a validated spec into the rootfs plan, in runc's order: propagation of "/" and the rootfs bind, mounts[],
-/// /dev, the working directory, [pause: createContainer hooks], pivot_root, [pause: console], the session,
+/// /dev, the working directory, [pause: createContainer hooks], pivot_root, [pause], the new root opened, the
+/// terminal (a pty from the container's devpts, its session and /dev/console) or else a session of its own,
 /// hostname, domainname and sysctls, masked and read-only paths, a read-only root, and with a process [pause: the
 /// process attributes still in C#], keyring, oom_score_adj, rlimits, bounding set, chdir and umask
 /// (<see cref="ProcessPlanCompiler"/>). Every decision is made here; the C executor only runs the result.
@@ -42,6 +43,8 @@ public static class RootfsPlanCompiler
         ops.Add(new() { Kind = RootfsOpKind.Pause, Pause = RootfsPause.BeforePivot });
         EnterRoot(spec, input, ops);
         ops.Add(new() { Kind = RootfsOpKind.Pause, Pause = RootfsPause.AfterPivot });
+        ops.Add(new() { Kind = RootfsOpKind.Root, Path = "/" }); // every in-root path from here on: the console, masks
+        ProcessPlanCompiler.Terminal(spec, input.SyncFd, ops);
         ProcessPlanCompiler.KernelSettings(spec, ops);
         Finish(spec, ops);
         if (spec.Process is not null)
@@ -107,7 +110,6 @@ public static class RootfsPlanCompiler
     /// <summary>After the sysctls (they live under /proc/sys, usually read-only in the end), in the new root.</summary>
     private static void Finish(Spec spec, List<RootfsOperation> ops)
     {
-        ops.Add(new() { Kind = RootfsOpKind.Root, Path = "/" });
         var masked = spec.Linux?.MaskedPaths ?? [];
         if (masked.Count > 0)
             ops.Add(new() { Kind = RootfsOpKind.OpenNull, Field = RootfsField.MaskedPathsList, Context = "opening /dev/null to cover the masked paths" });

@@ -38,6 +38,13 @@ public enum RootfsStep : uint
     CapBoundingDrop = 29,
     Getcwd = 30,
     OutsideRoot = 31,
+    OpenPtmx = 32,
+    UnlockPty = 33,
+    PtyPeer = 34,
+    Winsize = 35,
+    Ctty = 36,
+    Dup2 = 37,
+    SendConsole = 38,
 }
 
 /// <summary>

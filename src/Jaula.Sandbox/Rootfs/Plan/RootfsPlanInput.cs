@@ -43,6 +43,12 @@ public sealed record RootfsPlanInput
     /// <summary>The plain aliases in the host's /sys/fs/cgroup (name, target): cpu -> cpu,cpuacct.</summary>
     public IReadOnlyList<(string Name, string Target)> CgroupAliases { get; init; } = [];
 
+    /// <summary>
+    /// The sync socket's number in the process that runs the plan: with process.terminal the Console operation sends
+    /// the pty master to the parent on it (a CONSOLE frame). -1: none (a plan with a terminal then does not compile).
+    /// </summary>
+    public int SyncFd { get; init; } = -1;
+
     /// <summary>What the process operations need (keyring, bounding set); tests keep the default.</summary>
     public ProcessFacts Process { get; init; } = new();
 

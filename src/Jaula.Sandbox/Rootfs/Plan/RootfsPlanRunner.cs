@@ -5,7 +5,7 @@ namespace Jaula.Sandbox.Rootfs.Plan;
 
 /// <summary>
 /// Runs a rootfs plan through the C executor, handing control back to C# at its pauses: a tmpcopyup's copy (done
-/// here, <see cref="TmpCopyUp"/>), and the moments the init has work of its own (hooks, console, the process
+/// here, <see cref="TmpCopyUp"/>), and the moments the init has work of its own (hooks, the idmapped trees, the process
 /// attributes still set in C#). A failure an operation may only warn about (the session keyring) is collected in
 /// <see cref="Warnings"/>.
 /// </summary>
