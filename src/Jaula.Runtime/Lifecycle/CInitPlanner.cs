@@ -88,6 +88,7 @@ public sealed record CInitFacts
             InUserNamespace = namespaces.InUserNamespace,
             NoPivot = options.NoPivot,
             SharedMountNamespace = !namespaces.OwnMount,
+            SyncFd = 3 + options.PreserveFds, // the CONSOLE operation sends the pty master on it
             Process = new ProcessFacts
             {
                 SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id,

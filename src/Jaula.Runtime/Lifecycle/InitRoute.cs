@@ -21,8 +21,6 @@ public static class InitRoute
             return "no process";
         if (HookRunner.HasCreateHooks(spec.Hooks) || spec.Hooks?.StartContainer is { Count: > 0 })
             return "hooks run by the init";
-        if (process.Terminal == true)
-            return "process.terminal";
         if (seccomp is { Listener: true } || !string.IsNullOrEmpty(linux?.Seccomp?.ListenerPath))
             return "a notifying seccomp profile";
         if (namespaces.Joins.Any(j => j.NsType == Linux.CloneFlags.NewNs))

@@ -26,6 +26,36 @@ public sealed class CInitTests(StateRoot stateRoot) : ContainerTest(stateRoot)
         File.ReadAllText($"/proc/{c.Pid}/maps").Should().NotContain("doublemapper");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_terminal_is_attached_the_same_by_both_inits(bool cInit)
+    {
+        string id = NewId();
+        using var receiver = new ConsoleSocketReceiver();
+        var bundle = NewBundle(b =>
+        {
+            b.UseInit(cInit);
+            b.Process["terminal"] = true;
+            b.Process["consoleSize"] = new System.Text.Json.Nodes.JsonObject { ["height"] = 33, ["width"] = 99 };
+        }, "sh", "-c", "tty; stty size; ls -l /dev/console; read line; echo got $line");
+        string log = Path.Combine(bundle.Dir, "debug.log");
+        var receiving = Task.Run(() => receiver.Receive(TimeSpan.FromSeconds(20)));
+
+        Jaula.Track(id);
+        Jaula.Invoke("--debug", "--log", log, "create", "--console-socket", receiver.Path, "--bundle", bundle.Dir, id).ShouldSucceed();
+        var (master, _) = await receiving;
+        using (master)
+        {
+            File.ReadAllText(log).Should().Contain(cInit ? "init: the C init" : "init: the managed init");
+            Jaula.Start(id).ShouldSucceed();
+            master.Write("hello\n"u8);
+            master.Flush();
+            ExecTests.ReadUntilClosed(master).Should().MatchRegex(@"/dev/pts/0").And.Contain("33 99")
+                .And.MatchRegex(@"c[-rwx]+ .* 136, +0 .*/dev/console").And.Contain("got hello");
+        }
+    }
+
     [Fact]
     public void Both_inits_give_the_process_the_same_world()
     {

@@ -48,7 +48,6 @@ public sealed class CInitRouteTests
         { "hooks", s => s.Hooks = new HooksSpec { CreateContainer = [new HookSpec { Path = "/bin/true" }] } },
         { "hooks", s => s.Hooks = new HooksSpec { StartContainer = [new HookSpec { Path = "/bin/true" }] } },
         { "hooks", s => s.Hooks = new HooksSpec { Prestart = [new HookSpec { Path = "/bin/true" }] } },
-        { "process.terminal", s => s.Process!.Terminal = true },
         { "notifying", s => s.Linux!.Seccomp = new SeccompSpec { DefaultAction = "SCMP_ACT_ALLOW", ListenerPath = "/run/agent.sock" } },
         { "mount namespace joined", s => s.Linux!.Namespaces = [new NamespaceSpec { Type = "mount", Path = "/proc/1/ns/mnt" }] },
         { "scheduler", s => s.Process!.IoPriority = new IoPrioritySpec { Class = "IOPRIO_CLASS_BE", Priority = 4 } },
@@ -67,6 +66,15 @@ public sealed class CInitRouteTests
         edit(spec);
 
         Why(spec).Should().NotBeNull().And.Contain(reason);
+    }
+
+    [Fact]
+    public void A_terminal_takes_the_C_init_its_plan_sends_the_pty_on_the_sync_socket()
+    {
+        var spec = Eligible();
+        spec.Process!.Terminal = true;
+
+        Why(spec).Should().BeNull("the CONSOLE operation attaches the pty in C");
     }
 
     [Fact]
