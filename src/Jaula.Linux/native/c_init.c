@@ -181,9 +181,24 @@ static void warn_if(const struct jaula_rootfs_status *st)
     send_frame(JAULA_FRAME_WARNING, t.buf, (uint32_t)t.len);
 }
 
-/* The rootfs plan, the process's settings included, to its end. Its pauses have nothing to do here (no hooks,
- * console, copy-up or process attributes in a C init's container) but stop dying with create, as the managed init
- * does at the Process pause (InitProgram.StopDyingWithParent). */
+/* The parent's sync point for the prestart and createRuntime hooks, as the managed init's (InitHooks.BeforePivot):
+ * HOOKS_DUE, then the parent runs them and answers HOOKS_DONE (empty). A failing hook makes the parent kill us;
+ * end of file means it died. A C init's container has no createContainer hooks, so no HOOK_EXECUTABLE comes. */
+static void hooks_due(void)
+{
+    send_frame(JAULA_FRAME_HOOKS_DUE, NULL, 0);
+    uint32_t header[2];
+    int rc = read_all(s_sync, header, sizeof(header));
+    if (rc == 0)
+        _exit(1);
+    if (rc < 0 || header[0] != JAULA_FRAME_HOOKS_DONE || header[1] != 0)
+        fail("sync", rc < 0 ? errno : EPROTO);
+}
+
+/* The rootfs plan, the process's settings included, to its end. Of its pauses BEFORE_PIVOT has the hooks' sync
+ * point (with JAULA_INIT_HOOKS_DUE), and PROCESS stops dying with create, as the managed init does there
+ * (InitProgram.StopDyingWithParent); the others have no work in a C init's container (no console, copy-up or
+ * process attributes). */
 static void build_rootfs(const struct jaula_init_program *prog)
 {
     struct jaula_rootfs_status st = {.next_op = 0, .root_fd = -1, .null_fd = -1, .failed_op = -1, .fd_a = -1, .fd_b = -1, .warn_op = -1};
@@ -199,6 +214,8 @@ static void build_rootfs(const struct jaula_init_program *prog)
         }
         if (st.pause == JAULA_PAUSE_COPY_UP)
             fail("rootfs-pause", EPROTO);
+        if (st.pause == JAULA_PAUSE_BEFORE_PIVOT && (prog->flags & JAULA_INIT_HOOKS_DUE))
+            hooks_due();
         if (st.pause == JAULA_PAUSE_PROCESS && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
             fail("pdeathsig", errno);
     }

@@ -30,11 +30,16 @@
 #define JAULA_INIT_FIXED 24U
 
 #define JAULA_INIT_ADD_HOME 0x1U /* the environment lacks HOME: add the home uid's from the container's /etc/passwd */
-#define JAULA_INIT_KNOWN_FLAGS 0x1U
+/* prestart/createRuntime hooks: at the rootfs plan's BEFORE_PIVOT pause send HOOKS_DUE and wait for the parent's
+ * HOOKS_DONE (it runs them in the runtime namespace meanwhile; a failure kills this process). */
+#define JAULA_INIT_HOOKS_DUE 0x2U
+#define JAULA_INIT_KNOWN_FLAGS 0x3U
 
 /* Frame types of the sync socket (Runtime/Sync/FrameType.cs) not in final_phase.h. */
 #define JAULA_FRAME_WARNING 5U
 #define JAULA_FRAME_INIT_PROGRAM 13U
+#define JAULA_FRAME_HOOKS_DUE 20U
+#define JAULA_FRAME_HOOKS_DONE 22U
 
 struct jaula_init_program {
     uint32_t flags, home_uid;

@@ -56,6 +56,7 @@ public static class CInitPlanner
             Final = final,
             AddHome = !env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)),
             HomeUid = target.Uid,
+            HooksDue = Hooks.HookRunner.HasCreateHooks(spec.Hooks),
             Cwd = process.Cwd ?? "/",
             Name = process.Args![0],
             SearchPath = ExecutableResolver.SearchPath(process.Env),

@@ -19,8 +19,8 @@ public static class InitRoute
         var linux = spec.Linux;
         if (process is null)
             return "no process";
-        if (HookRunner.HasCreateHooks(spec.Hooks) || spec.Hooks?.StartContainer is { Count: > 0 })
-            return "hooks run by the init";
+        if (spec.Hooks?.CreateContainer is { Count: > 0 } || spec.Hooks?.StartContainer is { Count: > 0 })
+            return "createContainer or startContainer hooks (run by the init)";
         if (process.Terminal == true)
             return "process.terminal";
         if (seccomp is { Listener: true } || !string.IsNullOrEmpty(linux?.Seccomp?.ListenerPath))

@@ -13,6 +13,7 @@ public sealed record CInitProgram
     public const uint Magic = 0x3143494A; // "JIC1"
     public const int MaxBytes = 16 << 20;
     public const uint FlagAddHome = 0x1;
+    public const uint FlagHooksDue = 0x2;
 
     public required RootfsPlan Rootfs { get; init; }
 
@@ -22,6 +23,12 @@ public sealed record CInitProgram
     /// <summary>The environment lacks HOME: the C init adds <see cref="HomeUid"/>'s from the container's /etc/passwd.</summary>
     public bool AddHome { get; init; }
     public uint HomeUid { get; init; }
+
+    /// <summary>
+    /// prestart/createRuntime hooks: at the rootfs plan's BeforePivot pause the C init sends HooksDue and waits for
+    /// the parent's HooksDone, the managed init's sync point for them.
+    /// </summary>
+    public bool HooksDue { get; init; }
 
     /// <summary>process.cwd, where a relative args[0] is found (the plan's Chdir operation entered it).</summary>
     public required string Cwd { get; init; }
@@ -39,7 +46,7 @@ public sealed record CInitProgram
         var w = new List<byte>(64 + rootfs.Length + final.Length);
         U32(w, Magic);
         U32(w, 0); // the total length, patched below
-        U32(w, AddHome ? FlagAddHome : 0);
+        U32(w, (AddHome ? FlagAddHome : 0) | (HooksDue ? FlagHooksDue : 0));
         U32(w, HomeUid);
         U32(w, (uint)rootfs.Length);
         U32(w, (uint)final.Length);

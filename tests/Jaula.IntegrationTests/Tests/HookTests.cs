@@ -205,6 +205,84 @@ public sealed class HookTests(StateRoot stateRoot) : ContainerTest(stateRoot)
     }
 
     /// <summary>
+    /// prestart and createRuntime run in the parent while the init waits before pivot_root: a container whose only
+    /// create hooks are those takes the C init (one thread, no .NET), which waits at the same point as the managed
+    /// init. What each hook sees (the state on stdin, the namespace it runs in)
+    /// and a failure's message and cleanup are the same on both routes.
+    /// </summary>
+    [Fact]
+    public void Prestart_and_createRuntime_hooks_see_the_same_on_the_C_init_as_on_the_managed_one()
+    {
+        (string Seen, string Log, int Threads) Create(bool cInit)
+        {
+            using var host = new HostDirectory();
+            string seen = Path.Combine(host.Path, "seen");
+            string id = NewId();
+            // The state on stdin and the mount namespace the hook ran in.
+            string script = $"cat >> {seen}; echo \" $0 $(readlink /proc/self/ns/mnt)\" >> {seen}";
+            using var bundle = NewBundle(b =>
+            {
+                b.UseInit(cInit);
+                b.Config["hooks"] = new JsonObject
+                {
+                    ["prestart"] = new JsonArray(Hook("/bin/sh", ["sh", "-c", script, "prestart"], ["PATH=/bin:/usr/bin"])),
+                    ["createRuntime"] = new JsonArray(Hook("/bin/sh", ["sh", "-c", script, "createRuntime"], ["PATH=/bin:/usr/bin"])),
+                    ["poststart"] = new JsonArray(Hook("/bin/true", [], [])),
+                };
+            }, "sleep", "30");
+            string log = Path.Combine(bundle.Dir, "debug.log");
+            Jaula.Invoke("--debug", "--log", log, "create", "--bundle", bundle.Dir, id).ShouldSucceed();
+            int pid = Jaula.State(id).Pid;
+            int threads = int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim(),
+                System.Globalization.CultureInfo.InvariantCulture);
+            string text = File.ReadAllText(seen).Replace(id, "<id>").Replace(bundle.Dir, "<bundle>")
+                .Replace($"\"pid\":{pid}", "\"pid\":<pid>");
+            Jaula.Delete(id, force: true).ShouldSucceed();
+            return (text, File.ReadAllText(log), threads);
+        }
+
+        var c = Create(true);
+        var managed = Create(false);
+
+        c.Log.Should().Contain("init: the C init");
+        c.Threads.Should().Be(1, "no .NET runtime started in the C init");
+        managed.Log.Should().Contain("init: the managed init");
+        string hostMnt = new FileInfo("/proc/self/ns/mnt").LinkTarget!;
+        c.Seen.Should().Contain("\"status\":\"creating\"").And.Contain("\"pid\":<pid>").And.Contain($"}} prestart {hostMnt}\n")
+            .And.Contain($"}} createRuntime {hostMnt}\n");
+        c.Seen.Should().Be(managed.Seen);
+    }
+
+    [Theory]
+    [InlineData("prestart")]
+    [InlineData("createRuntime")]
+    public void A_failing_parent_hook_reads_and_cleans_up_the_same_on_both_inits(string kind)
+    {
+        string Fail(bool cInit)
+        {
+            using var host = new HostDirectory();
+            string hostLog = Path.Combine(host.Path, "hooks.log");
+            string id = NewId();
+            using var bundle = NewBundle(b =>
+            {
+                b.UseInit(cInit);
+                b.Config["hooks"] = new JsonObject
+                {
+                    [kind] = new JsonArray(Hook("/bin/sh", ["sh", "-c", "echo broken-on-purpose >&2; exit 3"], [])),
+                    ["poststop"] = new JsonArray(Hook(Recorder(host.Path), ["hook.sh", "poststop"], [$"LOG={hostLog}", "PATH=/bin:/usr/bin"])),
+                };
+            }, "true");
+            var result = Jaula.Create(id, bundle);
+            result.ShouldFailWith(id, $"hooks.{kind}[0]", "status 3", "broken-on-purpose");
+            Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+            File.ReadAllLines(hostLog).Select(l => l.Split(' ')[0]).Should().Equal("poststop");
+            return result.Stderr.Replace(id, "<id>");
+        }
+
+        Fail(true).Should().Be(Fail(false));
+    }
+
+    /// <summary>
     /// A recorder for every kind, writing to <paramref name="hostLog"/>; startContainer's is a copy inside the rootfs
     /// (its path resolves in the container) and writes /hooks.log there.
     /// </summary>

@@ -47,7 +47,6 @@ public sealed class CInitRouteTests
         { "no process", s => s.Process = null },
         { "hooks", s => s.Hooks = new HooksSpec { CreateContainer = [new HookSpec { Path = "/bin/true" }] } },
         { "hooks", s => s.Hooks = new HooksSpec { StartContainer = [new HookSpec { Path = "/bin/true" }] } },
-        { "hooks", s => s.Hooks = new HooksSpec { Prestart = [new HookSpec { Path = "/bin/true" }] } },
         { "process.terminal", s => s.Process!.Terminal = true },
         { "notifying", s => s.Linux!.Seccomp = new SeccompSpec { DefaultAction = "SCMP_ACT_ALLOW", ListenerPath = "/run/agent.sock" } },
         { "mount namespace joined", s => s.Linux!.Namespaces = [new NamespaceSpec { Type = "mount", Path = "/proc/1/ns/mnt" }] },
@@ -67,6 +66,25 @@ public sealed class CInitRouteTests
         edit(spec);
 
         Why(spec).Should().NotBeNull().And.Contain(reason);
+    }
+
+    [Fact]
+    public void Hooks_the_parent_runs_take_the_C_init_with_the_sync_point()
+    {
+        var spec = Eligible();
+        spec.Hooks = new HooksSpec
+        {
+            Prestart = [new HookSpec { Path = "/bin/true" }],
+            CreateRuntime = [new HookSpec { Path = "/bin/true" }],
+            Poststart = [new HookSpec { Path = "/bin/true" }],
+            Poststop = [new HookSpec { Path = "/bin/true" }],
+        };
+
+        Why(spec).Should().BeNull("the parent runs prestart, createRuntime, poststart and poststop on either route");
+        CInitPlanner.Compile(Facts(spec), []).HooksDue.Should().BeTrue();
+        spec.Hooks = new HooksSpec { Poststart = [new HookSpec { Path = "/bin/true" }] };
+        CInitPlanner.Compile(Facts(spec), []).HooksDue.Should().BeFalse("only prestart and createRuntime need the pause before pivot_root");
+        CInitPlanner.Compile(Facts(Eligible()), []).HooksDue.Should().BeFalse();
     }
 
     [Fact]

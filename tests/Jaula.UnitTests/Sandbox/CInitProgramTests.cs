@@ -17,7 +17,7 @@ public sealed class CInitProgramTests
     private static readonly PlanCheckDriver s_driver =
         new("init_program_check.c", "c_init_decode.c", "init_program_check", "rootfs_plan_decode.c", "final_phase.c");
 
-    private static CInitProgram Sample(bool addHome = true, FinalPhasePlan? final = null) => new()
+    private static CInitProgram Sample(bool addHome = true, FinalPhasePlan? final = null, bool hooksDue = false) => new()
     {
         Rootfs = new RootfsPlan([
             new RootfsOperation { Kind = RootfsOpKind.Root, Path = "/tmp/rootfs" },
@@ -36,6 +36,7 @@ public sealed class CInitProgramTests
             Env = ["PATH=/bin"],
         },
         AddHome = addHome,
+        HooksDue = hooksDue,
         HomeUid = 1000,
         Cwd = "/work",
         Name = "sh",
@@ -60,6 +61,13 @@ public sealed class CInitProgramTests
     }
 
     [Fact]
+    public void The_hooks_sync_point_is_a_flag()
+    {
+        s_driver.Decode(Sample(addHome: false, hooksDue: true).Encode()).Should().Contain("rc=0\n").And.Contain("flags=2 ");
+        s_driver.Decode(Sample(hooksDue: true).Encode()).Should().Contain("flags=3 ");
+    }
+
+    [Fact]
     public void Every_truncation_is_refused()
     {
         byte[] program = Sample().Encode();
@@ -74,7 +82,7 @@ public sealed class CInitProgramTests
 
     [Theory]
     [InlineData(0, 0x12345678u)]  // magic
-    [InlineData(8, 0x2u)]         // an unknown flag
+    [InlineData(8, 0x4u)]         // an unknown flag
     [InlineData(16, 0xFFFFu)]     // the rootfs plan's length
     [InlineData(16, 8u)]          // a rootfs plan shorter than it is
     [InlineData(20, 1u)]          // the final plan's length
@@ -144,6 +152,7 @@ public sealed class CInitProgramTests
         {
             ["sample.prog"] = Sample().Encode(),
             ["nohome.prog"] = Sample(addHome: false).Encode(),
+            ["hooks.prog"] = Sample(hooksDue: true).Encode(),
             ["seccomp.prog"] = Sample(final: Sample().Final with { Bpf = new byte[64], Groups = [1, 2, 3], NoNewPrivileges = true }).Encode(),
         };
         if (Environment.GetEnvironmentVariable("JAULA_WRITE_FUZZ_SEEDS") == "1")
