@@ -5,7 +5,9 @@
  *   {"step":"c-init","path":"<kind>","errno":E[,"op":N,"rootfsStep":S][,"uid":U]}
  * kinds: sync, decode, fd-dir, rootfs, rootfs-pause, pdeathsig, args0-missing, args0-directory, args0-denied,
  * args0-not-in-path. The parent words each as the managed init does. A rootfs operation whose failure only warns
- * (the session keyring) is a WARNING frame of the same form, kind "warning".
+ * (the session keyring) is a WARNING frame of the same form, kind "warning". A failing createContainer hook is
+ * {"step":"hook","message":...} as the managed init's report (the message worded in c_init_hooks.c); a failing
+ * startContainer hook goes to `start` on the exec fifo, the parent being gone by then.
  */
 #include "c_init.h"
 
