@@ -159,6 +159,29 @@ static void check(const uint8_t *buf, uint32_t len, const struct jaula_init_prog
         inside(buf, len, f->envp[i]);
     if (f->argv[f->argc] || f->envp[f->envc])
         abort();
+    /* Every hook of a program that decoded decodes again into the scratch left after the final plan's lists. */
+    if (p->create_state)
+        inside(buf, len, p->create_state);
+    if (p->start_state)
+        inside(buf, len, p->start_state);
+    if (p->n_create > p->n_hooks || (p->n_hooks && (p->hooks < buf || p->hooks + p->hooks_len > buf + len)))
+        abort();
+    static const char *hook_scratch[1 << 16];
+    uint32_t first = jaula_init_hook_scratch(f);
+    for (uint32_t i = 0; i < p->n_hooks; i++) {
+        struct jaula_init_hook h;
+        if (jaula_init_hook(p, i, hook_scratch, (1 << 16) - first, &h) != 0)
+            abort();
+        if ((i < p->n_create) != (h.kind == JAULA_HOOK_CREATE_CONTAINER) || h.argc == 0)
+            abort();
+        inside(buf, len, h.path);
+        for (uint32_t k = 0; k < h.argc; k++)
+            inside(buf, len, h.argv[k]);
+        for (uint32_t k = 0; k < h.envc; k++)
+            inside(buf, len, h.envp[k]);
+        if (h.argv[h.argc] || h.envp[h.envc])
+            abort();
+    }
 }
 
 int main(int argc, char **argv)

@@ -5,7 +5,9 @@
  *   {"step":"c-init","path":"<kind>","errno":E[,"op":N,"rootfsStep":S][,"uid":U]}
  * kinds: sync, decode, fd-dir, rootfs, rootfs-pause, pdeathsig, args0-missing, args0-directory, args0-denied,
  * args0-not-in-path. The parent words each as the managed init does. A rootfs operation whose failure only warns
- * (the session keyring) is a WARNING frame of the same form, kind "warning".
+ * (the session keyring) is a WARNING frame of the same form, kind "warning". A failing createContainer hook is
+ * {"step":"hook","message":...} as the managed init's report (the message worded in c_init_hooks.c); a failing
+ * startContainer hook goes to `start` on the exec fifo, the parent being gone by then.
  */
 #include "c_init.h"
 
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -181,9 +184,199 @@ static void warn_if(const struct jaula_rootfs_status *st)
     send_frame(JAULA_FRAME_WARNING, t.buf, (uint32_t)t.len);
 }
 
-/* The rootfs plan, the process's settings included, to its end. Its pauses have nothing to do here (no hooks,
- * console, copy-up or process attributes in a C init's container) but stop dying with create, as the managed init
- * does at the Process pause (InitProgram.StopDyingWithParent). */
+/* ---- hooks ---------------------------------------------------------------------------------------------------- */
+
+static const char **s_hook_scratch;
+static uint32_t s_hook_slots;
+static struct jaula_hook_text s_hook_msg;
+
+/* The bytes as valid UTF-8 (an invalid byte becomes U+FFFD, as Encoding.UTF8.GetString makes it); JSON-escaped with
+ * json. Stops before room runs out. */
+static size_t utf8_length(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0];
+    size_t want = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3 : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+    if (want == 0 || want > n)
+        return 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c == 0xE0)
+        lo = 0xA0;
+    else if (c == 0xED)
+        hi = 0x9F;
+    else if (c == 0xF0)
+        lo = 0x90;
+    else if (c == 0xF4)
+        hi = 0x8F;
+    if (want > 1 && (p[1] < lo || p[1] > hi))
+        return 0;
+    for (size_t k = 2; k < want; k++) {
+        if (p[k] < 0x80 || p[k] > 0xBF)
+            return 0;
+    }
+    return want;
+}
+
+static size_t put_clean(char *out, size_t room, const char *in, size_t n, int json)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t len = 0;
+    const unsigned char *p = (const unsigned char *)in;
+    for (size_t i = 0; i < n;) {
+        char esc[8];
+        size_t m = 0, take = utf8_length(p + i, n - i);
+        const char *src = esc;
+        if (take == 0) {
+            memcpy(esc, "\xEF\xBF\xBD", 3); /* U+FFFD */
+            m = 3;
+            take = 1;
+        } else if (json && (p[i] == '"' || p[i] == '\\')) {
+            esc[0] = '\\';
+            esc[1] = (char)p[i];
+            m = 2;
+        } else if (json && p[i] < 0x20) {
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[p[i] >> 4];
+            esc[5] = hex[p[i] & 15];
+            m = 6;
+        } else {
+            src = in + i;
+            m = take;
+        }
+        if (len + m + 1 > room)
+            break;
+        memcpy(out + len, src, m);
+        len += m;
+        i += take;
+    }
+    out[len] = '\0';
+    return len;
+}
+
+/* A createContainer hook failed: {"step":"hook","message":...}, read by the parent as the managed init's report
+ * (a HookFailedException: the container goes, its poststop hooks run). */
+static void __attribute__((noreturn)) report_hook(const struct jaula_hook_text *msg)
+{
+    static char json[sizeof(msg->buf) * 6 + 64];
+    static const char head[] = "{\"step\":\"hook\",\"message\":\"";
+    size_t len = sizeof(head) - 1;
+    memcpy(json, head, len);
+    len += put_clean(json + len, sizeof(json) - len - 3, msg->buf, msg->len, 1);
+    memcpy(json + len, "\"}", 2);
+    len += 2;
+    send_frame(JAULA_FRAME_ERROR, json, (uint32_t)len);
+    _exit(1);
+}
+
+/* Hook i of the program, its argv and envp in the hooks' scratch. */
+static void hook_at(const struct jaula_init_program *prog, uint32_t i, struct jaula_init_hook *h)
+{
+    if (jaula_init_hook(prog, i, s_hook_scratch, s_hook_slots, h) < 0)
+        fail("decode", EINVAL); /* decoded as a whole before: cannot happen */
+}
+
+/* One frame with the fd that came with its header (SCM_RIGHTS), or -1; the payload (at most room bytes) into buf. */
+static int receive_frame(uint32_t *type, char *buf, uint32_t room, uint32_t *len, int *fd)
+{
+    uint32_t header[2];
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = {.iov_base = header, .iov_len = sizeof(header)};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof(control.buf)};
+    *fd = -1;
+    ssize_t n;
+    do
+        n = recvmsg(s_sync, &mh, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n == 0)
+        _exit(1); /* create died */
+    if (n < 0)
+        fail("sync", errno);
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)) && *fd < 0)
+            memcpy(fd, CMSG_DATA(c), sizeof(int));
+    }
+    if ((mh.msg_flags & MSG_CTRUNC) || ((size_t)n < sizeof(header) && read_all(s_sync, (char *)header + n, sizeof(header) - (size_t)n) != 1))
+        fail("sync", EPROTO);
+    if (header[1] > room || (header[1] && read_all(s_sync, buf, header[1]) != 1))
+        fail("sync", EPROTO);
+    *type = header[0];
+    *len = header[1];
+    return 0;
+}
+
+/* The hooks' sync point, as the managed init's (InitHooks.BeforePivot): HOOKS_DUE; the parent runs prestart and
+ * createRuntime (a failure makes it kill us; end of file means it died), then sends each createContainer hook's
+ * executable, opened in the runtime namespace (HOOK_EXECUTABLE, its index as text), and HOOKS_DONE. Then the
+ * createContainer hooks run here, in the container's namespaces, before pivot_root. */
+static void hooks_due(const struct jaula_init_program *prog)
+{
+    static int executables[JAULA_INIT_MAX_HOOKS];
+    send_frame(JAULA_FRAME_HOOKS_DUE, NULL, 0);
+    uint32_t got = 0;
+    for (;;) {
+        uint32_t type, len;
+        char payload[16];
+        int fd;
+        receive_frame(&type, payload, sizeof(payload) - 1, &len, &fd);
+        payload[len] = '\0';
+        if (type == JAULA_FRAME_HOOKS_DONE && len == 0 && fd < 0 && got == prog->n_create)
+            break;
+        struct text want = {.len = 0};
+        put_uint(&want, got);
+        if (type != JAULA_FRAME_HOOK_EXECUTABLE || fd < 0 || got >= prog->n_create || strcmp(payload, want.buf) != 0)
+            fail("sync", EPROTO);
+        executables[got++] = fd;
+    }
+    for (uint32_t i = 0; i < prog->n_create; i++) {
+        struct jaula_init_hook h;
+        hook_at(prog, i, &h);
+        if (jaula_run_hook(&h, executables[i], prog->create_state, &s_hook_msg) < 0)
+            report_hook(&s_hook_msg);
+        close(executables[i]);
+    }
+}
+
+/* The startContainer hooks, once `start` has opened the exec fifo (InitHooks.BeforeStart): they run in the built
+ * container as its root, before the final phase; a failure goes to `start` as ExecFifo.Refuse words it ("1" and the
+ * message, cut at 1000 bytes). Returns the fifo open for writing. */
+static int start_hooks(const struct jaula_init_program *prog, const struct jaula_final_plan *final)
+{
+    struct text name = {.len = 0};
+    put_int(&name, final->fifo_fd);
+    int fifo;
+    do
+        fifo = openat(final->fd_dir, name.buf, O_WRONLY | O_CLOEXEC);
+    while (fifo < 0 && errno == EINTR);
+    if (fifo < 0) {
+        static const char line[] = "jaula init: cannot open the exec fifo\n";
+        write_all(2, line, sizeof(line) - 1);
+        _exit(1);
+    }
+    for (uint32_t i = prog->n_create; i < prog->n_hooks; i++) {
+        struct jaula_init_hook h;
+        hook_at(prog, i, &h);
+        if (jaula_run_hook(&h, -1, prog->start_state, &s_hook_msg) == 0)
+            continue;
+        static char refusal[1 + 1000 * 3 + 4];
+        refusal[0] = '1';
+        size_t cut = s_hook_msg.len > 1000 ? 1000 : s_hook_msg.len;
+        size_t len = 1 + put_clean(refusal + 1, sizeof(refusal) - 4, s_hook_msg.buf, cut, 0);
+        if (cut < s_hook_msg.len) {
+            memcpy(refusal + len, "...", 3);
+            len += 3;
+        }
+        write_all(fifo, refusal, len); /* one write under PIPE_BUF: `start` reads it whole */
+        _exit(1);
+    }
+    return fifo;
+}
+
+/* The rootfs plan, the process's settings included, to its end. Of its pauses BEFORE_PIVOT has the hooks' sync
+ * point (with JAULA_INIT_HOOKS_DUE), and PROCESS stops dying with create, as the managed init does there
+ * (InitProgram.StopDyingWithParent); the others have no work in a C init's container (no console, copy-up or
+ * process attributes). */
 static void build_rootfs(const struct jaula_init_program *prog)
 {
     struct jaula_rootfs_status st = {.next_op = 0, .root_fd = -1, .null_fd = -1, .failed_op = -1, .fd_a = -1, .fd_b = -1, .warn_op = -1};
@@ -199,6 +392,8 @@ static void build_rootfs(const struct jaula_init_program *prog)
         }
         if (st.pause == JAULA_PAUSE_COPY_UP)
             fail("rootfs-pause", EPROTO);
+        if (st.pause == JAULA_PAUSE_BEFORE_PIVOT && (prog->flags & JAULA_INIT_HOOKS_DUE))
+            hooks_due(prog);
         if (st.pause == JAULA_PAUSE_PROCESS && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
             fail("pdeathsig", errno);
     }
@@ -372,6 +567,9 @@ static void __attribute__((noreturn)) run(int sync_fd)
     int fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd_dir < 0)
         fail("fd-dir", errno);
+    uint32_t first = jaula_init_hook_scratch(&final);
+    s_hook_scratch = scratch + first;
+    s_hook_slots = slots > first ? slots - first : 0;
     umask(0); /* device nodes and directories get exactly the modes asked for; the plan's last operation sets the process's */
     build_rootfs(&prog); /* ... and the session, keyring, rlimits, bounding set, the cwd (checked below the root), the umask */
     static char path[PATH_ROOM];
@@ -391,6 +589,10 @@ static void __attribute__((noreturn)) run(int sync_fd)
     send_frame(JAULA_FRAME_READY, NULL, 0);
     await_hand_over();
     close(s_sync);
+    if (prog.n_hooks > prog.n_create) {
+        final.fifo_fd = start_hooks(&prog, &final);
+        final.flags |= JAULA_FINAL_FIFO_OPEN;
+    }
     jaula_final_exec(&final);
 }
 

@@ -10,10 +10,14 @@
  *
  * The program is written by InitProgramEncoder.cs; change both together. All integers little-endian.
  *   u32 magic JAULA_INIT_MAGIC, u32 total length (= the buffer's), u32 flags (JAULA_INIT_*), u32 home uid,
- *   u32 rootfs plan length, u32 final-phase plan length,
+ *   u32 rootfs plan length, u32 final-phase plan length, u32 hook count,
  *   string cwd (process.cwd, for a relative args[0]), string name (process.args[0]), string search path (PATH, for
- *   a name without '/'), padding to 8, the rootfs plan (rootfs_plan.h), padding to 8, the final-phase plan
- *   (final_phase.h).
+ *   a name without '/'),
+ *   the hooks the init runs: string createContainer state, string startContainer state (the state JSON the parent
+ *   computed, status "creating" / "created"; absent when no hook of that kind), then hook count hooks, each
+ *     u32 kind (JAULA_HOOK_*), u32 index (in its kind's list, for the message), u32 flags (JAULA_HOOKF_*),
+ *     u32 timeout in seconds, string path, u32 argc (>= 1), argc x string, u32 envc, envc x string,
+ *   padding to 8, the rootfs plan (rootfs_plan.h), padding to 8, the final-phase plan (final_phase.h).
  * where a string is u32 length (with its NUL; 0 = absent), the bytes, the NUL. Nothing may follow. The final-phase
  * plan's path is replaced by the resolved args[0], its fd_dir by the init's own /proc/self/fd, and with
  * JAULA_INIT_ADD_HOME "HOME=<home of home uid in /etc/passwd, else />" is appended to its environment.
@@ -21,20 +25,43 @@
 #ifndef JAULA_C_INIT_H
 #define JAULA_C_INIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "final_phase.h"
 
 #define JAULA_INIT_MAGIC 0x3143494AU /* "JIC1" */
 #define JAULA_INIT_MAX_PROGRAM (16U << 20)
-#define JAULA_INIT_FIXED 24U
+#define JAULA_INIT_FIXED 28U
+#define JAULA_INIT_MAX_HOOKS 256U
 
 #define JAULA_INIT_ADD_HOME 0x1U /* the environment lacks HOME: add the home uid's from the container's /etc/passwd */
-#define JAULA_INIT_KNOWN_FLAGS 0x1U
+/* prestart/createRuntime hooks: at the rootfs plan's BEFORE_PIVOT pause send HOOKS_DUE and wait for the parent's
+ * HOOKS_DONE (it runs them in the runtime namespace meanwhile; a failure kills this process). */
+#define JAULA_INIT_HOOKS_DUE 0x2U
+#define JAULA_INIT_KNOWN_FLAGS 0x3U
 
 /* Frame types of the sync socket (Runtime/Sync/FrameType.cs) not in final_phase.h. */
 #define JAULA_FRAME_WARNING 5U
 #define JAULA_FRAME_INIT_PROGRAM 13U
+#define JAULA_FRAME_HOOKS_DUE 20U
+#define JAULA_FRAME_HOOK_EXECUTABLE 21U
+#define JAULA_FRAME_HOOKS_DONE 22U
+
+/* Hook kinds the init runs (the parent runs the others). createContainer hooks come first, in order, then the
+ * startContainer ones; createContainer needs JAULA_INIT_HOOKS_DUE (their executables come with HOOKS_DONE). */
+#define JAULA_HOOK_CREATE_CONTAINER 1U
+#define JAULA_HOOK_START_CONTAINER 2U
+#define JAULA_HOOKF_TIMEOUT 0x1U /* the timeout field holds hook.timeout */
+#define JAULA_HOOKF_KNOWN 0x1U
+
+struct jaula_init_hook {
+    uint32_t kind, index, flags, timeout;
+    const char *path;
+    uint32_t argc, envc;
+    const char *const *argv; /* NULL-terminated, in the caller's scratch */
+    const char *const *envp;
+};
 
 struct jaula_init_program {
     uint32_t flags, home_uid;
@@ -43,6 +70,10 @@ struct jaula_init_program {
     uint32_t rootfs_len;
     const uint8_t *final;
     uint32_t final_len;
+    const char *create_state, *start_state; /* the state JSON for each kind, or NULL */
+    uint32_t n_hooks, n_create;             /* all hooks; the createContainer ones (the first n_create) */
+    const uint8_t *hooks;                   /* the first hook's encoding */
+    uint32_t hooks_len;                     /* from there to the end of the last one */
 };
 
 /*
@@ -53,6 +84,29 @@ struct jaula_init_program {
  */
 int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, uint32_t slots, struct jaula_init_program *out,
                       struct jaula_final_plan *final);
+
+/*
+ * Decodes hook i (< n_hooks) of a program jaula_init_decode accepted; its argv and envp go into scratch (slots
+ * entries; jaula_init_decode checked that every hook fits the scratch left after the final plan's argv, envp and
+ * one slot for HOME: pass scratch + jaula_init_hook_scratch(final)). Returns 0 or -EINVAL / -E2BIG.
+ */
+int jaula_init_hook(const struct jaula_init_program *prog, uint32_t i, const char **scratch, uint32_t slots,
+                    struct jaula_init_hook *out);
+
+/* A hook's failure, worded as HookFailedException's message (c_init_hooks.c). */
+struct jaula_hook_text {
+    char buf[12288];
+    size_t len;
+};
+
+/*
+ * Runs one hook (c_init_hooks.c) with state on its stdin; exec_fd >= 0: the executable the parent opened (run as
+ * /proc/self/fd/3). Returns 0 when it exited 0, else -1 with the failure's message in msg.
+ */
+int jaula_run_hook(const struct jaula_init_hook *h, int exec_fd, const char *state, struct jaula_hook_text *msg);
+
+/* Where the hooks' scratch starts: after the final plan's argv and envp, their NULLs and the HOME slot. */
+uint32_t jaula_init_hook_scratch(const struct jaula_final_plan *final);
 
 /* The constructor's test: argv ["jaula", "init-c", "<fd>"] and exactly "JAULA_INIT=c" in envp; the fd, or -1. */
 int jaula_c_init_marker(int argc, char **argv, char **envp);

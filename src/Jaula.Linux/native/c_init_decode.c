@@ -45,6 +45,76 @@ static int pad8(uint32_t len, uint32_t *pos)
     return 0;
 }
 
+/* A present string (an argv or envp entry, a hook's path). */
+static int read_present(const uint8_t *buf, uint32_t len, uint32_t *pos, const char **out)
+{
+    if (read_string(buf, len, pos, out) < 0 || *out == NULL)
+        return -EINVAL;
+    return 0;
+}
+
+/* count strings into slots (count + 1 needed: the NULL). */
+static int read_list(const uint8_t *buf, uint32_t len, uint32_t *pos, uint32_t *count, const char **slots, uint32_t room)
+{
+    if (len - *pos < 4)
+        return -EINVAL;
+    *count = get_u32(buf + *pos);
+    *pos += 4;
+    if (*count >= room)
+        return -E2BIG;
+    for (uint32_t k = 0; k < *count; k++) {
+        if (read_present(buf, len, pos, &slots[k]) < 0)
+            return -EINVAL;
+    }
+    slots[*count] = NULL;
+    return 0;
+}
+
+/* One hook at *pos (buf[0..len)), its argv and envp into scratch. */
+static int read_hook(const uint8_t *buf, uint32_t len, uint32_t *pos, const char **scratch, uint32_t slots, struct jaula_init_hook *h)
+{
+    if (len - *pos < 16)
+        return -EINVAL;
+    h->kind = get_u32(buf + *pos);
+    h->index = get_u32(buf + *pos + 4);
+    h->flags = get_u32(buf + *pos + 8);
+    h->timeout = get_u32(buf + *pos + 12);
+    *pos += 16;
+    if ((h->kind != JAULA_HOOK_CREATE_CONTAINER && h->kind != JAULA_HOOK_START_CONTAINER) || (h->flags & ~JAULA_HOOKF_KNOWN) != 0)
+        return -EINVAL;
+    if (read_present(buf, len, pos, &h->path) < 0 || !h->path[0])
+        return -EINVAL;
+    int rc = read_list(buf, len, pos, &h->argc, scratch, slots);
+    if (rc < 0)
+        return rc;
+    if (h->argc == 0)
+        return -EINVAL;
+    h->argv = scratch;
+    rc = read_list(buf, len, pos, &h->envc, scratch + h->argc + 1, slots - h->argc - 1);
+    if (rc < 0)
+        return rc;
+    h->envp = scratch + h->argc + 1;
+    return 0;
+}
+
+uint32_t jaula_init_hook_scratch(const struct jaula_final_plan *final)
+{
+    return final->argc + final->envc + 3;
+}
+
+int jaula_init_hook(const struct jaula_init_program *prog, uint32_t i, const char **scratch, uint32_t slots, struct jaula_init_hook *out)
+{
+    if (!prog || !scratch || !out || i >= prog->n_hooks)
+        return -EINVAL;
+    uint32_t pos = 0;
+    for (uint32_t k = 0; k <= i; k++) {
+        int rc = read_hook(prog->hooks, prog->hooks_len, &pos, scratch, slots, out);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, uint32_t slots, struct jaula_init_program *out,
                       struct jaula_final_plan *final)
 {
@@ -61,13 +131,53 @@ int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, ui
     out->home_uid = get_u32(buf + 12);
     out->rootfs_len = get_u32(buf + 16);
     out->final_len = get_u32(buf + 20);
+    out->n_hooks = get_u32(buf + 24);
     if ((out->flags & ~JAULA_INIT_KNOWN_FLAGS) != 0)
         return -EINVAL;
+    if (out->n_hooks > JAULA_INIT_MAX_HOOKS)
+        return -E2BIG;
     uint32_t pos = JAULA_INIT_FIXED;
     if (read_string(buf, len, &pos, &out->cwd) < 0 || read_string(buf, len, &pos, &out->name) < 0
         || read_string(buf, len, &pos, &out->search_path) < 0)
         return -EINVAL;
     if (!out->cwd || out->cwd[0] != '/' || !out->name || !out->name[0] || !out->search_path)
+        return -EINVAL;
+    if (read_string(buf, len, &pos, &out->create_state) < 0 || read_string(buf, len, &pos, &out->start_state) < 0)
+        return -EINVAL;
+    /* The hooks are walked once here without scratch (their lists checked against the buffer, counted), and again with
+     * it below, once the final plan says how much scratch is left. */
+    out->hooks = buf + pos;
+    uint32_t hooks_start = pos;
+    for (uint32_t i = 0; i < out->n_hooks; i++) {
+        if (len - pos < 16)
+            return -EINVAL;
+        uint32_t kind = get_u32(buf + pos);
+        /* createContainer hooks first, then startContainer ones */
+        if (kind == JAULA_HOOK_CREATE_CONTAINER) {
+            if (out->n_create != i)
+                return -EINVAL;
+            out->n_create++;
+        }
+        pos += 16;
+        const char *str;
+        if (read_present(buf, len, &pos, &str) < 0)
+            return -EINVAL;
+        for (int list = 0; list < 2; list++) {
+            if (len - pos < 4)
+                return -EINVAL;
+            uint32_t count = get_u32(buf + pos);
+            pos += 4;
+            if (count > JAULA_INIT_MAX_PROGRAM / 5)
+                return -EINVAL;
+            for (uint32_t k = 0; k < count; k++) {
+                if (read_present(buf, len, &pos, &str) < 0)
+                    return -EINVAL;
+            }
+        }
+    }
+    out->hooks_len = pos - hooks_start;
+    if ((out->n_create > 0 && (!out->create_state || !(out->flags & JAULA_INIT_HOOKS_DUE)))
+        || (out->n_hooks > out->n_create && !out->start_state))
         return -EINVAL;
     if (pad8(len, &pos) < 0 || out->rootfs_len > len - pos)
         return -EINVAL;
@@ -88,7 +198,18 @@ int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, ui
     if ((final->flags & (JAULA_FINAL_EARLY_LISTENER | JAULA_FINAL_READY | JAULA_FINAL_FIFO_PIPE | JAULA_FINAL_FIFO_OPEN)) != 0
         || final->report_fd != -1 || final->fifo_fd < 0)
         return -EINVAL;
-    return 0;
+    /* Every hook decodes into the scratch the final plan leaves (HOME's slot kept). */
+    uint32_t first = jaula_init_hook_scratch(final);
+    if (out->n_hooks > 0 && first >= slots)
+        return -E2BIG;
+    uint32_t at = 0;
+    for (uint32_t i = 0; i < out->n_hooks; i++) {
+        struct jaula_init_hook h;
+        rc = read_hook(out->hooks, out->hooks_len, &at, scratch + first, slots - first, &h);
+        if (rc < 0)
+            return rc;
+    }
+    return at == out->hooks_len ? 0 : -EINVAL;
 }
 
 int jaula_c_init_marker(int argc, char **argv, char **envp)

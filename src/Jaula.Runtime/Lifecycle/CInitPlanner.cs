@@ -56,10 +56,40 @@ public static class CInitPlanner
             Final = final,
             AddHome = !env.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)),
             HomeUid = target.Uid,
+            HooksDue = Hooks.HookRunner.HasCreateHooks(spec.Hooks),
+            Hooks = InitHooks(spec.Hooks),
+            CreateState = spec.Hooks?.CreateContainer is { Count: > 0 } ? StateJson(facts, ContainerStatus.Creating) : null,
+            StartState = spec.Hooks?.StartContainer is { Count: > 0 } ? StateJson(facts, ContainerStatus.Created) : null,
             Cwd = process.Cwd ?? "/",
             Name = process.Args![0],
             SearchPath = ExecutableResolver.SearchPath(process.Env),
         };
+    }
+
+    /// <summary>createContainer then startContainer hooks as HookProcess runs them: argv [path] without args; without
+    /// env the init's own environment less its marker, which is empty.</summary>
+    private static List<CInitHook> InitHooks(HooksSpec? hooks)
+    {
+        var list = new List<CInitHook>();
+        void Add(List<HookSpec>? specs, CInitHookKind kind)
+        {
+            for (int i = 0; i < (specs?.Count ?? 0); i++)
+            {
+                var h = specs![i];
+                list.Add(new CInitHook(kind, i, h.Path, h.Args is { Count: > 0 } args ? args : [h.Path], h.Env ?? [], h.Timeout));
+            }
+        }
+        Add(hooks?.CreateContainer, CInitHookKind.CreateContainer);
+        Add(hooks?.StartContainer, CInitHookKind.StartContainer);
+        return list;
+    }
+
+    /// <summary>What InitHooks gives the managed init's hooks: the creating state with the status of the moment.</summary>
+    private static byte[] StateJson(CInitFacts facts, ContainerStatus status)
+    {
+        var state = facts.HookState ?? throw new InvalidOperationException("the facts carry no state for the hooks");
+        state.Status = status.ToText();
+        return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(state, OciJson.Compact.ContainerState);
     }
 }
 
@@ -74,6 +104,9 @@ public sealed record CInitFacts
     public SeccompProgram? Seccomp { get; init; }
     public bool SetgroupsDenied { get; init; }
     public int PreserveFds { get; init; }
+
+    /// <summary>The state the init's hooks read (HookRunner.Creating: the init's host pid); its status is set per kind.</summary>
+    public ContainerState? HookState { get; init; }
 
     /// <summary>The sync socket's number in the init; the exec fifo is the next (native/stage.h).</summary>
     public int SyncFd { get; init; } = 3;
@@ -100,6 +133,7 @@ public sealed record CInitFacts
         SetgroupsDenied = File.Exists($"/proc/{pid}/setgroups") && File.ReadAllText($"/proc/{pid}/setgroups").Trim() == "deny",
         PreserveFds = options.PreserveFds,
         SyncFd = 3 + options.PreserveFds,
+        HookState = Hooks.HookRunner.Creating(options.Id, bundle, rootfs, spec, pid),
     };
 
     /// <summary>The init's bounding set (CapBnd in /proc/&lt;pid&gt;/status): full in a new user namespace.</summary>

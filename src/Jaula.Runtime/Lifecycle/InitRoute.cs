@@ -1,5 +1,4 @@
 using Jaula.Oci;
-using Jaula.Runtime.Hooks;
 using Jaula.Sandbox.Mounts;
 using Jaula.Sandbox.Seccomp;
 
@@ -19,8 +18,8 @@ public static class InitRoute
         var linux = spec.Linux;
         if (process is null)
             return "no process";
-        if (HookRunner.HasCreateHooks(spec.Hooks) || spec.Hooks?.StartContainer is { Count: > 0 })
-            return "hooks run by the init";
+        if ((spec.Hooks?.CreateContainer?.Count ?? 0) + (spec.Hooks?.StartContainer?.Count ?? 0) > Sandbox.Process.CInitProgram.MaxHooks)
+            return $"more than {Sandbox.Process.CInitProgram.MaxHooks} createContainer and startContainer hooks";
         if (seccomp is { Listener: true } || !string.IsNullOrEmpty(linux?.Seccomp?.ListenerPath))
             return "a notifying seccomp profile";
         if (namespaces.Joins.Any(j => j.NsType == Linux.CloneFlags.NewNs))

@@ -205,6 +205,224 @@ public sealed class HookTests(StateRoot stateRoot) : ContainerTest(stateRoot)
     }
 
     /// <summary>
+    /// prestart and createRuntime run in the parent while the init waits before pivot_root: a container whose only
+    /// create hooks are those takes the C init (one thread, no .NET), which waits at the same point as the managed
+    /// init. What each hook sees (the state on stdin, the namespace it runs in)
+    /// and a failure's message and cleanup are the same on both routes.
+    /// </summary>
+    [Fact]
+    public void Prestart_and_createRuntime_hooks_see_the_same_on_the_C_init_as_on_the_managed_one()
+    {
+        (string Seen, string Log, int Threads) Create(bool cInit)
+        {
+            using var host = new HostDirectory();
+            string seen = Path.Combine(host.Path, "seen");
+            string id = NewId();
+            // The state on stdin and the mount namespace the hook ran in.
+            string script = $"cat >> {seen}; echo \" $0 $(readlink /proc/self/ns/mnt)\" >> {seen}";
+            using var bundle = NewBundle(b =>
+            {
+                b.UseInit(cInit);
+                b.Config["hooks"] = new JsonObject
+                {
+                    ["prestart"] = new JsonArray(Hook("/bin/sh", ["sh", "-c", script, "prestart"], ["PATH=/bin:/usr/bin"])),
+                    ["createRuntime"] = new JsonArray(Hook("/bin/sh", ["sh", "-c", script, "createRuntime"], ["PATH=/bin:/usr/bin"])),
+                    ["poststart"] = new JsonArray(Hook("/bin/true", [], [])),
+                };
+            }, "sleep", "30");
+            string log = Path.Combine(bundle.Dir, "debug.log");
+            Jaula.Invoke("--debug", "--log", log, "create", "--bundle", bundle.Dir, id).ShouldSucceed();
+            int pid = Jaula.State(id).Pid;
+            int threads = int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim(),
+                System.Globalization.CultureInfo.InvariantCulture);
+            string text = File.ReadAllText(seen).Replace(id, "<id>").Replace(bundle.Dir, "<bundle>")
+                .Replace($"\"pid\":{pid}", "\"pid\":<pid>");
+            Jaula.Delete(id, force: true).ShouldSucceed();
+            return (text, File.ReadAllText(log), threads);
+        }
+
+        var c = Create(true);
+        var managed = Create(false);
+
+        c.Log.Should().Contain("init: the C init");
+        c.Threads.Should().Be(1, "no .NET runtime started in the C init");
+        managed.Log.Should().Contain("init: the managed init");
+        string hostMnt = new FileInfo("/proc/self/ns/mnt").LinkTarget!;
+        c.Seen.Should().Contain("\"status\":\"creating\"").And.Contain("\"pid\":<pid>").And.Contain($"}} prestart {hostMnt}\n")
+            .And.Contain($"}} createRuntime {hostMnt}\n");
+        c.Seen.Should().Be(managed.Seen);
+    }
+
+    [Theory]
+    [InlineData("prestart")]
+    [InlineData("createRuntime")]
+    public void A_failing_parent_hook_reads_and_cleans_up_the_same_on_both_inits(string kind)
+    {
+        string Fail(bool cInit)
+        {
+            using var host = new HostDirectory();
+            string hostLog = Path.Combine(host.Path, "hooks.log");
+            string id = NewId();
+            using var bundle = NewBundle(b =>
+            {
+                b.UseInit(cInit);
+                b.Config["hooks"] = new JsonObject
+                {
+                    [kind] = new JsonArray(Hook("/bin/sh", ["sh", "-c", "echo broken-on-purpose >&2; exit 3"], [])),
+                    ["poststop"] = new JsonArray(Hook(Recorder(host.Path), ["hook.sh", "poststop"], [$"LOG={hostLog}", "PATH=/bin:/usr/bin"])),
+                };
+            }, "true");
+            var result = Jaula.Create(id, bundle);
+            result.ShouldFailWith(id, $"hooks.{kind}[0]", "status 3", "broken-on-purpose");
+            Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+            File.ReadAllLines(hostLog).Select(l => l.Split(' ')[0]).Should().Equal("poststop");
+            return result.Stderr.Replace(id, "<id>");
+        }
+
+        Fail(true).Should().Be(Fail(false));
+    }
+
+    /// <summary>
+    /// Writes what a hook sees: its state on stdin, namespace, umask, cwd, open fds, env, signals, group. /proc/self
+    /// (not $$): before pivot_root /proc is the host's, and the hook's pid is its pid in the container.
+    /// </summary>
+    private const string ObserverScript = """
+        #!/bin/sh
+        out=$1
+        state=$(cat)
+        {
+          echo "== $2"
+          echo "$state"
+          echo "mnt=$(readlink /proc/self/ns/mnt) umask=$(umask) cwd=$(pwd)"
+          echo "fds=$(ls /proc/self/fd | sort -n | tr '\n' ' ')"
+          echo "env=$(env | grep -v -e ^PWD= -e ^SHLVL= -e ^_= | sort | tr '\n' ' ')"
+          grep -E '^(SigBlk|SigIgn)' /proc/self/status | tr '\n' ' '
+          echo
+          read -r stat < /proc/self/stat
+          set -- $stat
+          if [ "$1" = "$5" ]; then echo "group leader"; else echo "not a group leader"; fi
+        } >> "$out"
+        """;
+
+    /// <summary>
+    /// createContainer and startContainer hooks run in the init: in the C init (one thread, no .NET) as in the managed
+    /// one, they see the same thing — the state on stdin, the container's mount namespace, the umask, the working
+    /// directory, only stdio (and the executable as fd 3 for createContainer), the environment, no signal blocked
+    /// or ignored, a process group of their own.
+    /// </summary>
+    [Fact]
+    public void Init_hooks_see_the_same_on_the_C_init_as_on_the_managed_one()
+    {
+        (string Create, string Start, string Log, int Threads) Observe(bool cInit)
+        {
+            using var host = new HostDirectory();
+            string observer = Path.Combine(host.Path, "observe.sh");
+            File.WriteAllText(observer, ObserverScript.Replace("\r", "") + "\n");
+            File.SetUnixFileMode(observer, (UnixFileMode)Convert.ToInt32("755", 8));
+            string createOut = Path.Combine(host.Path, "create.out");
+            string id = NewId();
+            using var bundle = NewBundle(b =>
+            {
+                b.UseInit(cInit);
+                File.Copy(observer, b.HostPath("/observe.sh"), overwrite: true);
+                b.Config["hooks"] = new JsonObject
+                {
+                    ["createContainer"] = new JsonArray(
+                        Hook(observer, ["observe.sh", createOut, "createContainer0"], ["PATH=/bin:/usr/bin"]),
+                        Hook(observer, ["observe.sh", createOut, "createContainer1"], [])),
+                    ["startContainer"] = new JsonArray(Hook("/observe.sh", ["observe.sh", "/start.out", "startContainer"], ["PATH=/bin"])),
+                };
+            }, "true");
+            string log = Path.Combine(bundle.Dir, "debug.log");
+            Jaula.Invoke("--debug", "--log", log, "create", "--bundle", bundle.Dir, id).ShouldSucceed();
+            int pid = Jaula.State(id).Pid;
+            int threads = int.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim(),
+                System.Globalization.CultureInfo.InvariantCulture);
+            string mnt = new FileInfo($"/proc/{pid}/ns/mnt").LinkTarget!;
+            Jaula.Start(id).ShouldSucceed();
+            Jaula.WaitForStatus(id, "stopped");
+            Jaula.Delete(id).ShouldSucceed();
+            string Normal(string text) => text.Replace(id, "<id>").Replace(bundle.Dir, "<bundle>").Replace(host.Path, "<host>")
+                .Replace($"\"pid\":{pid}", "\"pid\":<pid>").Replace(mnt, "<container mnt>")
+                .Pipe(t => System.Text.RegularExpressions.Regex.Replace(t, "jaula-it-cmd-[A-Za-z0-9]+", "<jaula's cwd>"));
+            return (Normal(File.ReadAllText(createOut)), Normal(File.ReadAllText(bundle.HostPath("/start.out"))), File.ReadAllText(log), threads);
+        }
+
+        var c = Observe(true);
+        var managed = Observe(false);
+
+        c.Log.Should().Contain("init: the C init");
+        c.Threads.Should().Be(1, "no .NET runtime started in the C init");
+        managed.Log.Should().Contain("init: the managed init");
+        c.Create.Should().Contain("\"status\":\"creating\"").And.Contain("\"pid\":<pid>").And.Contain("mnt=<container mnt> umask=0022")
+            .And.Contain("fds=0 1 2 3 ").And.Contain("group leader").And.Contain("SigBlk:\t0000000000000000");
+        c.Start.Should().Contain("\"status\":\"created\"").And.Contain("mnt=<container mnt>").And.Contain("fds=0 1 2 ");
+        // One difference, the C init's for the better: glibc's posix_spawn leaves its two reserved signals (32, 33)
+        // ignored in the managed init's hooks; the C init's clone child resets every signal.
+        c.Create.Should().Contain("SigIgn:\t0000000000000000");
+        c.Start.Should().Contain("SigIgn:\t0000000000000000");
+        string NoIgnored(string t) => System.Text.RegularExpressions.Regex.Replace(t, "SigIgn:\t[0-9a-f]+", "SigIgn:<x>");
+        NoIgnored(c.Create).Should().Be(NoIgnored(managed.Create));
+        NoIgnored(c.Start).Should().Be(NoIgnored(managed.Start));
+    }
+
+    public static TheoryData<string, string> InitHookFailures => new()
+    {
+        { "createContainer", "echo create-says-no >&2; exit 3" },
+        { "createContainer", "echo only-stdout; kill -TERM $$" },
+        { "createContainer", "timeout" },
+        { "startContainer", "echo start-says-no >&2; exit 5" },
+        { "startContainer", "missing" },
+    };
+
+    /// <summary>A failing init hook's message, and what is left after it, are the same on both routes.</summary>
+    [Theory]
+    [MemberData(nameof(InitHookFailures))]
+    public void A_failing_init_hook_reads_and_cleans_up_the_same_on_both_inits(string kind, string script)
+    {
+        string Fail(bool cInit)
+        {
+            using var host = new HostDirectory();
+            string hostLog = Path.Combine(host.Path, "hooks.log");
+            string childPidFile = Path.Combine(host.Path, "child.pid");
+            string id = NewId();
+            var hook = script switch
+            {
+                "missing" => Hook("/no/such/hook", [], []),
+                "timeout" => Hook("/bin/sh", ["sh", "-c", $"sleep 300 & echo $! > {childPidFile}; wait"], []),
+                _ => Hook("/bin/sh", ["sh", "-c", script], []),
+            };
+            if (script == "timeout")
+                hook["timeout"] = 1;
+            using var bundle = NewBundle(b =>
+            {
+                b.UseInit(cInit);
+                b.Config["hooks"] = new JsonObject
+                {
+                    [kind] = new JsonArray(hook),
+                    ["poststop"] = new JsonArray(Hook(Recorder(host.Path), ["hook.sh", "poststop"], [$"LOG={hostLog}", "PATH=/bin:/usr/bin"])),
+                };
+            }, "sh", "-c", "touch /process-ran");
+            var result = Jaula.Create(id, bundle);
+            if (kind == "startContainer")
+            {
+                result.ShouldSucceed();
+                result = Jaula.Start(id);
+            }
+            result.ShouldFailWith(id, $"hooks.{kind}[0]");
+            Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+            File.Exists(bundle.HostPath("/process-ran")).Should().BeFalse();
+            File.ReadAllLines(hostLog).Select(l => l.Split(' ')[0]).Should().Equal("poststop");
+            if (script == "timeout")
+                File.Exists(childPidFile).Should().BeTrue("the hook ran until its timeout");
+            return result.Stderr.Replace(id, "<id>");
+        }
+
+        string c = Fail(true);
+        c.Should().Be(Fail(false));
+    }
+
+    /// <summary>
     /// A recorder for every kind, writing to <paramref name="hostLog"/>; startContainer's is a copy inside the rootfs
     /// (its path resolves in the container) and writes /hooks.log there.
     /// </summary>
@@ -258,4 +476,9 @@ public sealed class HookTests(StateRoot stateRoot) : ContainerTest(stateRoot)
         }
         return command.Pid;
     }
+}
+
+internal static class HookTestText
+{
+    public static string Pipe(this string text, Func<string, string> f) => f(text);
 }

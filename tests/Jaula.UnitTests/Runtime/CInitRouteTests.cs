@@ -45,9 +45,7 @@ public sealed class CInitRouteTests
     public static TheoryData<string, Action<Spec>> Managed => new()
     {
         { "no process", s => s.Process = null },
-        { "hooks", s => s.Hooks = new HooksSpec { CreateContainer = [new HookSpec { Path = "/bin/true" }] } },
-        { "hooks", s => s.Hooks = new HooksSpec { StartContainer = [new HookSpec { Path = "/bin/true" }] } },
-        { "hooks", s => s.Hooks = new HooksSpec { Prestart = [new HookSpec { Path = "/bin/true" }] } },
+        { "more than 256", s => s.Hooks = new HooksSpec { StartContainer = [.. Enumerable.Range(0, 257).Select(_ => new HookSpec { Path = "/bin/true" })] } },
         { "notifying", s => s.Linux!.Seccomp = new SeccompSpec { DefaultAction = "SCMP_ACT_ALLOW", ListenerPath = "/run/agent.sock" } },
         { "mount namespace joined", s => s.Linux!.Namespaces = [new NamespaceSpec { Type = "mount", Path = "/proc/1/ns/mnt" }] },
         { "scheduler", s => s.Process!.IoPriority = new IoPrioritySpec { Class = "IOPRIO_CLASS_BE", Priority = 4 } },
@@ -75,6 +73,51 @@ public sealed class CInitRouteTests
         spec.Process!.Terminal = true;
 
         Why(spec).Should().BeNull("the CONSOLE operation attaches the pty in C");
+    }
+
+    [Fact]
+    public void Hooks_the_parent_runs_take_the_C_init_with_the_sync_point()
+    {
+        var spec = Eligible();
+        spec.Hooks = new HooksSpec
+        {
+            Prestart = [new HookSpec { Path = "/bin/true" }],
+            CreateRuntime = [new HookSpec { Path = "/bin/true" }],
+            Poststart = [new HookSpec { Path = "/bin/true" }],
+            Poststop = [new HookSpec { Path = "/bin/true" }],
+        };
+
+        Why(spec).Should().BeNull("the parent runs prestart, createRuntime, poststart and poststop on either route");
+        CInitPlanner.Compile(Facts(spec), []).HooksDue.Should().BeTrue();
+        spec.Hooks = new HooksSpec { Poststart = [new HookSpec { Path = "/bin/true" }] };
+        CInitPlanner.Compile(Facts(spec), []).HooksDue.Should().BeFalse("only prestart and createRuntime need the pause before pivot_root");
+        CInitPlanner.Compile(Facts(Eligible()), []).HooksDue.Should().BeFalse();
+    }
+
+    [Fact]
+    public void The_init_hooks_travel_in_the_program_as_HookProcess_would_run_them()
+    {
+        var spec = Eligible();
+        spec.Hooks = new HooksSpec
+        {
+            CreateContainer = [new HookSpec { Path = "/bin/a", Timeout = 3 }, new HookSpec { Path = "/bin/b", Args = ["b0", "x"], Env = ["E=1"] }],
+            StartContainer = [new HookSpec { Path = "/c" }],
+        };
+        var facts = Facts(spec) with { HookState = Jaula.Runtime.Hooks.HookRunner.Creating("c1", "/b", "/b/rootfs", spec, 4242) };
+
+        Why(spec).Should().BeNull();
+        var program = CInitPlanner.Compile(facts, []);
+
+        program.HooksDue.Should().BeTrue("createContainer hooks wait for their executables at the sync point");
+        program.Hooks.Should().BeEquivalentTo(new CInitHook[]
+        {
+            new(CInitHookKind.CreateContainer, 0, "/bin/a", ["/bin/a"], [], 3),
+            new(CInitHookKind.CreateContainer, 1, "/bin/b", ["b0", "x"], ["E=1"], null),
+            new(CInitHookKind.StartContainer, 0, "/c", ["/c"], [], null),
+        }, o => o.WithStrictOrdering());
+        string create = System.Text.Encoding.UTF8.GetString(program.CreateState!);
+        create.Should().Contain("\"status\":\"creating\"").And.Contain("\"pid\":4242").And.Contain("\"id\":\"c1\"");
+        System.Text.Encoding.UTF8.GetString(program.StartState!).Should().Be(create.Replace("\"creating\"", "\"created\""));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class CInitProgramTests
     private static readonly PlanCheckDriver s_driver =
         new("init_program_check.c", "c_init_decode.c", "init_program_check", "rootfs_plan_decode.c", "final_phase.c");
 
-    private static CInitProgram Sample(bool addHome = true, FinalPhasePlan? final = null) => new()
+    private static CInitProgram Sample(bool addHome = true, FinalPhasePlan? final = null, bool hooksDue = false) => new()
     {
         Rootfs = new RootfsPlan([
             new RootfsOperation { Kind = RootfsOpKind.Root, Path = "/tmp/rootfs" },
@@ -36,6 +36,7 @@ public sealed class CInitProgramTests
             Env = ["PATH=/bin"],
         },
         AddHome = addHome,
+        HooksDue = hooksDue,
         HomeUid = 1000,
         Cwd = "/work",
         Name = "sh",
@@ -60,6 +61,59 @@ public sealed class CInitProgramTests
     }
 
     [Fact]
+    public void The_hooks_sync_point_is_a_flag()
+    {
+        s_driver.Decode(Sample(addHome: false, hooksDue: true).Encode()).Should().Contain("rc=0\n").And.Contain("flags=2 ");
+        s_driver.Decode(Sample(hooksDue: true).Encode()).Should().Contain("flags=3 ");
+    }
+
+    private static CInitProgram WithHooks() => Sample(hooksDue: true) with
+    {
+        Hooks =
+        [
+            new CInitHook(CInitHookKind.CreateContainer, 0, "/bin/sh", ["sh", "-c", "true"], ["A=1"], 5),
+            new CInitHook(CInitHookKind.CreateContainer, 1, "/x", ["/x"], [], null),
+            new CInitHook(CInitHookKind.StartContainer, 0, "/hook.sh", ["hook.sh", "start"], ["LOG=/l", "PATH=/bin"], null),
+        ],
+        CreateState = "{\"status\":\"creating\"}"u8.ToArray(),
+        StartState = "{\"status\":\"created\"}"u8.ToArray(),
+    };
+
+    [Fact]
+    public void The_init_hooks_decode_to_what_was_encoded()
+    {
+        string output = s_driver.Decode(WithHooks().Encode());
+
+        output.Should().Contain("rc=0\n");
+        output.Should().Contain("hooks=3 create=2 create_state={\"status\":\"creating\"} start_state={\"status\":\"created\"}\n");
+        output.Should().Contain("hook 0: rc=0 kind=1 index=0 flags=1 timeout=5 path=/bin/sh arg=sh arg=-c arg=true env=A=1 end=null\n");
+        output.Should().Contain("hook 1: rc=0 kind=1 index=1 flags=0 timeout=0 path=/x arg=/x end=null\n");
+        output.Should().Contain("hook 2: rc=0 kind=2 index=0 flags=0 timeout=0 path=/hook.sh arg=hook.sh arg=start env=LOG=/l env=PATH=/bin end=null\n");
+    }
+
+    [Fact]
+    public void Init_hooks_the_C_init_could_not_run_are_refused()
+    {
+        // createContainer hooks need the sync point that brings their executables
+        s_driver.Decode((WithHooks() with { HooksDue = false }).Encode()).Should().StartWith("rc=-22");
+        // and the state for their stdin
+        s_driver.Decode((WithHooks() with { CreateState = null }).Encode()).Should().StartWith("rc=-22");
+        s_driver.Decode((WithHooks() with { StartState = null }).Encode()).Should().StartWith("rc=-22");
+        // createContainer ones first
+        var h = WithHooks().Hooks;
+        s_driver.Decode((WithHooks() with { Hooks = [h[2], h[0]] }).Encode()).Should().StartWith("rc=-22");
+        // an argv of none
+        s_driver.Decode((WithHooks() with { Hooks = [h[0] with { Argv = [] }] }).Encode()).Should().StartWith("rc=-22");
+        // more hooks than the C init takes
+        byte[] program = WithHooks().Encode();
+        BinaryPrimitives.WriteUInt32LittleEndian(program.AsSpan(24), 257);
+        s_driver.Decode(program).Should().StartWith("rc=-7");
+        // more hooks than the scratch holds (the driver's is 64 slots)
+        var many = Enumerable.Range(0, 30).Select(i => $"E{i}=1").ToArray();
+        s_driver.Decode((WithHooks() with { Hooks = [h[0] with { Env = many, Argv = many }] }).Encode()).Should().StartWith("rc=-7");
+    }
+
+    [Fact]
     public void Every_truncation_is_refused()
     {
         byte[] program = Sample().Encode();
@@ -74,10 +128,11 @@ public sealed class CInitProgramTests
 
     [Theory]
     [InlineData(0, 0x12345678u)]  // magic
-    [InlineData(8, 0x2u)]         // an unknown flag
+    [InlineData(8, 0x4u)]         // an unknown flag
     [InlineData(16, 0xFFFFu)]     // the rootfs plan's length
     [InlineData(16, 8u)]          // a rootfs plan shorter than it is
     [InlineData(20, 1u)]          // the final plan's length
+    [InlineData(24, 1u)]          // a hook count without hooks
     public void A_wrong_field_is_refused(int offset, uint value)
     {
         byte[] program = Sample().Encode();
@@ -144,6 +199,8 @@ public sealed class CInitProgramTests
         {
             ["sample.prog"] = Sample().Encode(),
             ["nohome.prog"] = Sample(addHome: false).Encode(),
+            ["hooks.prog"] = Sample(hooksDue: true).Encode(),
+            ["inithooks.prog"] = WithHooks().Encode(),
             ["seccomp.prog"] = Sample(final: Sample().Final with { Bpf = new byte[64], Groups = [1, 2, 3], NoNewPrivileges = true }).Encode(),
         };
         if (Environment.GetEnvironmentVariable("JAULA_WRITE_FUZZ_SEEDS") == "1")

@@ -53,6 +53,19 @@ int main(int argc, char **argv)
         printf("rootfs=%u final=%u\n", p.rootfs_len, p.final_len);
         printf("final: uid=%u fifo=%d report=%d path=%s id=%s argc=%u envc=%u\n", fp.uid, fp.fifo_fd, fp.report_fd, fp.path, fp.id,
                fp.argc, fp.envc);
+        printf("hooks=%u create=%u create_state=%s start_state=%s\n", p.n_hooks, p.n_create, p.create_state ? p.create_state : "-",
+               p.start_state ? p.start_state : "-");
+        uint32_t first = jaula_init_hook_scratch(&fp);
+        for (uint32_t i = 0; i < p.n_hooks; i++) {
+            struct jaula_init_hook h;
+            int hr = jaula_init_hook(&p, i, scratch + first, 64 - first, &h);
+            printf("hook %u: rc=%d kind=%u index=%u flags=%u timeout=%u path=%s", i, hr, h.kind, h.index, h.flags, h.timeout, h.path);
+            for (uint32_t k = 0; k < h.argc; k++)
+                printf(" arg=%s", h.argv[k]);
+            for (uint32_t k = 0; k < h.envc; k++)
+                printf(" env=%s", h.envp[k]);
+            printf(" end=%s\n", h.argv[h.argc] == NULL && h.envp[h.envc] == NULL ? "null" : "BAD");
+        }
     }
     free(buf);
     return 0;
