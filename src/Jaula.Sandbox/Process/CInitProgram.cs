@@ -13,6 +13,8 @@ public sealed record CInitProgram
     public const uint Magic = 0x3143494A; // "JIC1"
     public const int MaxBytes = 16 << 20;
     public const uint FlagAddHome = 0x1;
+    public const uint FlagExec = 0x2;
+    public const uint FlagExecChroot = 0x4;
 
     public required RootfsPlan Rootfs { get; init; }
 
@@ -22,6 +24,15 @@ public sealed record CInitProgram
     /// <summary>The environment lacks HOME: the C init adds <see cref="HomeUid"/>'s from the container's /etc/passwd.</summary>
     public bool AddHome { get; init; }
     public uint HomeUid { get; init; }
+
+    /// <summary>
+    /// `exec` (native/c_init.h, JAULA_INIT_EXEC): the frame carries the container's mount namespace fd, the rootfs plan
+    /// holds only the process's operations and the final phase reports on the sync socket.
+    /// </summary>
+    public bool Exec { get; init; }
+
+    /// <summary>With <see cref="Exec"/>: the fd is the init's root directory, chrooted into (no mount namespace of its own).</summary>
+    public bool ExecChroot { get; init; }
 
     /// <summary>process.cwd, where a relative args[0] is found (the plan's Chdir operation entered it).</summary>
     public required string Cwd { get; init; }
@@ -39,7 +50,7 @@ public sealed record CInitProgram
         var w = new List<byte>(64 + rootfs.Length + final.Length);
         U32(w, Magic);
         U32(w, 0); // the total length, patched below
-        U32(w, AddHome ? FlagAddHome : 0);
+        U32(w, (AddHome ? FlagAddHome : 0) | (Exec ? FlagExec : 0) | (ExecChroot ? FlagExecChroot : 0));
         U32(w, HomeUid);
         U32(w, (uint)rootfs.Length);
         U32(w, (uint)final.Length);
