@@ -195,11 +195,10 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             Lifecycle.ContainerResctrl.Join(container.Record, child.Pid);
             channel.Send(FrameType.Go);
             CInitReports? reports = null;
+            var warnings = new List<string>();
             if (cExec)
             {
-                var warnings = new List<string>();
                 var program = SendProgram(channel, container, spec, request, seccomp, sharedMounts, mountNamespace, warnings);
-                warnings.ForEach(log.Warn);
                 reports = new CInitReports(program);
                 timer.Mark("exec: cgroup, GO and the C exec's program sent");
             }
@@ -223,7 +222,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             SafeFd? master = AwaitExec(channel, child,
                 frame => SeccompAgent.Hand(frame, child, spec,
                     new AgentContainer(container.Id, container.Status.ToText(), container.Record.Pid, container.Record.Bundle, container.Record.Rootfs)),
-                reports);
+                reports, warnings);
             timer.Mark("exec: wait for the exec (the child's setup)");
             return (child, master);
         }
@@ -329,7 +328,10 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
     /// means the process was exec'd. An ERROR frame says why it was not.
     /// </summary>
     /// <param name="cExec">Words the C exec's ERROR and WARNING frames (null: the managed exec words its own).</param>
-    private SafeFd? AwaitExec(SyncChannel channel, SpawnedInit child, Action<Frame> onSeccompListener, CInitReports? cExec)
+    /// <param name="decided">The C exec's warnings, decided here: logged where the managed exec sends its own, once the
+    /// process's setup succeeded (at end of file, or before a failure of the final phase).</param>
+    private SafeFd? AwaitExec(SyncChannel channel, SpawnedInit child, Action<Frame> onSeccompListener, CInitReports? cExec,
+        List<string> decided)
     {
         SafeFd? master = null;
         try
@@ -340,6 +342,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 switch (frame?.Type)
                 {
                     case null:
+                        decided.ForEach(log.Warn);
                         return master;
                     case FrameType.Warning:
                         log.Warn(cExec?.Warning(frame.Payload) ?? System.Text.Encoding.UTF8.GetString(frame.Payload));
@@ -354,6 +357,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                     case FrameType.Error when InitError.TryDecode(frame.Payload) is { } error && cExec?.Describe(error) is { } cMessage:
                         throw new JaulaException(cMessage);
                     case FrameType.Error:
+                        decided.ForEach(log.Warn);
                         throw new JaulaException(InitError.TryDecode(frame.Payload)?.Describe()
                             ?? "the exec'd process failed and its error report was unreadable");
                     default:
