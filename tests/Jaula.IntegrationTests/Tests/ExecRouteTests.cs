@@ -73,7 +73,7 @@ public sealed class ExecRouteTests(StateRoot stateRoot) : ContainerTest(stateRoo
         var c = StartSleeper(true, ownMountNamespace ? null : WithoutMountNamespace);
         var managed = StartSleeper(false, ownMountNamespace ? null : WithoutMountNamespace);
         const string script = "echo home=$HOME; umask; pwd; id; ls /; ulimit -n; awk '{print \"session\", $6}' /proc/self/stat; " +
-            "grep -E '^(Cap|NoNewPrivs|Seccomp:)' /proc/self/status; cat /proc/self/oom_score_adj; cat /proc/self/cgroup | wc -l; env | sort";
+            "grep -E '^(Cap|NoNewPrivs|Seccomp:)' /proc/self/status; cat /proc/self/oom_score_adj; ls /proc/self/fd | tr '\\n' ' '; cat /proc/self/cgroup | wc -l; env | sort";
         string Run(bool cExec, params string[] flags)
         {
             var (id, bundle) = cExec ? c : managed;
@@ -110,6 +110,33 @@ public sealed class ExecRouteTests(StateRoot stateRoot) : ContainerTest(stateRoo
         string cFlags = Run(true, flags);
         cFlags.Should().Contain("home=/home/tester\n").And.Contain("/etc\nuid=1000(tester) gid=1000(tester)").And.Contain("B=2\n");
         cFlags.Should().Be(Run(false, flags));
+    }
+
+    [Fact]
+    public void A_seccomp_filter_binds_the_process_on_both_routes()
+    {
+        static void Filter(Bundle b) => b.Linux["seccomp"] = new JsonObject
+        {
+            ["defaultAction"] = "SCMP_ACT_ALLOW",
+            ["syscalls"] = new JsonArray(new JsonObject
+            {
+                ["names"] = new JsonArray("mkdir", "mkdirat"),
+                ["action"] = "SCMP_ACT_ERRNO",
+                ["errnoRet"] = 1,
+            }),
+        };
+        string Run(bool cExec)
+        {
+            var (id, _) = StartSleeper(cExec, Filter);
+            var result = Jaula.Invoke("--debug", "exec", id, "sh", "-c", "mkdir /tmp/x 2>&1; grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status");
+            result.ShouldSucceed();
+            result.Stderr.Should().Contain(cExec ? "exec: the C exec" : "exec: the managed exec");
+            return result.Stdout;
+        }
+
+        string c = Run(true);
+        c.Should().Contain("Operation not permitted").And.Contain("Seccomp:\t2");
+        c.Should().Be(Run(false));
     }
 
     public static TheoryData<string, string[], string[]> Failures => new()
