@@ -139,6 +139,27 @@ public sealed class ExecRouteTests(StateRoot stateRoot) : ContainerTest(stateRoo
         c.Should().Be(Run(false));
     }
 
+    [Fact]
+    public void Preserved_fds_reach_the_process_on_both_routes()
+    {
+        string Run(bool cExec)
+        {
+            var (id, bundle) = StartSleeper(cExec);
+            string file = Path.Combine(bundle.Dir, "fd3");
+            string[] exec = [Jaula.Binary, "--root", Jaula.Root, "--debug", "exec", "--preserve-fds", "1", id, "sh", "-c", "echo through >&3; ls /proc/self/fd | tr '\\n' ' '"];
+            using var launcher = RunningCommand.Start("/bin/bash", ["-c", "exec 3>>\"$0\" && exec \"$@\"", file, .. exec]);
+            var result = launcher.Wait();
+            result.ShouldSucceed();
+            result.Stderr.Should().Contain(cExec ? "exec: the C exec" : "exec: the managed exec");
+            File.ReadAllText(file).Should().Be("through\n");
+            return result.Stdout;
+        }
+
+        string c = Run(true);
+        c.Should().Be("0 1 2 3 4 ", "fd 3 came through; ls opened 4");
+        c.Should().Be(Run(false));
+    }
+
     public static TheoryData<string, string[], string[]> Failures => new()
     {
         { "args[0] not in PATH", ["nosuchprogram"], [] },
