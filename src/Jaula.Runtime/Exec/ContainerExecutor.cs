@@ -198,7 +198,8 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             var warnings = new List<string>();
             if (cExec)
             {
-                var program = SendProgram(channel, container, spec, request, seccomp, sharedMounts, mountNamespace, warnings);
+                bool joinsUser = joins.Any(j => j.NsType == CloneFlags.NewUser);
+                var program = SendProgram(channel, container, spec, request, seccomp, sharedMounts, joinsUser, mountNamespace, warnings);
                 reports = new CInitReports(program);
                 timer.Mark("exec: cgroup, GO and the C exec's program sent");
             }
@@ -247,11 +248,12 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
     /// (or root directory) on it (native/c_init.h, JAULA_INIT_EXEC).
     /// </summary>
     private static CInitProgram SendProgram(SyncChannel channel, Container container, Spec spec, ExecRequest request, SeccompProgram? seccomp,
-        bool sharedMounts, SafeFd mountNamespace, List<string> warnings)
+        bool sharedMounts, bool joinsUser, SafeFd mountNamespace, List<string> warnings)
     {
         CInitProgram program;
         byte[] encoded;
         string setgroups = $"/proc/{container.Record.Pid.ToString(CultureInfo.InvariantCulture)}/setgroups";
+        int lastCap = Sys.LastCap();
         try
         {
             program = ExecRoute.Compile(new ExecRoute.ExecFacts
@@ -262,8 +264,9 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 PreserveFds = request.PreserveFds,
                 SharedMountNamespace = sharedMounts,
                 SetgroupsDenied = File.Exists(setgroups) && File.ReadAllText(setgroups).Trim() == "deny",
-                Bounding = Sys.CapBoundingSet(),
-                LastCap = Sys.LastCap(),
+                // setns into a user namespace fills the bounding set (set_cred_user_ns); otherwise the child keeps ours.
+                Bounding = joinsUser ? (2UL << lastCap) - 1 : Sys.CapBoundingSet(),
+                LastCap = lastCap,
             }, warnings);
             encoded = program.Encode();
         }

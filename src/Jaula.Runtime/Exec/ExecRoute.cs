@@ -101,7 +101,10 @@ public static class ExecRoute
         /// <summary>/proc/&lt;init&gt;/setgroups says "deny" (the child joins that user namespace).</summary>
         public bool SetgroupsDenied { get; init; }
 
-        /// <summary>The bounding set the child inherits (ours: setns leaves it alone), and the kernel's last capability.</summary>
+        /// <summary>
+        /// The bounding set the child will have: ours, or full when it joins a user namespace (setns fills it), and the
+        /// kernel's last capability.
+        /// </summary>
         public ulong Bounding { get; init; } = (1UL << 41) - 1;
         public int LastCap { get; init; } = 40;
     }

@@ -160,6 +160,30 @@ public sealed class ExecRouteTests(StateRoot stateRoot) : ContainerTest(stateRoo
         c.Should().Be(Run(false));
     }
 
+    /// <summary>
+    /// setns into a user namespace fills the child's bounding set: the drops must be made against that full set, not
+    /// the caller's, or a capability the caller lacks (here CAP_SYS_TIME, dropped by setpriv) would stay in the
+    /// exec'd process's bounding set although the config leaves it out.
+    /// </summary>
+    [Fact]
+    public void In_a_user_namespace_the_bounding_set_is_the_configs_whatever_the_callers()
+    {
+        string Run(bool cExec)
+        {
+            var (id, _) = StartSleeper(cExec, b => b.MapRootTo(200000));
+            string[] exec = [Jaula.Binary, "--root", Jaula.Root, "--debug", "exec", id, "grep", "CapBnd", "/proc/self/status"];
+            using var launcher = RunningCommand.Start("/usr/bin/setpriv", ["--bounding-set", "-sys_time", .. exec]);
+            var result = launcher.Wait();
+            result.ShouldSucceed();
+            result.Stderr.Should().Contain(cExec ? "exec: the C exec" : "exec: the managed exec");
+            return result.Stdout;
+        }
+
+        string c = Run(true);
+        c.Should().Be("CapBnd:\t0000000020000420\n", "the default config's bounding set: CAP_AUDIT_WRITE, CAP_KILL, CAP_NET_BIND_SERVICE");
+        c.Should().Be(Run(false));
+    }
+
     public static TheoryData<string, string[], string[]> Failures => new()
     {
         { "args[0] not in PATH", ["nosuchprogram"], [] },
