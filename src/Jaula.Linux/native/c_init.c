@@ -4,7 +4,8 @@
  * are mmap'ed), no stdio, every length checked, every failure before READY reported to the parent as an ERROR frame:
  *   {"step":"c-init","path":"<kind>","errno":E[,"op":N,"rootfsStep":S][,"uid":U]}
  * kinds: sync, decode, fd-dir, rootfs, rootfs-pause, pdeathsig, args0-missing, args0-directory, args0-denied,
- * args0-not-in-path. The parent words each as the managed init does. A rootfs operation whose failure only warns
+ * args0-not-in-path, and for exec: exec-fd (no fd came with the program), setns, chroot (errno and "op": 0 fchdir,
+ * 1 chroot, 2 chdir), cloexec. The parent words each as the managed init does. A rootfs operation whose failure only warns
  * (the session keyring) is a WARNING frame of the same form, kind "warning". A failing createContainer hook is
  * {"step":"hook","message":...} as the managed init's report (the message worded in c_init_hooks.c); a failing
  * startContainer hook goes to `start` on the exec fifo, the parent being gone by then.
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -154,11 +156,44 @@ static void __attribute__((noreturn)) fail(const char *kind, int err)
 
 /* ---- the steps ----------------------------------------------------------------------------------------------- */
 
-/* One INIT_PROGRAM frame into fresh anonymous memory (8-aligned); its length in *len. */
-static const uint8_t *receive_program(uint32_t *len)
+/* The frame header with the fd sent on it (SCM_RIGHTS: exec's mount namespace or root), or -1 in *fd; as read_all. */
+static int read_header(uint32_t header[2], int *fd)
+{
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    *fd = -1;
+    struct iovec iov = {.iov_base = header, .iov_len = 2 * sizeof(uint32_t)};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof(control.buf)};
+    ssize_t n;
+    do
+        n = recvmsg(s_sync, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)) && *fd < 0)
+            memcpy(fd, CMSG_DATA(c), sizeof(int));
+    }
+    if (msg.msg_flags & MSG_CTRUNC) {
+        errno = EPROTO;
+        return -1;
+    }
+    if ((size_t)n < iov.iov_len && read_all(s_sync, (char *)header + n, iov.iov_len - (size_t)n) != 1) {
+        errno = errno ? errno : EPROTO;
+        return -1;
+    }
+    return 1;
+}
+
+/* One INIT_PROGRAM frame into fresh anonymous memory (8-aligned); its length in *len, the fd sent with it in *fd. */
+static const uint8_t *receive_program(uint32_t *len, int *fd)
 {
     uint32_t header[2];
-    int rc = read_all(s_sync, header, sizeof(header));
+    int rc = read_header(header, fd);
     if (rc <= 0)
         _exit(1); /* create died before it sent the program: nobody to report to */
     if (header[0] != JAULA_FRAME_INIT_PROGRAM)
@@ -549,11 +584,42 @@ static void await_hand_over(void)
         fail("sync", rc < 0 ? errno : EPROTO);
 }
 
+/* exec: into the container's mount namespace (setns; this process is single-threaded), or its root (chroot). */
+static void enter_container(const struct jaula_init_program *prog, int fd)
+{
+    if (fd < 0)
+        fail("exec-fd", EBADF);
+    if (prog->flags & JAULA_INIT_EXEC_CHROOT) {
+        if (fchdir(fd) < 0)
+            report((struct failure){.kind = "chroot", .err = errno, .op = 0, .rootfs_step = 0, .uid = -1});
+        if (chroot(".") < 0)
+            report((struct failure){.kind = "chroot", .err = errno, .op = 1, .rootfs_step = 0, .uid = -1});
+        if (chdir("/") < 0)
+            report((struct failure){.kind = "chroot", .err = errno, .op = 2, .rootfs_step = 0, .uid = -1});
+    } else if (setns(fd, CLONE_NEWNS) < 0) {
+        fail("setns", errno);
+    }
+    close(fd);
+}
+
+/* HOME for the final phase's environment: envp is the last run in scratch (argc + envc + 2 used of at least
+ * len / 4 + 4), so there is room for one more. */
+static void add_home(const struct jaula_init_program *prog, struct jaula_final_plan *final)
+{
+    static char home[PATH_ROOM];
+    passwd_home(prog->home_uid, home, sizeof(home));
+    const char **envp = (const char **)final->envp;
+    envp[final->envc] = home;
+    envp[final->envc + 1] = NULL;
+    final->envc++;
+}
+
 static void __attribute__((noreturn)) run(int sync_fd)
 {
     s_sync = sync_fd;
     uint32_t len;
-    const uint8_t *buf = receive_program(&len);
+    int fd = -1;
+    const uint8_t *buf = receive_program(&len, &fd);
     uint32_t slots = len / 4 + 4;
     const char **scratch = mmap(NULL, (size_t)slots * sizeof(char *), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (scratch == MAP_FAILED)
@@ -563,6 +629,26 @@ static void __attribute__((noreturn)) run(int sync_fd)
     int rc = jaula_init_decode(buf, len, scratch, slots, &prog, &final);
     if (rc < 0)
         fail("decode", -rc);
+    static char path[PATH_ROOM];
+
+    if (prog.flags & JAULA_INIT_EXEC) {
+        /* ExecProgram's order: the sync socket close-on-exec (its end of file tells `exec` the process runs), into the
+         * container, stop dying with `exec` (the process outlives it, as under runc), the process's settings, args[0]
+         * and HOME, the final phase reporting on the sync socket. */
+        if (fcntl(s_sync, F_SETFD, FD_CLOEXEC) < 0)
+            fail("cloexec", errno);
+        enter_container(&prog, fd);
+        if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+            fail("pdeathsig", errno);
+        build_rootfs(&prog);
+        resolve(&prog, path);
+        if (prog.flags & JAULA_INIT_ADD_HOME)
+            add_home(&prog, &final);
+        final.path = path;
+        jaula_final_exec(&final);
+    }
+    if (fd >= 0)
+        close(fd);
 
     int fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd_dir < 0)
@@ -572,17 +658,9 @@ static void __attribute__((noreturn)) run(int sync_fd)
     s_hook_slots = slots > first ? slots - first : 0;
     umask(0); /* device nodes and directories get exactly the modes asked for; the plan's last operation sets the process's */
     build_rootfs(&prog); /* ... and the session, keyring, rlimits, bounding set, the cwd (checked below the root), the umask */
-    static char path[PATH_ROOM];
     resolve(&prog, path);
-    static char home[PATH_ROOM];
-    if (prog.flags & JAULA_INIT_ADD_HOME) {
-        passwd_home(prog.home_uid, home, sizeof(home));
-        /* envp is the last run in scratch (argc + envc + 2 used of at least len / 4 + 4): room for one more */
-        const char **envp = (const char **)final.envp;
-        envp[final.envc] = home;
-        envp[final.envc + 1] = NULL;
-        final.envc++;
-    }
+    if (prog.flags & JAULA_INIT_ADD_HOME)
+        add_home(&prog, &final);
     final.path = path;
     final.fd_dir = fd_dir;
 

@@ -21,6 +21,15 @@
  * where a string is u32 length (with its NUL; 0 = absent), the bytes, the NUL. Nothing may follow. The final-phase
  * plan's path is replaced by the resolved args[0], its fd_dir by the init's own /proc/self/fd, and with
  * JAULA_INIT_ADD_HOME "HOME=<home of home uid in /etc/passwd, else />" is appended to its environment.
+ *
+ * `exec` (JAULA_INIT_EXEC; the parent decides which execs: Runtime/Exec/ExecRoute.cs) sends the same program, with
+ * one SCM_RIGHTS fd on the frame's header: the container's mount namespace, or with JAULA_INIT_EXEC_CHROOT (a
+ * container without a mount namespace of its own) its init's root directory. The C stage has joined the other
+ * namespaces and the parent the cgroups; this process is single-threaded, so it setns's (or chroots) itself. The
+ * "rootfs" plan then holds only the exec's process operations (rlimits, oom_score_adj, the bounding set, the cwd,
+ * the umask: ProcessPlanCompiler.ProcessSettings, in ProcessSetup.Prepare's order), args[0] and HOME are found in the
+ * container's root, and the final phase runs at once: no READY, no HAND_OVER; its report_fd is the sync socket (made
+ * close-on-exec), whose end of file tells the parent the process was exec'd, as for the managed `jaula init` of exec.
  */
 #ifndef JAULA_C_INIT_H
 #define JAULA_C_INIT_H
@@ -39,7 +48,9 @@
 /* prestart/createRuntime hooks: at the rootfs plan's BEFORE_PIVOT pause send HOOKS_DUE and wait for the parent's
  * HOOKS_DONE (it runs them in the runtime namespace meanwhile; a failure kills this process). */
 #define JAULA_INIT_HOOKS_DUE 0x2U
-#define JAULA_INIT_KNOWN_FLAGS 0x3U
+#define JAULA_INIT_EXEC 0x4U     /* `exec`: see above; never with hooks */
+#define JAULA_INIT_EXEC_CHROOT 0x8U /* with JAULA_INIT_EXEC: the fd is a root directory to chroot into, not a mount namespace */
+#define JAULA_INIT_KNOWN_FLAGS 0xFU
 
 /* Frame types of the sync socket (Runtime/Sync/FrameType.cs) not in final_phase.h. */
 #define JAULA_FRAME_WARNING 5U
@@ -80,7 +91,9 @@ struct jaula_init_program {
  * Checks the whole program: its own fields, the rootfs plan (jaula_rootfs_decode) and the final-phase plan
  * (jaula_final_decode into final, argv/envp pointers into scratch). The buffer must be 8-aligned. Returns 0, or
  * -EINVAL / -E2BIG; changes nothing. A final-phase plan for the C init carries no early listener, no READY, an exec
- * fifo and no report fd: the C init sends READY itself and the parent is gone by the final phase.
+ * fifo and no report fd: the C init sends READY itself and the parent is gone by the final phase. One for exec
+ * (JAULA_INIT_EXEC) carries no early listener, no READY, no fifo and a report fd, and its rootfs plan only process
+ * operations that make sense in a running container (REQUIRE_PROCFS, PROC_WRITE, RLIMIT, CAPBSET_DROP, CHDIR, UMASK).
  */
 int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, uint32_t slots, struct jaula_init_program *out,
                       struct jaula_final_plan *final);

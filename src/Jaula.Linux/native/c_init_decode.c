@@ -115,6 +115,32 @@ int jaula_init_hook(const struct jaula_init_program *prog, uint32_t i, const cha
     return 0;
 }
 
+/* An exec's plan: only the process operations a running container's new process makes (no mounts, no session). */
+static int exec_operations_only(const uint8_t *plan, uint32_t len)
+{
+    int count = jaula_rootfs_decode(plan, len, NULL, 0);
+    if (count < 0)
+        return count;
+    uint32_t pos = JAULA_ROOTFS_HEADER;
+    for (int i = 0; i < count; i++) {
+        struct jaula_rootfs_op op;
+        if (jaula_rootfs_decode_op(plan, len, &pos, &op) < 0)
+            return -EINVAL;
+        switch (op.kind) {
+        case JAULA_OP_REQUIRE_PROCFS:
+        case JAULA_OP_PROC_WRITE:
+        case JAULA_OP_RLIMIT:
+        case JAULA_OP_CAPBSET_DROP:
+        case JAULA_OP_CHDIR:
+        case JAULA_OP_UMASK:
+            break;
+        default:
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
 int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, uint32_t slots, struct jaula_init_program *out,
                       struct jaula_final_plan *final)
 {
@@ -136,6 +162,11 @@ int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, ui
         return -EINVAL;
     if (out->n_hooks > JAULA_INIT_MAX_HOOKS)
         return -E2BIG;
+    int exec = (out->flags & JAULA_INIT_EXEC) != 0;
+    if ((out->flags & JAULA_INIT_EXEC_CHROOT) && !exec)
+        return -EINVAL;
+    if (exec && (out->n_hooks > 0 || (out->flags & JAULA_INIT_HOOKS_DUE)))
+        return -EINVAL; /* an exec runs no hook */
     uint32_t pos = JAULA_INIT_FIXED;
     if (read_string(buf, len, &pos, &out->cwd) < 0 || read_string(buf, len, &pos, &out->name) < 0
         || read_string(buf, len, &pos, &out->search_path) < 0)
@@ -193,10 +224,13 @@ int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, ui
     rc = jaula_final_decode(out->final, out->final_len, scratch, slots, final);
     if (rc < 0)
         return rc;
+    if ((final->flags & (JAULA_FINAL_EARLY_LISTENER | JAULA_FINAL_READY | JAULA_FINAL_FIFO_PIPE | JAULA_FINAL_FIFO_OPEN)) != 0)
+        return -EINVAL;
+    if (exec)
+        return final->report_fd >= 0 && final->fifo_fd == -1 ? exec_operations_only(out->rootfs, out->rootfs_len) : -EINVAL;
     /* The C init reports READY itself and the parent is gone by the final phase: no early listener, no READY in the
      * final plan, no report fd; the exec fifo must be there to wait on. */
-    if ((final->flags & (JAULA_FINAL_EARLY_LISTENER | JAULA_FINAL_READY | JAULA_FINAL_FIFO_PIPE | JAULA_FINAL_FIFO_OPEN)) != 0
-        || final->report_fd != -1 || final->fifo_fd < 0)
+    if (final->report_fd != -1 || final->fifo_fd < 0)
         return -EINVAL;
     /* Every hook decodes into the scratch the final plan leaves (HOME's slot kept). */
     uint32_t first = jaula_init_hook_scratch(final);

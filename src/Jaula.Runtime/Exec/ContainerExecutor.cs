@@ -7,6 +7,7 @@ using Jaula.Runtime.Lifecycle;
 using Jaula.Runtime.Sync;
 using Jaula.Sandbox;
 using Jaula.Sandbox.Process;
+using Jaula.Sandbox.Seccomp;
 using Jaula.Sandbox.Terminal;
 
 namespace Jaula.Runtime.Exec;
@@ -140,6 +141,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
         int initPid = container.Record.Pid;
         var seccomp = SeccompAgent.Compile(spec, log, warnUnknownSyscalls: false); // create has said it already
         timer.Mark("exec: compile seccomp");
+        bool cExec = ChooseInit(spec, seccomp);
         var joins = OpenJoins(initPid);
         bool sharedMounts = SharesOurMountNamespace(initPid);
         using SafeFd mountNamespace = OpenMountNamespace(initPid, joins, sharedMounts);
@@ -164,8 +166,9 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 PreserveFds = request.PreserveFds,
                 BecomeRoot = joins.Any(j => j.NsType == CloneFlags.NewUser),
                 Joins = joins,
-                Argv = ["jaula", "init", (3 + request.PreserveFds).ToString(CultureInfo.InvariantCulture)],
-                Env = ["JAULA_INIT=1"],
+                // The C init's marker (native/c_init.h) is this argv with exactly this environment.
+                Argv = ["jaula", cExec ? "init-c" : "init", (3 + request.PreserveFds).ToString(CultureInfo.InvariantCulture)],
+                Env = [cExec ? "JAULA_INIT=c" : "JAULA_INIT=1"],
                 PidJoinInChild = pidJoinInChild,
                 CgroupFd = cgroupEntry?.Directory,
                 CgroupTasks = cgroupEntry?.Tasks ?? [],
@@ -195,23 +198,36 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 CgroupJoin.Join(child.Pid, initPid, request.Cgroup);
             Lifecycle.ContainerResctrl.Join(container.Record, child.Pid);
             channel.Send(FrameType.Go);
-            var plan = new InitPlan
+            CInitReports? reports = null;
+            var warnings = new List<string>();
+            if (cExec)
             {
-                ContainerId = container.Id,
-                Bundle = container.Record.Bundle,
-                Rootfs = container.Record.Rootfs,
-                Spec = spec,
-                Exec = true,
-                SharedMountNamespace = sharedMounts,
-                Seccomp = seccomp,
-                PreserveFds = request.PreserveFds,
-                InUserNamespace = joins.Any(j => j.NsType == CloneFlags.NewUser),
-            };
-            channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan), mountNamespace);
-            timer.Mark("exec: cgroup, GO and plan sent");
+                bool joinsUser = joins.Any(j => j.NsType == CloneFlags.NewUser);
+                var program = SendProgram(channel, container, spec, request, seccomp, sharedMounts, joinsUser, mountNamespace, warnings);
+                reports = new CInitReports(program);
+                timer.Mark("exec: cgroup, GO and the C exec's program sent");
+            }
+            else
+            {
+                var plan = new InitPlan
+                {
+                    ContainerId = container.Id,
+                    Bundle = container.Record.Bundle,
+                    Rootfs = container.Record.Rootfs,
+                    Spec = spec,
+                    Exec = true,
+                    SharedMountNamespace = sharedMounts,
+                    Seccomp = seccomp,
+                    PreserveFds = request.PreserveFds,
+                    InUserNamespace = joins.Any(j => j.NsType == CloneFlags.NewUser),
+                };
+                channel.Send(FrameType.Plan, JsonSerializer.SerializeToUtf8Bytes(plan, RuntimeJson.Default.InitPlan), mountNamespace);
+                timer.Mark("exec: cgroup, GO and plan sent");
+            }
             SafeFd? master = AwaitExec(channel, child,
                 frame => SeccompAgent.Hand(frame, child, spec,
-                    new AgentContainer(container.Id, container.Status.ToText(), container.Record.Pid, container.Record.Bundle, container.Record.Rootfs)));
+                    new AgentContainer(container.Id, container.Status.ToText(), container.Record.Pid, container.Record.Bundle, container.Record.Rootfs)),
+                reports, warnings);
             timer.Mark("exec: wait for the exec (the child's setup)");
             return (child, master);
         }
@@ -221,6 +237,49 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
             child.PidFd.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The exec needs no .NET in the child (<see cref="ExecRoute"/>): the C exec, unless --debug names why not.</summary>
+    private bool ChooseInit(Spec spec, SeccompProgram? seccomp)
+    {
+        string? why = ExecRoute.WhyManaged(spec, seccomp);
+        log.Debug(why is null ? "exec: the C exec" : $"exec: the managed exec ({why})");
+        return why is null;
+    }
+
+    /// <summary>
+    /// The C exec's whole setup, compiled here and sent as one INIT_PROGRAM frame with the container's mount namespace
+    /// (or root directory) on it (native/c_init.h, JAULA_INIT_EXEC).
+    /// </summary>
+    private static CInitProgram SendProgram(SyncChannel channel, Container container, Spec spec, ExecRequest request, SeccompProgram? seccomp,
+        bool sharedMounts, bool joinsUser, SafeFd mountNamespace, List<string> warnings)
+    {
+        CInitProgram program;
+        byte[] encoded;
+        string setgroups = $"/proc/{container.Record.Pid.ToString(CultureInfo.InvariantCulture)}/setgroups";
+        int lastCap = Sys.LastCap();
+        try
+        {
+            program = ExecRoute.Compile(new ExecRoute.ExecFacts
+            {
+                Spec = spec,
+                ContainerId = container.Id,
+                Seccomp = seccomp,
+                PreserveFds = request.PreserveFds,
+                SharedMountNamespace = sharedMounts,
+                SetgroupsDenied = File.Exists(setgroups) && File.ReadAllText(setgroups).Trim() == "deny",
+                // setns into a user namespace fills the bounding set (set_cred_user_ns); otherwise the child keeps ours.
+                Bounding = joinsUser ? (2UL << lastCap) - 1 : Sys.CapBoundingSet(),
+                LastCap = lastCap,
+            }, warnings);
+            encoded = program.Encode();
+        }
+        catch (ContainerSetupException e)
+        {
+            throw new JaulaException(e.Message, e);
+        }
+        channel.Send(FrameType.InitProgram, encoded, mountNamespace);
+        return program;
     }
 
     /// <summary>A container without a mount namespace of its own: its init's is ours (the host's).</summary>
@@ -275,7 +334,11 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
     /// Warnings, then the pty master (with a terminal), then end of file: the sync socket is close-on-exec, so EOF
     /// means the process was exec'd. An ERROR frame says why it was not.
     /// </summary>
-    private SafeFd? AwaitExec(SyncChannel channel, SpawnedInit child, Action<Frame> onSeccompListener)
+    /// <param name="cExec">Words the C exec's ERROR and WARNING frames (null: the managed exec words its own).</param>
+    /// <param name="decided">The C exec's warnings, decided here: logged where the managed exec sends its own, once the
+    /// process's setup succeeded (at end of file, or before a failure of the final phase).</param>
+    private SafeFd? AwaitExec(SyncChannel channel, SpawnedInit child, Action<Frame> onSeccompListener, CInitReports? cExec,
+        List<string> decided)
     {
         SafeFd? master = null;
         try
@@ -286,9 +349,10 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 switch (frame?.Type)
                 {
                     case null:
+                        decided.ForEach(log.Warn);
                         return master;
                     case FrameType.Warning:
-                        log.Warn(System.Text.Encoding.UTF8.GetString(frame.Payload));
+                        log.Warn(cExec?.Warning(frame.Payload) ?? System.Text.Encoding.UTF8.GetString(frame.Payload));
                         break;
                     case FrameType.SeccompListener:
                         onSeccompListener(frame);
@@ -297,7 +361,10 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                     case FrameType.Console when fd is not null && master is null:
                         master = fd;
                         break;
+                    case FrameType.Error when InitError.TryDecode(frame.Payload) is { } error && cExec?.Describe(error) is { } cMessage:
+                        throw new JaulaException(cMessage);
                     case FrameType.Error:
+                        decided.ForEach(log.Warn);
                         throw new JaulaException(InitError.TryDecode(frame.Payload)?.Describe()
                             ?? "the exec'd process failed and its error report was unreadable");
                     default:

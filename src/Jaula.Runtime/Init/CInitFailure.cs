@@ -30,7 +30,17 @@ public static class CInitFailure
             "args0-not-in-path" => Field("process.args[0]", ExecutableResolver.NotInPath(program.Name, program.SearchPath)),
             "fd-dir" => Errno("open", "/proc/self/fd", errno),
             "pdeathsig" => Errno("prctl(PR_SET_PDEATHSIG)", null, errno),
-            "decode" => $"the C init refused the program create sent it: {Errno("decode", null, errno)}",
+            "decode" => $"the C init refused the program {(program.Exec ? "exec" : "create")} sent it: {Errno("decode", null, errno)}",
+            // exec's entry into the container, worded as ExecProgram's calls
+            "exec-fd" => "InvalidDataException: the exec plan came without the container's " + (program.ExecChroot ? "root directory" : "mount namespace"),
+            "setns" => Errno("setns", null, errno),
+            "chroot" => error.Op switch
+            {
+                0 => Errno("fchdir", null, errno),
+                1 => Errno("chroot", ".", errno),
+                _ => Errno("chdir", "/", errno),
+            },
+            "cloexec" => Errno("fcntl(F_SETFD)", null, errno),
             "rootfs-pause" => "the rootfs plan paused for work the C init does not do",
             _ => $"the C init failed ({error.Path}): {Errno("sync", null, errno)}",
         };

@@ -6,7 +6,8 @@ using Jaula.Sandbox.Terminal;
 namespace Jaula.Runtime.Init;
 
 /// <summary>
-/// `jaula init` for `exec`: the C stage has joined every namespace of the container but the mount namespace, and the
+/// `jaula init` for the execs ExecRoute keeps managed (a terminal, a notifying filter, process attributes, LSM labels;
+/// the others run the same steps in C: native/c_init.h, JAULA_INIT_EXEC). The C stage has joined every namespace of the container but the mount namespace, and the
 /// parent has put us in its cgroups. The mount namespace comes with the plan: this thread leaves the filesystem
 /// attributes it shares with the runtime's other threads (unshare CLONE_FS) and joins it alone — as Go programs do —
 /// so / becomes the container's root for the thread that later calls execve, and execve takes the whole process

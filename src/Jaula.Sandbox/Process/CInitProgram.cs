@@ -14,6 +14,8 @@ public sealed record CInitProgram
     public const int MaxBytes = 16 << 20;
     public const uint FlagAddHome = 0x1;
     public const uint FlagHooksDue = 0x2;
+    public const uint FlagExec = 0x4;
+    public const uint FlagExecChroot = 0x8;
 
     public required RootfsPlan Rootfs { get; init; }
 
@@ -29,6 +31,15 @@ public sealed record CInitProgram
     /// the parent's HooksDone, the managed init's sync point for them.
     /// </summary>
     public bool HooksDue { get; init; }
+
+    /// <summary>
+    /// `exec` (native/c_init.h, JAULA_INIT_EXEC): the frame carries the container's mount namespace fd, the rootfs plan
+    /// holds only the process's operations and the final phase reports on the sync socket.
+    /// </summary>
+    public bool Exec { get; init; }
+
+    /// <summary>With <see cref="Exec"/>: the fd is the init's root directory, chrooted into (no mount namespace of its own).</summary>
+    public bool ExecChroot { get; init; }
 
     /// <summary>process.cwd, where a relative args[0] is found (the plan's Chdir operation entered it).</summary>
     public required string Cwd { get; init; }
@@ -60,7 +71,7 @@ public sealed record CInitProgram
         var w = new List<byte>(64 + rootfs.Length + final.Length);
         U32(w, Magic);
         U32(w, 0); // the total length, patched below
-        U32(w, (AddHome ? FlagAddHome : 0) | (HooksDue ? FlagHooksDue : 0));
+        U32(w, (AddHome ? FlagAddHome : 0) | (HooksDue ? FlagHooksDue : 0) | (Exec ? FlagExec : 0) | (ExecChroot ? FlagExecChroot : 0));
         U32(w, HomeUid);
         U32(w, (uint)rootfs.Length);
         U32(w, (uint)final.Length);

@@ -32,8 +32,9 @@ public sealed record ExecFacts
 /// oom_score_adj, rlimits, the bounding set, the working directory, the umask) are operations of the rootfs plan
 /// (<see cref="ProcessPlanCompiler"/>); what is left here is <see cref="Decide"/>: the user switch, the capability
 /// sets, no_new_privs and the PATH search, applied by the final phase in C next to the seccomp filter
-/// (native/final_phase.h), so no managed code ever runs under the filter. `exec` has no plan yet:
-/// <see cref="Prepare"/> still makes those calls itself for it.
+/// (native/final_phase.h), so no managed code ever runs under the filter. The C exec runs the same operations
+/// (Runtime/Exec/ExecRoute.cs); the managed exec, for the execs it keeps, makes those calls itself in
+/// <see cref="Prepare"/>.
 /// </summary>
 public static class ProcessSetup
 {

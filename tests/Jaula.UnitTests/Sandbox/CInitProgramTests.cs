@@ -164,6 +164,45 @@ public sealed class CInitProgramTests
         s_driver.Decode(Sample(final: noFifo).Encode()).Should().StartWith("rc=-22");
     }
 
+    /// <summary>An exec's program (JAULA_INIT_EXEC): process operations only, a report fd, no fifo.</summary>
+    private static CInitProgram ExecSample(bool chroot = false, IReadOnlyList<RootfsOperation>? ops = null, FinalPhasePlan? final = null) =>
+        Sample() with
+        {
+            Rootfs = new RootfsPlan(ops ?? [
+                new RootfsOperation { Kind = RootfsOpKind.Rlimit, Arg = 7, MountFlags = (Jaula.Linux.MountFlags)1024, Dev = 1024, Field = RootfsField.Rlimits },
+                new RootfsOperation { Kind = RootfsOpKind.CapBoundingDrop, Arg = 21, Field = RootfsField.CapabilitiesBounding },
+                new RootfsOperation { Kind = RootfsOpKind.Chdir, Path = "/work", Field = RootfsField.Cwd },
+                new RootfsOperation { Kind = RootfsOpKind.Umask, Mode = 0x12, Field = RootfsField.Umask },
+            ]),
+            Final = final ?? Sample().Final with { FifoFd = -1, ReportFd = 3 },
+            Exec = true,
+            ExecChroot = chroot,
+        };
+
+    [Theory]
+    [InlineData(false, 2u)]
+    [InlineData(true, 6u)]
+    public void An_exec_program_decodes_to_what_was_encoded(bool chroot, uint flags)
+    {
+        string text = s_driver.Decode(ExecSample(chroot).Encode());
+
+        text.Should().StartWith("rc=0\n").And.Contain($"flags={flags | 1} home_uid=1000\n");
+        text.Should().Contain("final: uid=1000 fifo=-1 report=3 path=sh id=c1 argc=3 envc=1\n");
+    }
+
+    [Fact]
+    public void An_exec_program_with_an_init_s_operations_or_final_plan_is_refused()
+    {
+        s_driver.Decode(ExecSample(ops: Sample().Rootfs.Operations).Encode()).Should().StartWith("rc=-22", "mounts are the init's");
+        var session = new RootfsOperation { Kind = RootfsOpKind.Setsid, Field = RootfsField.Session };
+        s_driver.Decode(ExecSample(ops: [session]).Encode()).Should().StartWith("rc=-22", "the exec'd process keeps exec's session");
+        s_driver.Decode(ExecSample(final: Sample().Final).Encode()).Should().StartWith("rc=-22", "an exec has no fifo");
+        s_driver.Decode(ExecSample(final: Sample().Final with { FifoFd = -1 }).Encode()).Should().StartWith("rc=-22", "an exec reports on the socket");
+        var listener = Sample().Final with { FifoFd = -1, ReportFd = 3, EarlyListener = true, SeccompFlags = 8, Bpf = new byte[8] };
+        s_driver.Decode(ExecSample(final: listener).Encode()).Should().StartWith("rc=-22", "a notifying filter stays managed");
+        s_driver.Decode((Sample() with { ExecChroot = true }).Encode()).Should().StartWith("rc=-22", "chroot only for exec");
+    }
+
     [Theory]
     [InlineData("jaula init-c 3 -- JAULA_INIT=c", 3)]
     [InlineData("jaula init-c 12 -- JAULA_INIT=c", 12)]
@@ -202,6 +241,8 @@ public sealed class CInitProgramTests
             ["hooks.prog"] = Sample(hooksDue: true).Encode(),
             ["inithooks.prog"] = WithHooks().Encode(),
             ["seccomp.prog"] = Sample(final: Sample().Final with { Bpf = new byte[64], Groups = [1, 2, 3], NoNewPrivileges = true }).Encode(),
+            ["exec.prog"] = ExecSample().Encode(),
+            ["exec-chroot.prog"] = ExecSample(chroot: true).Encode(),
         };
         if (Environment.GetEnvironmentVariable("JAULA_WRITE_FUZZ_SEEDS") == "1")
         {
