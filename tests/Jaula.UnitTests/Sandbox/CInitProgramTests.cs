@@ -179,9 +179,16 @@ public sealed class CInitProgramTests
             ExecChroot = chroot,
         };
 
+    [Fact]
+    public void An_exec_program_with_hooks_is_refused_whole()
+    {
+        s_driver.Decode(ExecSample().Encode()).Should().StartWith("rc=0");
+        s_driver.Decode((ExecSample() with { HooksDue = true }).Encode()).Should().StartWith("rc=-22", "an exec runs no hook");
+    }
+
     [Theory]
-    [InlineData(false, 2u)]
-    [InlineData(true, 6u)]
+    [InlineData(false, 4u)]
+    [InlineData(true, 12u)]
     public void An_exec_program_decodes_to_what_was_encoded(bool chroot, uint flags)
     {
         string text = s_driver.Decode(ExecSample(chroot).Encode());
