@@ -182,8 +182,9 @@ static int read_header(uint32_t header[2], int *fd)
         errno = EPROTO;
         return -1;
     }
+    errno = 0;
     if ((size_t)n < iov.iov_len && read_all(s_sync, (char *)header + n, iov.iov_len - (size_t)n) != 1) {
-        errno = errno ? errno : EPROTO;
+        errno = errno ? errno : EPROTO; /* a short header: end of file mid-frame */
         return -1;
     }
     return 1;
@@ -194,8 +195,10 @@ static const uint8_t *receive_program(uint32_t *len, int *fd)
 {
     uint32_t header[2];
     int rc = read_header(header, fd);
-    if (rc <= 0)
+    if (rc == 0)
         _exit(1); /* create died before it sent the program: nobody to report to */
+    if (rc < 0)
+        fail("sync", errno); /* a broken frame while create waits: say so */
     if (header[0] != JAULA_FRAME_INIT_PROGRAM)
         fail("sync", EPROTO);
     if (header[1] > JAULA_INIT_MAX_PROGRAM || header[1] < JAULA_INIT_FIXED)

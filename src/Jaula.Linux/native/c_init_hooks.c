@@ -221,6 +221,14 @@ static int exit_status(int status)
     return 255;
 }
 
+
+/* Whether the hook has exited, leaving it to be reaped (wait4 refuses WNOWAIT; waitid takes it). */
+static int exited_unreaped(pid_t pid)
+{
+    siginfo_t si;
+    memset(&si, 0, sizeof(si));
+    return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
+}
 static void reap(pid_t pid, int *status)
 {
     while (waitpid(pid, status, 0) < 0 && errno == EINTR)
@@ -315,7 +323,7 @@ int jaula_run_hook(const struct jaula_init_hook *h, int exec_fd, const char *sta
             feed(&stdin_fd, state, state_len, &written);
         drain(&s_out);
         drain(&s_err);
-        if (pidfd >= 0 ? fds[0].revents != 0 : waitpid((pid_t)pid, &status, WNOHANG | WNOWAIT) == pid) {
+        if (pidfd >= 0 ? fds[0].revents != 0 : exited_unreaped((pid_t)pid)) {
             drain(&s_out); /* what it wrote just before exiting; its children may keep the pipes open */
             drain(&s_err);
             exited = 1;
