@@ -70,6 +70,9 @@ public static unsafe partial class InitStage
     public const int MaxJoins = 8;
     public const int MaxCgroupTasks = 16;
 
+    /// <summary>Where the stage puts the sync socket in the child: right after the preserved fds 3.. (native/stage.h).</summary>
+    public static int SyncFdOf(int preserveFds) => 3 + preserveFds;
+
     /// <summary>Mirror of struct jaula_spawn_request; keep the layouts in step.</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct NativeRequest

@@ -9,6 +9,8 @@
  */
 #include "c_init.h"
 
+#include "fuzz_common.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,22 +23,6 @@
 static uint8_t *seeds[MAX_SEEDS];
 static uint32_t seed_len[MAX_SEEDS];
 static int n_seeds;
-static uint64_t rng;
-
-static uint64_t next(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
-}
-
-static uint32_t below(uint32_t n) { return n ? (uint32_t)(next() % n) : 0; }
-
-static void put_u32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
-}
 
 static const uint32_t interesting[] = {0, 1, 2, 3, 4, 7, 8, 16, 40, 63, 64, 0x1FF, 0x200, 0x7FFFFFFF, 0x80000000U,
                                        0xFFFFFFFFU, 65536};

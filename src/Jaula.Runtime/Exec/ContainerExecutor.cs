@@ -167,7 +167,7 @@ public sealed class ContainerExecutor(StateStore store, IRuntimeLog log)
                 BecomeRoot = joins.Any(j => j.NsType == CloneFlags.NewUser),
                 Joins = joins,
                 // The C init's marker (native/c_init.h) is this argv with exactly this environment.
-                Argv = ["jaula", cExec ? "init-c" : "init", (3 + request.PreserveFds).ToString(CultureInfo.InvariantCulture)],
+                Argv = ["jaula", cExec ? "init-c" : "init", InitStage.SyncFdOf(request.PreserveFds).ToString(CultureInfo.InvariantCulture)],
                 Env = [cExec ? "JAULA_INIT=c" : "JAULA_INIT=1"],
                 PidJoinInChild = pidJoinInChild,
                 CgroupFd = cgroupEntry?.Directory,

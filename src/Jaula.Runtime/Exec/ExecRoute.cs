@@ -1,3 +1,4 @@
+using Jaula.Linux;
 using Jaula.Oci;
 using Jaula.Sandbox.Process;
 using Jaula.Sandbox.Rootfs.Plan;
@@ -55,7 +56,7 @@ public static class ExecRoute
         foreach (string warning in target.Warnings)
             warnings.Add(warning);
         var env = process.Env ?? [];
-        int syncFd = 3 + facts.PreserveFds;
+        int syncFd = InitStage.SyncFdOf(facts.PreserveFds);
         return new CInitProgram
         {
             Rootfs = new RootfsPlan(ops),

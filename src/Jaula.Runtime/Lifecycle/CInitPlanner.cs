@@ -121,7 +121,7 @@ public sealed record CInitFacts
             InUserNamespace = namespaces.InUserNamespace,
             NoPivot = options.NoPivot,
             SharedMountNamespace = !namespaces.OwnMount,
-            SyncFd = 3 + options.PreserveFds, // the CONSOLE operation sends the pty master on it
+            SyncFd = InitStage.SyncFdOf(options.PreserveFds), // the CONSOLE operation sends the pty master on it
             Process = new ProcessFacts
             {
                 SessionKeyring = options.NoNewKeyring ? null : "_ses." + options.Id,
@@ -132,7 +132,7 @@ public sealed record CInitFacts
         Seccomp = seccomp,
         SetgroupsDenied = File.Exists($"/proc/{pid}/setgroups") && File.ReadAllText($"/proc/{pid}/setgroups").Trim() == "deny",
         PreserveFds = options.PreserveFds,
-        SyncFd = 3 + options.PreserveFds,
+        SyncFd = InitStage.SyncFdOf(options.PreserveFds),
         HookState = Hooks.HookRunner.Creating(options.Id, bundle, rootfs, spec, pid),
     };
 

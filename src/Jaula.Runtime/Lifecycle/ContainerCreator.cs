@@ -309,7 +309,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             Joins = joins,
             TimeOffsets = TimeOffsetsText(spec),
             // The C init's marker (native/c_init.h) is this argv with exactly this environment.
-            Argv = ["jaula", options.CInit ? "init-c" : "init", (3 + options.PreserveFds).ToString(CultureInfo.InvariantCulture)],
+            Argv = ["jaula", options.CInit ? "init-c" : "init", InitStage.SyncFdOf(options.PreserveFds).ToString(CultureInfo.InvariantCulture)],
             Env = [options.CInit ? "JAULA_INIT=c" : "JAULA_INIT=1"],
             CgroupFd = cgroup?.Directory,
             CgroupTasks = cgroup?.Tasks ?? [],
