@@ -69,6 +69,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             record.Cgroup = placement.Record;
             record.IntelRdt = resctrl.Record;
             store.Save(record);
+            StartTicket.WriteIfApplies(store.DirectoryOf(record.Id), record);
             if (options.PidFile is not null)
                 PidFile.Write(options.PidFile, init.Pid);
             if (options.PidfdSocket is not null)

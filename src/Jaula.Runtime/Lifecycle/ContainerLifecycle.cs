@@ -46,6 +46,9 @@ public sealed class ContainerLifecycle(StateStore store, IRuntimeLog log)
     {
         using var _ = store.Lock(id);
         var container = Container.Load(store, id);
+        // The C start (native/fast_start.c) read the init's refusal from the fifo and left it here for us.
+        if (StartTicket.TakeRefusal(container.Directory) is { } refusal)
+            throw new HookFailedException(refusal);
         var status = container.Status;
         using var pidfd = status == ContainerStatus.Created ? container.OpenInitPidFd() : null;
         if (pidfd is null)
