@@ -70,6 +70,7 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
             record.IntelRdt = resctrl.Record;
             store.Save(record);
             StartTicket.WriteIfApplies(store.DirectoryOf(record.Id), record);
+            DeleteTicket.WriteIfApplies(store.DirectoryOf(record.Id), record, ownMountNamespace: hostMounts is null);
             if (options.PidFile is not null)
                 PidFile.Write(options.PidFile, init.Pid);
             if (options.PidfdSocket is not null)

@@ -7,13 +7,15 @@ using Xunit;
 namespace Jaula.IntegrationTests.Tests;
 
 /// <summary>
-/// The C start (native/fast_start.c): `start` of a container with nothing for .NET to do after the release (no
-/// poststart hooks; create leaves a start ticket) never starts the runtime, and every case it does not expect goes
-/// to the managed start, whose errors stay as they were.
+/// The C start and delete (native/fast_path.c): `start` of a container with nothing for .NET to do after the release
+/// (no poststart hooks), and `delete` of a stopped one with nothing but cgroups and its state to remove, never start
+/// the runtime; every case they do not expect goes to the managed command, whose errors stay as they were.
 /// </summary>
-public sealed class StartRouteTests(StateRoot stateRoot) : ContainerTest(stateRoot)
+public sealed class FastPathTests(StateRoot stateRoot) : ContainerTest(stateRoot)
 {
     private string TicketOf(string id) => Path.Combine(Jaula.Root, id, "start.ticket");
+
+    private string DeleteTicketOf(string id) => Path.Combine(Jaula.Root, id, "delete.ticket");
 
     /// <summary>A startContainer hook that marks when it runs and then holds `start` for a while in its wait.</summary>
     private static JsonObject HoldingHook(string marker) =>
@@ -136,5 +138,110 @@ public sealed class StartRouteTests(StateRoot stateRoot) : ContainerTest(stateRo
         Jaula.Start("../escape").ShouldFailWith("invalid container id");
         Jaula.Start("it-no-such-container").ShouldFailWith("it-no-such-container", "container does not exist");
         Jaula.Invoke("start").ShouldFailWith("Required argument missing");
+    }
+
+    /// <summary>Threads and minor faults of a `delete` while it waits for the container's lock, which a flock(1) holds.</summary>
+    private (int Threads, long Faults) ObserveDeleteBlockedOnLock(string id, params string[] flags)
+    {
+        string dir = Path.Combine(Jaula.Root, id);
+        using var holder = RunningCommand.Start("flock", [dir, "sleep", "30"]);
+        // flock(1) runs its command once it holds the lock.
+        WaitUntil(() => ProcessInfo.All().Any(p => p.ParentPid == holder.Pid), "flock(1) holds the lock");
+        using var delete = Jaula.Launch([.. flags, "delete", id]);
+        // Blocked in flock(2) (73 on x86_64), before or after the .NET runtime started, depending on the route.
+        WaitUntil(() => File.ReadAllText($"/proc/{delete.Pid}/syscall").StartsWith("73 ", StringComparison.Ordinal), "delete waits for the lock");
+        string status = File.ReadAllText($"/proc/{delete.Pid}/status");
+        string stat = File.ReadAllText($"/proc/{delete.Pid}/stat");
+        holder.KillTree();
+        delete.Wait().ShouldSucceed();
+        int threads = int.Parse(status.Split('\n').Single(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim(),
+            CultureInfo.InvariantCulture);
+        return (threads, long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], CultureInfo.InvariantCulture));
+    }
+
+    private static void WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new Xunit.Sdk.XunitException($"timed out waiting until {what}");
+            Thread.Sleep(10);
+        }
+    }
+
+    private string StoppedContainer(Action<Bundle>? tweak = null)
+    {
+        string id = NewId();
+        Jaula.RunDetached(id, NewBundle(tweak ?? (_ => { }), "true")).ShouldSucceed();
+        Jaula.WaitForStatus(id, "stopped");
+        return id;
+    }
+
+    [Fact]
+    public void A_delete_of_a_stopped_container_never_starts_dotnet()
+    {
+        string c = StoppedContainer();
+        string managed = StoppedContainer(b => b.Config["hooks"] = new JsonObject
+        {
+            ["poststop"] = new JsonArray(Hook("/bin/true", ["true"])),
+        });
+        File.Exists(DeleteTicketOf(c)).Should().BeTrue();
+        File.Exists(DeleteTicketOf(managed)).Should().BeFalse("poststop hooks run in the managed delete");
+
+        var cDelete = ObserveDeleteBlockedOnLock(c, "--log-format", "json");
+        var managedDelete = ObserveDeleteBlockedOnLock(managed);
+
+        managedDelete.Threads.Should().BeGreaterThan(1, "the .NET runtime runs threads of its own besides main");
+        cDelete.Threads.Should().Be(1, "the C delete is one thread: no runtime started");
+        cDelete.Faults.Should().BeLessThan(managedDelete.Faults / 3, "no .NET runtime started");
+        Jaula.StateRaw(c).ShouldFailWith("container does not exist");
+        Jaula.StateRaw(managed).ShouldFailWith("container does not exist");
+    }
+
+    [Fact]
+    public void The_C_delete_removes_the_container_s_cgroups_and_state()
+    {
+        string id = StoppedContainer();
+        string[] cgroups = File.ReadAllLines(DeleteTicketOf(id)).Where(l => l.StartsWith("d ", StringComparison.Ordinal)).Select(l => l[2..]).ToArray();
+        cgroups.Should().NotBeEmpty();
+        cgroups.Should().OnlyContain(dir => Directory.Exists(dir));
+
+        Jaula.Delete(id).ShouldSucceed();
+
+        cgroups.Should().OnlyContain(dir => !Directory.Exists(dir));
+        Directory.Exists(Path.Combine(Jaula.Root, id)).Should().BeFalse();
+        Jaula.Invoke("list", "-q").ShouldSucceed().Stdout.Should().NotContain(id);
+    }
+
+    [Fact]
+    public void A_live_container_goes_to_the_managed_delete()
+    {
+        string id = NewId();
+        Jaula.RunDetached(id, NewBundle("sleep", "600")).ShouldSucceed();
+        File.Exists(DeleteTicketOf(id)).Should().BeTrue();
+
+        Jaula.Delete(id).ShouldFailWith(id, "not stopped", "running");
+        Jaula.Delete(id, force: true).ShouldSucceed();
+        Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+    }
+
+    [Fact]
+    public void A_process_left_in_the_cgroup_sends_delete_to_the_managed_delete_which_kills_it()
+    {
+        // Without a pid namespace the init's background child outlives it, still in the container's cgroups.
+        string id = StoppedContainer(b =>
+        {
+            var namespaces = b.Linux["namespaces"]!.AsArray();
+            namespaces.Remove(namespaces.Single(n => (string?)n!["type"] == "pid"));
+            b.Args("sh", "-c", "sleep 600 & echo $! > /straggler");
+        });
+        string straggler = File.ReadAllLines(DeleteTicketOf(id)).First(l => l.StartsWith("d ", StringComparison.Ordinal))[2..];
+        File.ReadAllText(Path.Combine(straggler, "cgroup.procs")).Should().NotBeEmpty("the background sleep is still there");
+
+        Jaula.Delete(id).ShouldSucceed();
+
+        Directory.Exists(straggler).Should().BeFalse();
+        Jaula.StateRaw(id).ShouldFailWith("container does not exist");
     }
 }
