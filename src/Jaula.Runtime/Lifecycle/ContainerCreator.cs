@@ -410,7 +410,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         try
         {
             var frame = channel.Receive(out SafeFd? fd);
-            while (frame?.Type is FrameType.Warning or FrameType.Console or FrameType.HooksDue or FrameType.SeccompListener)
+            while (frame?.Type is FrameType.Warning or FrameType.Console or FrameType.HooksDue or FrameType.SeccompListener
+                   or FrameType.Timing)
             {
                 if (frame.Type == FrameType.Console && fd is not null && master is null)
                     (master, fd) = (fd, null);
@@ -420,6 +421,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
                     onSeccompListener(frame);
                 else if (frame.Type == FrameType.Warning)
                     log.Warn(cInit?.Warning(frame.Payload) ?? System.Text.Encoding.UTF8.GetString(frame.Payload));
+                else if (frame.Type == FrameType.Timing)
+                    log.Debug("timing: create: " + CInitTiming.Describe(frame.Payload));
                 fd?.Dispose();
                 frame = channel.Receive(out fd);
             }

@@ -60,6 +60,9 @@ public enum FrameType : uint
     /// <summary>Parent to the C init (native/c_init.h): the whole init as a binary program, instead of PLAN.</summary>
     InitProgram = 13,
 
+    /// <summary>C init to parent, with JAULA_INIT_TIMING, just before READY: each group's time (<see cref="Init.CInitTiming"/>).</summary>
+    Timing = 14,
+
     /// <summary>Init to parent: the number (u32) of its seccomp listener fd, for the parent to copy and pass to the agent.</summary>
     SeccompListener = 7,
 }
