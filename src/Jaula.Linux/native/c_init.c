@@ -529,7 +529,7 @@ static void build_rootfs(const struct jaula_init_program *prog)
             report((struct failure){.kind = "rootfs", .err = st.err, .op = st.failed_op, .rootfs_step = st.step, .uid = -1});
         }
         if (st.pause == JAULA_PAUSE_COPY_UP)
-            fail("rootfs-pause", EPROTO);
+            fail("rootfs-pause", EPROTO); /* refused by jaula_init_decode: cannot happen */
         if (st.pause == JAULA_PAUSE_BEFORE_PIVOT && (prog->flags & JAULA_INIT_HOOKS_DUE))
             hooks_due(prog);
         if (st.pause == JAULA_PAUSE_PROCESS && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)

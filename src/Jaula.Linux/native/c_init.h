@@ -91,9 +91,11 @@ struct jaula_init_program {
  * Checks the whole program: its own fields, the rootfs plan (jaula_rootfs_decode) and the final-phase plan
  * (jaula_final_decode into final, argv/envp pointers into scratch). The buffer must be 8-aligned. Returns 0, or
  * -EINVAL / -E2BIG; changes nothing. A final-phase plan for the C init carries no early listener, no READY, an exec
- * fifo and no report fd: the C init sends READY itself and the parent is gone by the final phase. One for exec
- * (JAULA_INIT_EXEC) carries no early listener, no READY, no fifo and a report fd, and its rootfs plan only process
- * operations that make sense in a running container (REQUIRE_PROCFS, PROC_WRITE, RLIMIT, CAPBSET_DROP, CHDIR, UMASK).
+ * fifo and no report fd: the C init sends READY itself and the parent is gone by the final phase; its rootfs plan
+ * holds exactly one BEFORE_PIVOT pause (before the root changes) and one PROCESS pause after it, both unconditional,
+ * and no operation only the managed init serves (a COPY_UP mount, MOVE_MOUNT). One for exec (JAULA_INIT_EXEC)
+ * carries no early listener, no READY, no fifo and a report fd, and its rootfs plan only process operations that
+ * make sense in a running container (REQUIRE_PROCFS, PROC_WRITE, RLIMIT, CAPBSET_DROP, CHDIR, UMASK).
  */
 int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, uint32_t slots, struct jaula_init_program *out,
                       struct jaula_final_plan *final);

@@ -141,6 +141,58 @@ static int exec_operations_only(const uint8_t *plan, uint32_t len)
     return 0;
 }
 
+/*
+ * A create's plan, as the C init runs it (build_rootfs in c_init.c): none of the operations only the managed init
+ * serves (a tmpcopyup mount's COPY_UP pause, an idmapped mount's MOVE_MOUNT of a tree the parent made: no such fd
+ * reaches the C init), and exactly one BEFORE_PIVOT pause (the hooks' sync
+ * point) before the root changes and one PROCESS pause after it (where the init stops dying with create), neither
+ * inside an ALT_ON_EPERM fallback or the operations it skips (they might not run); AFTER_PIVOT, which has no work
+ * here, at most once.
+ */
+static int init_operations_only(const uint8_t *plan, uint32_t len)
+{
+    int count = jaula_rootfs_decode(plan, len, NULL, 0);
+    if (count < 0)
+        return count;
+    uint32_t pos = JAULA_ROOTFS_HEADER;
+    uint32_t conditional_to = 0; /* ops before this index may be skipped (an ALT_ON_EPERM's fallback) */
+    int before_pivot = -1, after_pivot = -1, process = -1, root_changed = -1;
+    for (int i = 0; i < count; i++) {
+        struct jaula_rootfs_op op;
+        if (jaula_rootfs_decode_op(plan, len, &pos, &op) < 0)
+            return -EINVAL;
+        int conditional = (uint32_t)i < conditional_to;
+        if (op.flags & JAULA_OPF_ALT_ON_EPERM)
+            conditional_to = (uint32_t)i + 1 + op.skip; /* the decoder checked it stays within the plan */
+        switch (op.kind) {
+        case JAULA_OP_MOUNT:
+            if (op.flags & JAULA_OPF_COPY_UP)
+                return -EINVAL;
+            break;
+        case JAULA_OP_MOVE_MOUNT:
+            return -EINVAL;
+        case JAULA_OP_PIVOT:
+        case JAULA_OP_MOVE_CHROOT:
+        case JAULA_OP_CHROOT:
+            if (root_changed < 0)
+                root_changed = i;
+            break;
+        case JAULA_OP_PAUSE: {
+            int *seen = op.arg == JAULA_PAUSE_BEFORE_PIVOT ? &before_pivot : op.arg == JAULA_PAUSE_PROCESS ? &process : &after_pivot;
+            if (conditional || *seen >= 0)
+                return -EINVAL;
+            *seen = i;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    if (before_pivot < 0 || process < 0 || process < before_pivot || (root_changed >= 0 && root_changed < before_pivot))
+        return -EINVAL;
+    return 0;
+}
+
 int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, uint32_t slots, struct jaula_init_program *out,
                       struct jaula_final_plan *final)
 {
@@ -232,6 +284,9 @@ int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, ui
      * final plan, no report fd; the exec fifo must be there to wait on. */
     if (final->report_fd != -1 || final->fifo_fd < 0)
         return -EINVAL;
+    rc = init_operations_only(out->rootfs, out->rootfs_len);
+    if (rc < 0)
+        return rc;
     /* Every hook decodes into the scratch the final plan leaves (HOME's slot kept). */
     uint32_t first = jaula_init_hook_scratch(final);
     if (out->n_hooks > 0 && first >= slots)
