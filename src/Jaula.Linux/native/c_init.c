@@ -729,7 +729,7 @@ static void __attribute__((noreturn)) run(int sync_fd)
         fail("sync", errno);
     struct jaula_init_program prog;
     struct jaula_final_plan final;
-    int rc = jaula_init_decode(buf, len, scratch, slots, &prog, &final);
+    int rc = jaula_init_decode(buf, len, s_sync, scratch, slots, &prog, &final);
     if (rc < 0)
         fail("decode", -rc);
     static char path[PATH_ROOM];

@@ -144,12 +144,12 @@ static int exec_operations_only(const uint8_t *plan, uint32_t len)
 /*
  * A create's plan, as the C init runs it (build_rootfs in c_init.c): none of the operations only the managed init
  * serves (a tmpcopyup mount's COPY_UP pause, an idmapped mount's MOVE_MOUNT of a tree the parent made: no such fd
- * reaches the C init), and exactly one BEFORE_PIVOT pause (the hooks' sync
+ * reaches the C init), the CONSOLE sent on the sync socket, and exactly one BEFORE_PIVOT pause (the hooks' sync
  * point) before the root changes and one PROCESS pause after it (where the init stops dying with create), neither
  * inside an ALT_ON_EPERM fallback or the operations it skips (they might not run); AFTER_PIVOT, which has no work
  * here, at most once.
  */
-static int init_operations_only(const uint8_t *plan, uint32_t len)
+static int init_operations_only(const uint8_t *plan, uint32_t len, int sync_fd)
 {
     int count = jaula_rootfs_decode(plan, len, NULL, 0);
     if (count < 0)
@@ -171,6 +171,10 @@ static int init_operations_only(const uint8_t *plan, uint32_t len)
             break;
         case JAULA_OP_MOVE_MOUNT:
             return -EINVAL;
+        case JAULA_OP_CONSOLE:
+            if (op.fd != sync_fd)
+                return -EINVAL;
+            break;
         case JAULA_OP_PIVOT:
         case JAULA_OP_MOVE_CHROOT:
         case JAULA_OP_CHROOT:
@@ -193,10 +197,10 @@ static int init_operations_only(const uint8_t *plan, uint32_t len)
     return 0;
 }
 
-int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, uint32_t slots, struct jaula_init_program *out,
-                      struct jaula_final_plan *final)
+int jaula_init_decode(const uint8_t *buf, uint32_t len, int sync_fd, const char **scratch, uint32_t slots,
+                      struct jaula_init_program *out, struct jaula_final_plan *final)
 {
-    if (!buf || !scratch || !out || !final || ((uintptr_t)buf % 8) != 0)
+    if (!buf || !scratch || !out || !final || ((uintptr_t)buf % 8) != 0 || sync_fd < 3 || sync_fd > 0x7FFFFFFE)
         return -EINVAL;
     if (len > JAULA_INIT_MAX_PROGRAM)
         return -E2BIG;
@@ -278,13 +282,13 @@ int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, ui
         return rc;
     if ((final->flags & (JAULA_FINAL_EARLY_LISTENER | JAULA_FINAL_READY | JAULA_FINAL_FIFO_PIPE | JAULA_FINAL_FIFO_OPEN)) != 0)
         return -EINVAL;
+    /* An exec's final phase reports on the sync socket; a create's has none (the C init reports READY itself and the
+     * parent is gone by the final phase) and waits on the exec fifo, the fd after the sync socket (native/stage.h). */
     if (exec)
-        return final->report_fd >= 0 && final->fifo_fd == -1 ? exec_operations_only(out->rootfs, out->rootfs_len) : -EINVAL;
-    /* The C init reports READY itself and the parent is gone by the final phase: no early listener, no READY in the
-     * final plan, no report fd; the exec fifo must be there to wait on. */
-    if (final->report_fd != -1 || final->fifo_fd < 0)
+        return final->report_fd == sync_fd && final->fifo_fd == -1 ? exec_operations_only(out->rootfs, out->rootfs_len) : -EINVAL;
+    if (final->report_fd != -1 || final->fifo_fd != sync_fd + 1)
         return -EINVAL;
-    rc = init_operations_only(out->rootfs, out->rootfs_len);
+    rc = init_operations_only(out->rootfs, out->rootfs_len, sync_fd);
     if (rc < 0)
         return rc;
     /* Every hook decodes into the scratch the final plan leaves (HOME's slot kept). */

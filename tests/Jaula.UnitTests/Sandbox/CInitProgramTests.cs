@@ -212,6 +212,27 @@ public sealed class CInitProgramTests
         s_driver.Decode(WithOps(InitOps(beforePivot: [tree])).Encode()).Should().StartWith("rc=-22", "no idmapped tree reaches the C init");
     }
 
+    [Fact]
+    public void The_console_is_sent_on_the_sync_socket_only()
+    {
+        var console = new RootfsOperation { Kind = RootfsOpKind.Console, Source = "/dev/ptmx", Path = "/dev/console", Fd = 3, Field = RootfsField.Terminal };
+        byte[] program = WithOps(InitOps(process: [console])).Encode();
+        s_driver.Decode(program).Should().StartWith("rc=0\n");
+        s_driver.Decode(program, "5").Should().StartWith("rc=-22", "the sync socket is fd 5 here");
+        s_driver.Decode(WithOps(InitOps(process: [console with { Fd = 4 }])).Encode()).Should().StartWith("rc=-22", "fd 4 is the exec fifo");
+        s_driver.Decode(WithOps(InitOps(process: [console with { Fd = 0 }])).Encode()).Should().StartWith("rc=-22");
+    }
+
+    [Fact]
+    public void The_fifo_and_the_report_fd_follow_the_sync_socket()
+    {
+        s_driver.Decode(Sample().Encode(), "5").Should().StartWith("rc=-22", "the fifo is fd 6 when the sync socket is 5");
+        s_driver.Decode(Sample(final: Sample().Final with { FifoFd = 6 }).Encode(), "5").Should().StartWith("rc=0\n");
+        s_driver.Decode(Sample(final: Sample().Final with { FifoFd = 7 }).Encode()).Should().StartWith("rc=-22");
+        s_driver.Decode(ExecSample().Encode(), "4").Should().StartWith("rc=-22", "an exec reports on its sync socket");
+        s_driver.Decode(ExecSample().Encode(), "2").Should().StartWith("rc=-22", "the sync socket is above stderr");
+    }
+
     /// <summary>An exec's program (JAULA_INIT_EXEC): process operations only, a report fd, no fifo.</summary>
     private static CInitProgram ExecSample(bool chroot = false, IReadOnlyList<RootfsOperation>? ops = null, FinalPhasePlan? final = null) =>
         Sample() with
@@ -298,6 +319,11 @@ public sealed class CInitProgramTests
             ["seccomp.prog"] = Sample(final: Sample().Final with { Bpf = new byte[64], Groups = [1, 2, 3], NoNewPrivileges = true }).Encode(),
             ["exec.prog"] = ExecSample().Encode(),
             ["exec-chroot.prog"] = ExecSample(chroot: true).Encode(),
+            ["console.prog"] = WithOps(InitOps(process: [new RootfsOperation
+            {
+                Kind = RootfsOpKind.Console, Flags = RootfsOpFlags.ConsoleSize, Source = "/dev/ptmx", Path = "/dev/console", Fd = 3, Uid = 24, Gid = 80,
+                Field = RootfsField.Terminal,
+            }])).Encode(),
             ["fallback.prog"] = WithOps(InitOps(beforePivot: [
                 new RootfsOperation { Kind = RootfsOpKind.Mount, Flags = RootfsOpFlags.ResolveMkdir | RootfsOpFlags.AltOnEperm, Skip = 1, Path = "/sys", Source = "sysfs", FsType = "sysfs" },
                 new RootfsOperation { Kind = RootfsOpKind.Mount, Flags = RootfsOpFlags.ResolveMkdir, MountFlags = (Jaula.Linux.MountFlags)0x1000, Path = "/sys", Source = "/sys" },
