@@ -25,6 +25,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <linux/openat2.h>
+
 #include "rootfs_plan.h"
 
 #define PATH_ROOM 8192
@@ -628,13 +630,35 @@ static int home_of_line(const char *line, size_t len, uint32_t uid, const char *
     return 1;
 }
 
-/* "HOME=<home>" as PasswdHome: the uid's home in the container's /etc/passwd, else "/". Lines over 8 KiB are skipped. */
+/* The container's /etc/passwd for reading, or -1: resolved beneath its root (no magic link), opened without blocking
+ * (a FIFO there must not hang the init) and only a regular file (a device could be read forever). */
+static int open_passwd(void)
+{
+    int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return -1;
+    struct open_how how = {.flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    int fd, attempts = 0;
+    do
+        fd = (int)syscall(SYS_openat2, root, "etc/passwd", &how, sizeof(how));
+    while (fd < 0 && (errno == EINTR || (errno == EAGAIN && ++attempts < 64)));
+    close(root);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* "HOME=<home>" as PasswdHome: the uid's home in the container's /etc/passwd, else "/" (also when it is no regular
+ * file). Lines over 8 KiB are skipped. */
 static void passwd_home(uint32_t uid, char *out, size_t room)
 {
     static char buf[8192];
     const char *home = "/";
     size_t home_len = 1;
-    int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+    int fd = open_passwd();
     size_t have = 0;
     int skipping = 0, found = 0;
     while (fd >= 0 && !found) {

@@ -144,6 +144,31 @@ public sealed class CInitTests(StateRoot stateRoot) : ContainerTest(stateRoot)
         result.ShouldSucceed().Stdout.Should().Be("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n");
     }
 
+    /// <summary>
+    /// Without HOME in the env the C init reads the user's home from the container's /etc/passwd before READY: a FIFO
+    /// there (a hostile image) must not hang it (opened without blocking, only a regular file read), nor a device
+    /// it could read forever; HOME falls back to "/" as for an unreadable passwd.
+    /// </summary>
+    [Theory]
+    [InlineData("fifo")]
+    [InlineData("device")]
+    public void An_etc_passwd_that_is_no_regular_file_leaves_HOME_at_the_root(string kind)
+    {
+        var bundle = NewBundle(b =>
+        {
+            string passwd = b.HostPath("/etc/passwd");
+            File.Delete(passwd);
+            if (kind == "fifo")
+                Shell.Run("/usr/bin/mkfifo", passwd);
+            else
+                File.CreateSymbolicLink(passwd, "/dev/zero");
+        }, "sh", "-c", "echo home=$HOME");
+
+        var result = Jaula.Run(NewId(), bundle);
+
+        result.ShouldSucceed().Stdout.Should().Be("home=/\n");
+    }
+
     private (string Id, int Pid, string Log) CreateWithLog(bool cInit, params string[] args)
     {
         string id = NewId();
