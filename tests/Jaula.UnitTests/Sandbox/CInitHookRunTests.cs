@@ -37,6 +37,18 @@ public sealed partial class CInitHookRunTests
         ms.Should().BeLessThan(10_000, "the hook was killed, not waited for");
     }
 
+    [Fact]
+    public void A_hook_past_its_timeout_is_killed_even_out_of_its_group()
+    {
+        string driver = s_driver.Invoke("path").Trim(); // the driver runs itself as the hook
+
+        var (rc, ms, message) = Run(1, false, driver, "leave-group");
+
+        rc.Should().Be(-1);
+        message.Should().Be($"hooks.createContainer[0]: {driver} did not finish within its timeout of 1 s and was killed");
+        ms.Should().BeLessThan(10_000, "the hook itself was killed, not only its (empty) group");
+    }
+
     [GeneratedRegex(@"^rc=(-?\d+) ms=(\d+) msg=(.*)\n$", RegexOptions.Singleline)]
     private static partial Regex Outcome();
 }
