@@ -307,18 +307,22 @@ int jaula_init_decode(const uint8_t *buf, uint32_t len, int sync_fd, const char 
 
 int jaula_c_init_marker(int argc, char **argv, char **envp)
 {
-    if (argc != 3 || !argv || !envp || !argv[1] || strcmp(argv[1], "init-c") != 0)
+    /* Exactly ["jaula", "init-c", "<fd>"] (NULL-terminated, whatever argc claims) and ["JAULA_INIT=c"]. */
+    if (argc != 3 || !argv || !envp || !argv[0] || !argv[1] || !argv[2] || argv[3] != NULL)
+        return -1;
+    if (strcmp(argv[0], "jaula") != 0 || strcmp(argv[1], "init-c") != 0)
         return -1;
     if (!envp[0] || strcmp(envp[0], "JAULA_INIT=c") != 0 || envp[1] != NULL)
         return -1;
+    /* The fd as the parent writes it: decimal, no sign, no leading zero, at least 3 (above stderr). */
     const char *s = argv[2];
     long fd = 0;
-    if (!*s)
+    if (*s < '1' || *s > '9')
         return -1;
     for (; *s; s++) {
         if (*s < '0' || *s > '9' || fd > 100000)
             return -1;
         fd = fd * 10 + (*s - '0');
     }
-    return fd >= 3 ? (int)fd : -1;
+    return fd >= 3 && fd <= 1000000 ? (int)fd : -1;
 }

@@ -289,6 +289,18 @@ public sealed class CInitProgramTests
     [InlineData("jaula init-c 2 -- JAULA_INIT=c", -1)]
     [InlineData("jaula init-c 3x -- JAULA_INIT=c", -1)]
     [InlineData("jaula init-c 3 extra -- JAULA_INIT=c", -1)]
+    [InlineData("sh init-c 3 -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c 03 -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c +3 -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c 99999999999 -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c 1000000 -- JAULA_INIT=c", 1000000)]
+    [InlineData("jaula init-c 1000001 -- JAULA_INIT=c", -1)]
+    // argc saying 3 where the NULL-terminated argv has fewer or more words: refused, nothing read past the NULL
+    [InlineData("--argc 3 jaula init-c -- JAULA_INIT=c", -1)]
+    [InlineData("--argc 3 jaula -- JAULA_INIT=c", -1)]
+    [InlineData("--argc 3 jaula init-c 3 4 -- JAULA_INIT=c", -1)]
+    [InlineData("--argc 3 jaula init-c 3 -- JAULA_INIT=c", 3)]
     public void Only_the_exact_marker_makes_the_C_init(string words, int fd)
     {
         s_driver.Invoke(["--marker", .. words.Split(' ')]).Should().Be($"marker={fd}\n");

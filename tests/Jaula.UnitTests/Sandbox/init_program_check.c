@@ -11,6 +11,12 @@
 
 static int marker(int argc, char **argv)
 {
+    int claimed = -1; /* --argc N: the argc the constructor is given, whatever the words */
+    if (argc >= 2 && strcmp(argv[0], "--argc") == 0) {
+        claimed = atoi(argv[1]);
+        argc -= 2;
+        argv += 2;
+    }
     int split = argc;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
@@ -22,7 +28,7 @@ static int marker(int argc, char **argv)
     for (int i = split + 1, k = 0; i < argc && k < 15; i++, k++)
         envp[k] = argv[i];
     argv[split] = NULL;
-    printf("marker=%d\n", jaula_c_init_marker(split, argv, envp));
+    printf("marker=%d\n", jaula_c_init_marker(claimed >= 0 ? claimed : split, argv, envp));
     return 0;
 }
 
