@@ -30,7 +30,7 @@ static const uint32_t interesting[] = {0, 1, 2, 3, 4, 7, 8, 16, 40, 63, 64, 0x1F
 static int decode(const uint8_t *buf, uint32_t len, struct jaula_init_program *p, struct jaula_final_plan *f)
 {
     static const char *scratch[1 << 16];
-    return jaula_init_decode(buf, len, scratch, 1 << 16, p, f);
+    return jaula_init_decode(buf, len, 3, scratch, 1 << 16, p, f);
 }
 
 static void load_seeds(const char *dir)

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -23,6 +24,8 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+#include <linux/openat2.h>
 
 #include "rootfs_plan.h"
 
@@ -152,6 +155,89 @@ static void __attribute__((noreturn)) report(struct failure f)
 static void __attribute__((noreturn)) fail(const char *kind, int err)
 {
     report((struct failure){.kind = kind, .err = err, .op = -1, .rootfs_step = -1, .uid = -1});
+}
+
+/* ---- signals ---------------------------------------------------------------------------------------------------- */
+
+/*
+ * The C init is pid 1 of its pid namespace (with one of its own), and the kernel drops a signal sent to such a
+ * process from outside when it has no handler for it (SIGKILL and SIGSTOP aside): `jaula kill <id> TERM` of a created
+ * container would leave it created. So while the init builds and waits (for HAND_OVER, on the exec fifo) the signals
+ * whose default is to end a process end it: the handler puts the default back and sends the signal to itself (the
+ * process dies of it where the kernel lets it, as it would have without a handler), else exits with 128 + the signal.
+ * Only signals at SIG_DFL get the handler (an ignored one stays ignored), and before the final phase they are put back
+ * to SIG_DFL with every signal blocked, so the process is exec'd with the dispositions and the mask it had before.
+ */
+static uint64_t s_caught; /* bit sig - 1: the signals this init caught */
+
+static int ends_process(int sig)
+{
+    switch (sig) {
+    case SIGHUP:
+    case SIGINT:
+    case SIGQUIT:
+    case SIGABRT:
+    case SIGUSR1:
+    case SIGUSR2:
+    case SIGPIPE:
+    case SIGALRM:
+    case SIGTERM:
+    case SIGSTKFLT:
+    case SIGXCPU:
+    case SIGXFSZ:
+    case SIGVTALRM:
+    case SIGPROF:
+    case SIGIO:
+    case SIGPWR:
+        return 1;
+    default:
+        return sig >= SIGRTMIN && sig <= SIGRTMAX; /* glibc's own real-time signals (32, 33) it refuses to set */
+    }
+}
+
+static void on_signal(int sig)
+{
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof(dfl));
+    dfl.sa_handler = SIG_DFL;
+    sigaction(sig, &dfl, NULL);
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, sig);
+    sigprocmask(SIG_UNBLOCK, &one, NULL);
+    kill(getpid(), sig); /* dies here, unless this is the init of its pid namespace: the kernel drops it */
+    _exit(128 + sig);
+}
+
+static void catch_signals(void)
+{
+    struct sigaction act;
+    memset(&act, 0, sizeof(act));
+    act.sa_handler = on_signal;
+    sigfillset(&act.sa_mask);
+    for (int sig = 1; sig < NSIG && sig <= 64; sig++) {
+        struct sigaction old;
+        if (!ends_process(sig) || sigaction(sig, NULL, &old) < 0 || old.sa_handler != SIG_DFL)
+            continue;
+        if (sigaction(sig, &act, NULL) == 0)
+            s_caught |= 1ULL << (sig - 1);
+    }
+}
+
+/* Every signal blocked (the final phase unblocks them before execve), the caught ones back to SIG_DFL. */
+static void release_signals(void)
+{
+    sigset_t all;
+    sigfillset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof(dfl));
+    dfl.sa_handler = SIG_DFL;
+    for (int sig = 1; sig <= 64; sig++) {
+        if (s_caught & (1ULL << (sig - 1)))
+            sigaction(sig, &dfl, NULL);
+    }
+    s_caught = 0;
 }
 
 /* ---- the steps ----------------------------------------------------------------------------------------------- */
@@ -376,10 +462,10 @@ static void hooks_due(const struct jaula_init_program *prog)
     }
 }
 
-/* The startContainer hooks, once `start` has opened the exec fifo (InitHooks.BeforeStart): they run in the built
- * container as its root, before the final phase; a failure goes to `start` as ExecFifo.Refuse words it ("1" and the
- * message, cut at 1000 bytes). Returns the fifo open for writing. */
-static int start_hooks(const struct jaula_init_program *prog, const struct jaula_final_plan *final)
+/* The exec fifo opened for writing, which blocks until `start` opens it for reading: here, not in the final phase,
+ * which waits with every signal blocked, so that a signal ends the waiting init (catch_signals). A failure is worded
+ * as the final phase's (one line on stderr: the parent is gone). */
+static int open_exec_fifo(const struct jaula_final_plan *final)
 {
     struct text name = {.len = 0};
     put_int(&name, final->fifo_fd);
@@ -388,10 +474,27 @@ static int start_hooks(const struct jaula_init_program *prog, const struct jaula
         fifo = openat(final->fd_dir, name.buf, O_WRONLY | O_CLOEXEC);
     while (fifo < 0 && errno == EINTR);
     if (fifo < 0) {
-        static const char line[] = "jaula init: cannot open the exec fifo\n";
-        write_all(2, line, sizeof(line) - 1);
-        _exit(1);
+        int err = errno;
+        struct text line = {.len = 0};
+        put(&line, "jaula: container ");
+        put(&line, final->id);
+        put(&line, ": exec fifo: open ");
+        put(&line, name.buf);
+        put(&line, ": ");
+        const char *cause = strerrordesc_np(err);
+        put(&line, cause ? cause : "unknown error");
+        put(&line, "\n");
+        write_all(2, line.buf, line.len);
+        _exit(err == ENOENT ? 127 : 126);
     }
+    return fifo;
+}
+
+/* The startContainer hooks, once `start` has opened the exec fifo (InitHooks.BeforeStart): they run in the built
+ * container as its root, before the final phase; a failure goes to `start` as ExecFifo.Refuse words it ("1" and the
+ * message, cut at 1000 bytes). */
+static void start_hooks(const struct jaula_init_program *prog, int fifo)
+{
     for (uint32_t i = prog->n_create; i < prog->n_hooks; i++) {
         struct jaula_init_hook h;
         hook_at(prog, i, &h);
@@ -408,7 +511,6 @@ static int start_hooks(const struct jaula_init_program *prog, const struct jaula
         write_all(fifo, refusal, len); /* one write under PIPE_BUF: `start` reads it whole */
         _exit(1);
     }
-    return fifo;
 }
 
 /* The rootfs plan, the process's settings included, to its end. Of its pauses BEFORE_PIVOT has the hooks' sync
@@ -429,7 +531,7 @@ static void build_rootfs(const struct jaula_init_program *prog)
             report((struct failure){.kind = "rootfs", .err = st.err, .op = st.failed_op, .rootfs_step = st.step, .uid = -1});
         }
         if (st.pause == JAULA_PAUSE_COPY_UP)
-            fail("rootfs-pause", EPROTO);
+            fail("rootfs-pause", EPROTO); /* refused by jaula_init_decode: cannot happen */
         if (st.pause == JAULA_PAUSE_BEFORE_PIVOT && (prog->flags & JAULA_INIT_HOOKS_DUE))
             hooks_due(prog);
         if (st.pause == JAULA_PAUSE_PROCESS && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
@@ -528,13 +630,35 @@ static int home_of_line(const char *line, size_t len, uint32_t uid, const char *
     return 1;
 }
 
-/* "HOME=<home>" as PasswdHome: the uid's home in the container's /etc/passwd, else "/". Lines over 8 KiB are skipped. */
+/* The container's /etc/passwd for reading, or -1: resolved beneath its root (no magic link), opened without blocking
+ * (a FIFO there must not hang the init) and only a regular file (a device could be read forever). */
+static int open_passwd(void)
+{
+    int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return -1;
+    struct open_how how = {.flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    int fd, attempts = 0;
+    do
+        fd = (int)syscall(SYS_openat2, root, "etc/passwd", &how, sizeof(how));
+    while (fd < 0 && (errno == EINTR || (errno == EAGAIN && ++attempts < 64)));
+    close(root);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* "HOME=<home>" as PasswdHome: the uid's home in the container's /etc/passwd, else "/" (also when it is no regular
+ * file). Lines over 8 KiB are skipped. */
 static void passwd_home(uint32_t uid, char *out, size_t room)
 {
     static char buf[8192];
     const char *home = "/";
     size_t home_len = 1;
-    int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
+    int fd = open_passwd();
     size_t have = 0;
     int skipping = 0, found = 0;
     while (fd >= 0 && !found) {
@@ -629,7 +753,7 @@ static void __attribute__((noreturn)) run(int sync_fd)
         fail("sync", errno);
     struct jaula_init_program prog;
     struct jaula_final_plan final;
-    int rc = jaula_init_decode(buf, len, scratch, slots, &prog, &final);
+    int rc = jaula_init_decode(buf, len, s_sync, scratch, slots, &prog, &final);
     if (rc < 0)
         fail("decode", -rc);
     static char path[PATH_ROOM];
@@ -652,6 +776,7 @@ static void __attribute__((noreturn)) run(int sync_fd)
     }
     if (fd >= 0)
         close(fd);
+    catch_signals(); /* a signal ends the init from here until the final phase (see "signals") */
 
     int fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd_dir < 0)
@@ -670,10 +795,11 @@ static void __attribute__((noreturn)) run(int sync_fd)
     send_frame(JAULA_FRAME_READY, NULL, 0);
     await_hand_over();
     close(s_sync);
-    if (prog.n_hooks > prog.n_create) {
-        final.fifo_fd = start_hooks(&prog, &final);
-        final.flags |= JAULA_FINAL_FIFO_OPEN;
-    }
+    final.fifo_fd = open_exec_fifo(&final);
+    final.flags |= JAULA_FINAL_FIFO_OPEN;
+    if (prog.n_hooks > prog.n_create)
+        start_hooks(&prog, final.fifo_fd);
+    release_signals();
     jaula_final_exec(&final);
 }
 

@@ -89,14 +89,17 @@ struct jaula_init_program {
 
 /*
  * Checks the whole program: its own fields, the rootfs plan (jaula_rootfs_decode) and the final-phase plan
- * (jaula_final_decode into final, argv/envp pointers into scratch). The buffer must be 8-aligned. Returns 0, or
- * -EINVAL / -E2BIG; changes nothing. A final-phase plan for the C init carries no early listener, no READY, an exec
- * fifo and no report fd: the C init sends READY itself and the parent is gone by the final phase. One for exec
- * (JAULA_INIT_EXEC) carries no early listener, no READY, no fifo and a report fd, and its rootfs plan only process
- * operations that make sense in a running container (REQUIRE_PROCFS, PROC_WRITE, RLIMIT, CAPBSET_DROP, CHDIR, UMASK).
+ * (jaula_final_decode into final, argv/envp pointers into scratch). The buffer must be 8-aligned; sync_fd is the
+ * init's sync socket (the marker's fd). Returns 0, or -EINVAL / -E2BIG; changes nothing. A final-phase plan for the
+ * C init carries no early listener, no READY, the exec fifo at sync_fd + 1 and no report fd: the C init sends READY
+ * itself and the parent is gone by the final phase; its rootfs plan holds exactly one BEFORE_PIVOT pause (before the
+ * root changes) and one PROCESS pause after it, both unconditional, no operation only the managed init serves
+ * (a COPY_UP mount, MOVE_MOUNT) and a CONSOLE only on sync_fd. One for exec (JAULA_INIT_EXEC) carries no early
+ * listener, no READY, no fifo and sync_fd as its report fd, and its rootfs plan only process operations that make
+ * sense in a running container (REQUIRE_PROCFS, PROC_WRITE, RLIMIT, CAPBSET_DROP, CHDIR, UMASK).
  */
-int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, uint32_t slots, struct jaula_init_program *out,
-                      struct jaula_final_plan *final);
+int jaula_init_decode(const uint8_t *buf, uint32_t len, int sync_fd, const char **scratch, uint32_t slots,
+                      struct jaula_init_program *out, struct jaula_final_plan *final);
 
 /*
  * Decodes hook i (< n_hooks) of a program jaula_init_decode accepted; its argv and envp go into scratch (slots

@@ -141,10 +141,66 @@ static int exec_operations_only(const uint8_t *plan, uint32_t len)
     return 0;
 }
 
-int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, uint32_t slots, struct jaula_init_program *out,
-                      struct jaula_final_plan *final)
+/*
+ * A create's plan, as the C init runs it (build_rootfs in c_init.c): none of the operations only the managed init
+ * serves (a tmpcopyup mount's COPY_UP pause, an idmapped mount's MOVE_MOUNT of a tree the parent made: no such fd
+ * reaches the C init), the CONSOLE sent on the sync socket, and exactly one BEFORE_PIVOT pause (the hooks' sync
+ * point) before the root changes and one PROCESS pause after it (where the init stops dying with create), neither
+ * inside an ALT_ON_EPERM fallback or the operations it skips (they might not run); AFTER_PIVOT, which has no work
+ * here, at most once.
+ */
+static int init_operations_only(const uint8_t *plan, uint32_t len, int sync_fd)
 {
-    if (!buf || !scratch || !out || !final || ((uintptr_t)buf % 8) != 0)
+    int count = jaula_rootfs_decode(plan, len, NULL, 0);
+    if (count < 0)
+        return count;
+    uint32_t pos = JAULA_ROOTFS_HEADER;
+    uint32_t conditional_to = 0; /* ops before this index may be skipped (an ALT_ON_EPERM's fallback) */
+    int before_pivot = -1, after_pivot = -1, process = -1, root_changed = -1;
+    for (int i = 0; i < count; i++) {
+        struct jaula_rootfs_op op;
+        if (jaula_rootfs_decode_op(plan, len, &pos, &op) < 0)
+            return -EINVAL;
+        int conditional = (uint32_t)i < conditional_to;
+        if (op.flags & JAULA_OPF_ALT_ON_EPERM)
+            conditional_to = (uint32_t)i + 1 + op.skip; /* the decoder checked it stays within the plan */
+        switch (op.kind) {
+        case JAULA_OP_MOUNT:
+            if (op.flags & JAULA_OPF_COPY_UP)
+                return -EINVAL;
+            break;
+        case JAULA_OP_MOVE_MOUNT:
+            return -EINVAL;
+        case JAULA_OP_CONSOLE:
+            if (op.fd != sync_fd)
+                return -EINVAL;
+            break;
+        case JAULA_OP_PIVOT:
+        case JAULA_OP_MOVE_CHROOT:
+        case JAULA_OP_CHROOT:
+            if (root_changed < 0)
+                root_changed = i;
+            break;
+        case JAULA_OP_PAUSE: {
+            int *seen = op.arg == JAULA_PAUSE_BEFORE_PIVOT ? &before_pivot : op.arg == JAULA_PAUSE_PROCESS ? &process : &after_pivot;
+            if (conditional || *seen >= 0)
+                return -EINVAL;
+            *seen = i;
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    if (before_pivot < 0 || process < 0 || process < before_pivot || (root_changed >= 0 && root_changed < before_pivot))
+        return -EINVAL;
+    return 0;
+}
+
+int jaula_init_decode(const uint8_t *buf, uint32_t len, int sync_fd, const char **scratch, uint32_t slots,
+                      struct jaula_init_program *out, struct jaula_final_plan *final)
+{
+    if (!buf || !scratch || !out || !final || ((uintptr_t)buf % 8) != 0 || sync_fd < 3 || sync_fd > 0x7FFFFFFE)
         return -EINVAL;
     if (len > JAULA_INIT_MAX_PROGRAM)
         return -E2BIG;
@@ -226,12 +282,15 @@ int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, ui
         return rc;
     if ((final->flags & (JAULA_FINAL_EARLY_LISTENER | JAULA_FINAL_READY | JAULA_FINAL_FIFO_PIPE | JAULA_FINAL_FIFO_OPEN)) != 0)
         return -EINVAL;
+    /* An exec's final phase reports on the sync socket; a create's has none (the C init reports READY itself and the
+     * parent is gone by the final phase) and waits on the exec fifo, the fd after the sync socket (native/stage.h). */
     if (exec)
-        return final->report_fd >= 0 && final->fifo_fd == -1 ? exec_operations_only(out->rootfs, out->rootfs_len) : -EINVAL;
-    /* The C init reports READY itself and the parent is gone by the final phase: no early listener, no READY in the
-     * final plan, no report fd; the exec fifo must be there to wait on. */
-    if (final->report_fd != -1 || final->fifo_fd < 0)
+        return final->report_fd == sync_fd && final->fifo_fd == -1 ? exec_operations_only(out->rootfs, out->rootfs_len) : -EINVAL;
+    if (final->report_fd != -1 || final->fifo_fd != sync_fd + 1)
         return -EINVAL;
+    rc = init_operations_only(out->rootfs, out->rootfs_len, sync_fd);
+    if (rc < 0)
+        return rc;
     /* Every hook decodes into the scratch the final plan leaves (HOME's slot kept). */
     uint32_t first = jaula_init_hook_scratch(final);
     if (out->n_hooks > 0 && first >= slots)
@@ -248,18 +307,22 @@ int jaula_init_decode(const uint8_t *buf, uint32_t len, const char **scratch, ui
 
 int jaula_c_init_marker(int argc, char **argv, char **envp)
 {
-    if (argc != 3 || !argv || !envp || !argv[1] || strcmp(argv[1], "init-c") != 0)
+    /* Exactly ["jaula", "init-c", "<fd>"] (NULL-terminated, whatever argc claims) and ["JAULA_INIT=c"]. */
+    if (argc != 3 || !argv || !envp || !argv[0] || !argv[1] || !argv[2] || argv[3] != NULL)
+        return -1;
+    if (strcmp(argv[0], "jaula") != 0 || strcmp(argv[1], "init-c") != 0)
         return -1;
     if (!envp[0] || strcmp(envp[0], "JAULA_INIT=c") != 0 || envp[1] != NULL)
         return -1;
+    /* The fd as the parent writes it: decimal, no sign, no leading zero, at least 3 (above stderr). */
     const char *s = argv[2];
     long fd = 0;
-    if (!*s)
+    if (*s < '1' || *s > '9')
         return -1;
     for (; *s; s++) {
         if (*s < '0' || *s > '9' || fd > 100000)
             return -1;
         fd = fd * 10 + (*s - '0');
     }
-    return fd >= 3 ? (int)fd : -1;
+    return fd >= 3 && fd <= 1000000 ? (int)fd : -1;
 }

@@ -298,7 +298,7 @@ int jaula_run_hook(const struct jaula_init_hook *h, int exec_fd, const char *sta
     fcntl(s_err.fd, F_SETFL, O_NONBLOCK);
     size_t state_len = strlen(state), written = 0;
     long deadline = (h->flags & JAULA_HOOKF_TIMEOUT) ? now_ms() + (long)h->timeout * 1000 : -1;
-    int exited = 0;
+    int exited = 0, poll_err = 0;
     feed(&stdin_fd, state, state_len, &written);
     for (;;) {
         long left = -1;
@@ -317,8 +317,10 @@ int jaula_run_hook(const struct jaula_init_hook *h, int exec_fd, const char *sta
         int timeout = pidfd < 0 ? 10 : (left < 0 || left > 0x7fffffffL ? -1 : (int)left);
         if (pidfd < 0 && left >= 0 && left < timeout)
             timeout = (int)left;
-        if (poll(fds, 4, timeout) < 0 && errno != EINTR)
+        if (poll(fds, 4, timeout) < 0 && errno != EINTR) {
+            poll_err = errno; /* the hook cannot be watched: killed as at its timeout, but not called timed out */
             break;
+        }
         if (fds[3].revents)
             feed(&stdin_fd, state, state_len, &written);
         drain(&s_out);
@@ -341,9 +343,14 @@ int jaula_run_hook(const struct jaula_init_hook *h, int exec_fd, const char *sta
         reap((pid_t)pid, &status);
         put_field(msg, h);
         put(msg, h->path);
-        put(msg, " did not finish within its timeout of ");
-        put_uint(msg, h->timeout);
-        put(msg, " s and was killed");
+        if (poll_err) {
+            put(msg, " could not be waited for and was killed: poll: ");
+            put_errno(msg, poll_err);
+        } else {
+            put(msg, " did not finish within its timeout of ");
+            put_uint(msg, h->timeout);
+            put(msg, " s and was killed");
+        }
         put_output(msg);
         rc = -1;
         goto out;

@@ -84,11 +84,23 @@ public static class CInitPlanner
         return list;
     }
 
-    /// <summary>What InitHooks gives the managed init's hooks: the creating state with the status of the moment.</summary>
+    /// <summary>What InitHooks gives the managed init's hooks: the creating state with the status of the moment, in a
+    /// copy (the facts' state is shared: the caller's, and each kind's status its own).</summary>
     private static byte[] StateJson(CInitFacts facts, ContainerStatus status)
     {
-        var state = facts.HookState ?? throw new InvalidOperationException("the facts carry no state for the hooks");
-        state.Status = status.ToText();
+        var shared = facts.HookState ?? throw new InvalidOperationException("the facts carry no state for the hooks");
+        var state = new ContainerState
+        {
+            OciVersion = shared.OciVersion,
+            Id = shared.Id,
+            Status = status.ToText(),
+            Pid = shared.Pid,
+            Bundle = shared.Bundle,
+            Rootfs = shared.Rootfs,
+            Created = shared.Created,
+            Owner = shared.Owner,
+            Annotations = shared.Annotations is null ? null : new Dictionary<string, string>(shared.Annotations),
+        };
         return System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(state, OciJson.Compact.ContainerState);
     }
 }

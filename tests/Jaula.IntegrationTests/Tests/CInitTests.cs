@@ -108,13 +108,74 @@ public sealed class CInitTests(StateRoot stateRoot) : ContainerTest(stateRoot)
         c.Should().Be(Fail(false), "the C init's {0} failure is worded as the managed init's", kind);
     }
 
-    private (int Pid, string Log) CreateWithLog(bool cInit, params string[] args)
+    /// <summary>
+    /// A created container's init is pid 1 of its pid namespace, to which the kernel delivers from outside only the
+    /// signals it has a handler for: the C init catches those that end a process while it waits for `start`, so
+    /// `kill` ends a created container (runc's Go init dies of them too; the managed init, whose runtime re-raises
+    /// them at SIG_DFL, does not).
+    /// </summary>
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    [InlineData("HUP")]
+    [InlineData("USR1")]
+    public void A_created_container_ends_on_a_signal_that_ends_a_process(string signal)
+    {
+        var (id, pid, log) = CreateWithLog(true, "sleep", "30");
+        log.Should().Contain("init: the C init");
+        Jaula.State(id).Status.Should().Be("created");
+
+        Jaula.Kill(id, signal).ShouldSucceed();
+
+        Jaula.WaitForStatus(id, "stopped");
+        Reaper.WaitUntilGone(pid, TimeSpan.FromSeconds(10)).Should().BeTrue("the init ended");
+        Jaula.Delete(id).ShouldSucceed();
+        Jaula.StateRaw(id).ShouldFailWith("container does not exist", id);
+        Directory.Exists(Path.Combine(Jaula.Root, id)).Should().BeFalse();
+    }
+
+    [Fact]
+    public void The_process_gets_no_signal_caught_ignored_or_blocked()
+    {
+        // The C init catches TERM and the others while it waits; the process starts with every one at SIG_DFL and
+        // none blocked, as before. (The managed init leaves it SIGPIPE ignored, as .NET ignores it.)
+        var result = Jaula.Run(NewId(), NewBundle("grep", "-E", "^Sig(Blk|Ign|Cgt)", "/proc/self/status"));
+
+        result.ShouldSucceed().Stdout.Should().Be("SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n");
+    }
+
+    /// <summary>
+    /// Without HOME in the env the C init reads the user's home from the container's /etc/passwd before READY: a FIFO
+    /// there (a hostile image) must not hang it (opened without blocking, only a regular file read), nor a device
+    /// it could read forever; HOME falls back to "/" as for an unreadable passwd.
+    /// </summary>
+    [Theory]
+    [InlineData("fifo")]
+    [InlineData("device")]
+    public void An_etc_passwd_that_is_no_regular_file_leaves_HOME_at_the_root(string kind)
+    {
+        var bundle = NewBundle(b =>
+        {
+            string passwd = b.HostPath("/etc/passwd");
+            File.Delete(passwd);
+            if (kind == "fifo")
+                Shell.Run("/usr/bin/mkfifo", passwd);
+            else
+                File.CreateSymbolicLink(passwd, "/dev/zero");
+        }, "sh", "-c", "echo home=$HOME");
+
+        var result = Jaula.Run(NewId(), bundle);
+
+        result.ShouldSucceed().Stdout.Should().Be("home=/\n");
+    }
+
+    private (string Id, int Pid, string Log) CreateWithLog(bool cInit, params string[] args)
     {
         string id = NewId();
         var bundle = NewBundle(b => b.UseInit(cInit), args);
         string log = Path.Combine(bundle.Dir, "debug.log");
         Jaula.Invoke("--debug", "--log", log, "create", "--bundle", bundle.Dir, id).ShouldSucceed();
-        return (Jaula.State(id).Pid, File.ReadAllText(log));
+        return (id, Jaula.State(id).Pid, File.ReadAllText(log));
     }
 
     /// <summary>A number from /proc/&lt;pid&gt;/status (VmRSS in kB).</summary>

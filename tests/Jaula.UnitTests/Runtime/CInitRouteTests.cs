@@ -121,6 +121,22 @@ public sealed class CInitRouteTests
     }
 
     [Fact]
+    public void Compiling_the_hooks_states_leaves_the_facts_state_as_it_was()
+    {
+        var spec = Eligible();
+        spec.Hooks = new HooksSpec { StartContainer = [new HookSpec { Path = "/c" }] };
+        var state = Jaula.Runtime.Hooks.HookRunner.Creating("c1", "/b", "/b/rootfs", spec, 4242);
+        state.Annotations = new() { ["a"] = "1" };
+        string before = System.Text.Json.JsonSerializer.Serialize(state, Jaula.Oci.OciJson.Compact.ContainerState);
+
+        var program = CInitPlanner.Compile(Facts(spec) with { HookState = state }, []);
+
+        System.Text.Json.JsonSerializer.Serialize(state, Jaula.Oci.OciJson.Compact.ContainerState).Should().Be(before);
+        state.Status.Should().Be("creating");
+        System.Text.Encoding.UTF8.GetString(program.StartState!).Should().Be(before.Replace("\"creating\"", "\"created\""));
+    }
+
+    [Fact]
     public void The_settings_the_rootfs_plan_makes_take_the_C_init()
     {
         var spec = Eligible();

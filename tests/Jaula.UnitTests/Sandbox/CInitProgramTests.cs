@@ -19,10 +19,7 @@ public sealed class CInitProgramTests
 
     private static CInitProgram Sample(bool addHome = true, FinalPhasePlan? final = null, bool hooksDue = false) => new()
     {
-        Rootfs = new RootfsPlan([
-            new RootfsOperation { Kind = RootfsOpKind.Root, Path = "/tmp/rootfs" },
-            new RootfsOperation { Kind = RootfsOpKind.Mkdir, Path = "/work", Field = RootfsField.Cwd },
-        ]),
+        Rootfs = new RootfsPlan(InitOps()),
         Final = final ?? new FinalPhasePlan
         {
             Uid = 1000,
@@ -42,6 +39,26 @@ public sealed class CInitProgramTests
         Name = "sh",
         SearchPath = "/usr/bin:/bin",
     };
+
+    /// <summary>A create's plan as RootfsPlanCompiler lays it out, with extra operations at the places named.</summary>
+    private static List<RootfsOperation> InitOps(IEnumerable<RootfsOperation>? beforePivot = null, IEnumerable<RootfsOperation>? process = null,
+        bool beforePivotPause = true, bool processPause = true) =>
+    [
+        new RootfsOperation { Kind = RootfsOpKind.Root, Path = "/tmp/rootfs" },
+        new RootfsOperation { Kind = RootfsOpKind.Mkdir, Path = "/work", Field = RootfsField.Cwd },
+        .. beforePivot ?? [],
+        .. beforePivotPause ? [Pause(RootfsPause.BeforePivot)] : Array.Empty<RootfsOperation>(),
+        new RootfsOperation { Kind = RootfsOpKind.Pivot, Path = "/tmp/rootfs" },
+        Pause(RootfsPause.AfterPivot),
+        new RootfsOperation { Kind = RootfsOpKind.Root, Path = "/" },
+        .. processPause ? [Pause(RootfsPause.Process)] : Array.Empty<RootfsOperation>(),
+        .. process ?? [],
+        new RootfsOperation { Kind = RootfsOpKind.Umask, Mode = 0x12, Field = RootfsField.Umask },
+    ];
+
+    private static RootfsOperation Pause(RootfsPause reason) => new() { Kind = RootfsOpKind.Pause, Pause = reason };
+
+    private static CInitProgram WithOps(List<RootfsOperation> ops) => Sample() with { Rootfs = new RootfsPlan(ops) };
 
     [Fact]
     public void A_program_decodes_to_what_was_encoded()
@@ -164,6 +181,58 @@ public sealed class CInitProgramTests
         s_driver.Decode(Sample(final: noFifo).Encode()).Should().StartWith("rc=-22");
     }
 
+    [Fact]
+    public void A_program_without_its_pauses_is_refused_whole()
+    {
+        s_driver.Decode(WithOps(InitOps()).Encode()).Should().StartWith("rc=0\n");
+        s_driver.Decode(WithOps(InitOps(beforePivotPause: false)).Encode()).Should().StartWith("rc=-22", "the hooks' sync point");
+        s_driver.Decode(WithOps(InitOps(processPause: false)).Encode()).Should().StartWith("rc=-22", "where the init stops dying with create");
+        s_driver.Decode(WithOps(InitOps(process: [Pause(RootfsPause.Process)])).Encode()).Should().StartWith("rc=-22", "twice");
+        s_driver.Decode(WithOps(InitOps(beforePivot: [Pause(RootfsPause.BeforePivot)])).Encode()).Should().StartWith("rc=-22", "twice");
+        var ops = InitOps(beforePivotPause: false);
+        ops.Insert(ops.FindIndex(o => o.Kind == RootfsOpKind.Pivot) + 1, Pause(RootfsPause.BeforePivot));
+        s_driver.Decode(WithOps(ops).Encode()).Should().StartWith("rc=-22", "the hooks run before the root changes");
+        ops = InitOps(processPause: false, beforePivot: [Pause(RootfsPause.Process)]);
+        s_driver.Decode(WithOps(ops).Encode()).Should().StartWith("rc=-22", "PROCESS before BEFORE_PIVOT");
+        // a pause inside an ALT_ON_EPERM fallback, which runs only on EPERM
+        var alt = new RootfsOperation { Kind = RootfsOpKind.Mount, Flags = RootfsOpFlags.ResolveMkdir | RootfsOpFlags.AltOnEperm, Skip = 1, Path = "/sys", Source = "sysfs", FsType = "sysfs" };
+        ops = InitOps(beforePivotPause: false, beforePivot: [alt, Pause(RootfsPause.BeforePivot)]);
+        s_driver.Decode(WithOps(ops).Encode()).Should().StartWith("rc=-22", "a pause that may be skipped");
+        ops = InitOps(beforePivot: [alt, new RootfsOperation { Kind = RootfsOpKind.Mkdir, Path = "/sys" }]);
+        s_driver.Decode(WithOps(ops).Encode()).Should().StartWith("rc=0\n", "the fallback itself is fine");
+    }
+
+    [Fact]
+    public void Operations_only_the_managed_init_serves_are_refused_whole()
+    {
+        var copyUp = new RootfsOperation { Kind = RootfsOpKind.Mount, Flags = RootfsOpFlags.ResolveMkdir | RootfsOpFlags.CopyUp, Path = "/run", Source = "tmpfs", FsType = "tmpfs" };
+        s_driver.Decode(WithOps(InitOps(beforePivot: [copyUp with { Flags = RootfsOpFlags.ResolveMkdir }])).Encode()).Should().StartWith("rc=0\n");
+        s_driver.Decode(WithOps(InitOps(beforePivot: [copyUp])).Encode()).Should().StartWith("rc=-22", "tmpcopyup copies in C#");
+        var tree = new RootfsOperation { Kind = RootfsOpKind.MoveMount, Flags = RootfsOpFlags.ResolveMkdir, Path = "/data", Fd = 7 };
+        s_driver.Decode(WithOps(InitOps(beforePivot: [tree])).Encode()).Should().StartWith("rc=-22", "no idmapped tree reaches the C init");
+    }
+
+    [Fact]
+    public void The_console_is_sent_on_the_sync_socket_only()
+    {
+        var console = new RootfsOperation { Kind = RootfsOpKind.Console, Source = "/dev/ptmx", Path = "/dev/console", Fd = 3, Field = RootfsField.Terminal };
+        byte[] program = WithOps(InitOps(process: [console])).Encode();
+        s_driver.Decode(program).Should().StartWith("rc=0\n");
+        s_driver.Decode(program, "5").Should().StartWith("rc=-22", "the sync socket is fd 5 here");
+        s_driver.Decode(WithOps(InitOps(process: [console with { Fd = 4 }])).Encode()).Should().StartWith("rc=-22", "fd 4 is the exec fifo");
+        s_driver.Decode(WithOps(InitOps(process: [console with { Fd = 0 }])).Encode()).Should().StartWith("rc=-22");
+    }
+
+    [Fact]
+    public void The_fifo_and_the_report_fd_follow_the_sync_socket()
+    {
+        s_driver.Decode(Sample().Encode(), "5").Should().StartWith("rc=-22", "the fifo is fd 6 when the sync socket is 5");
+        s_driver.Decode(Sample(final: Sample().Final with { FifoFd = 6 }).Encode(), "5").Should().StartWith("rc=0\n");
+        s_driver.Decode(Sample(final: Sample().Final with { FifoFd = 7 }).Encode()).Should().StartWith("rc=-22");
+        s_driver.Decode(ExecSample().Encode(), "4").Should().StartWith("rc=-22", "an exec reports on its sync socket");
+        s_driver.Decode(ExecSample().Encode(), "2").Should().StartWith("rc=-22", "the sync socket is above stderr");
+    }
+
     /// <summary>An exec's program (JAULA_INIT_EXEC): process operations only, a report fd, no fifo.</summary>
     private static CInitProgram ExecSample(bool chroot = false, IReadOnlyList<RootfsOperation>? ops = null, FinalPhasePlan? final = null) =>
         Sample() with
@@ -220,6 +289,18 @@ public sealed class CInitProgramTests
     [InlineData("jaula init-c 2 -- JAULA_INIT=c", -1)]
     [InlineData("jaula init-c 3x -- JAULA_INIT=c", -1)]
     [InlineData("jaula init-c 3 extra -- JAULA_INIT=c", -1)]
+    [InlineData("sh init-c 3 -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c 03 -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c +3 -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c 99999999999 -- JAULA_INIT=c", -1)]
+    [InlineData("jaula init-c 1000000 -- JAULA_INIT=c", 1000000)]
+    [InlineData("jaula init-c 1000001 -- JAULA_INIT=c", -1)]
+    // argc saying 3 where the NULL-terminated argv has fewer or more words: refused, nothing read past the NULL
+    [InlineData("--argc 3 jaula init-c -- JAULA_INIT=c", -1)]
+    [InlineData("--argc 3 jaula -- JAULA_INIT=c", -1)]
+    [InlineData("--argc 3 jaula init-c 3 4 -- JAULA_INIT=c", -1)]
+    [InlineData("--argc 3 jaula init-c 3 -- JAULA_INIT=c", 3)]
     public void Only_the_exact_marker_makes_the_C_init(string words, int fd)
     {
         s_driver.Invoke(["--marker", .. words.Split(' ')]).Should().Be($"marker={fd}\n");
@@ -250,6 +331,15 @@ public sealed class CInitProgramTests
             ["seccomp.prog"] = Sample(final: Sample().Final with { Bpf = new byte[64], Groups = [1, 2, 3], NoNewPrivileges = true }).Encode(),
             ["exec.prog"] = ExecSample().Encode(),
             ["exec-chroot.prog"] = ExecSample(chroot: true).Encode(),
+            ["console.prog"] = WithOps(InitOps(process: [new RootfsOperation
+            {
+                Kind = RootfsOpKind.Console, Flags = RootfsOpFlags.ConsoleSize, Source = "/dev/ptmx", Path = "/dev/console", Fd = 3, Uid = 24, Gid = 80,
+                Field = RootfsField.Terminal,
+            }])).Encode(),
+            ["fallback.prog"] = WithOps(InitOps(beforePivot: [
+                new RootfsOperation { Kind = RootfsOpKind.Mount, Flags = RootfsOpFlags.ResolveMkdir | RootfsOpFlags.AltOnEperm, Skip = 1, Path = "/sys", Source = "sysfs", FsType = "sysfs" },
+                new RootfsOperation { Kind = RootfsOpKind.Mount, Flags = RootfsOpFlags.ResolveMkdir, MountFlags = (Jaula.Linux.MountFlags)0x1000, Path = "/sys", Source = "/sys" },
+            ])).Encode(),
         };
         if (Environment.GetEnvironmentVariable("JAULA_WRITE_FUZZ_SEEDS") == "1")
         {

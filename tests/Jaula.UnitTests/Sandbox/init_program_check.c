@@ -1,6 +1,6 @@
 /*
  * Test driver for CInitProgramTests: decodes the init program in argv[1] with c_init_decode.c (which checks the
- * rootfs and final-phase plans inside it with their own decoders) and prints it; `--marker a b c [-- env...]` prints
+ * rootfs and final-phase plans inside it with their own decoders) with the sync fd in argv[2] (default 3) and prints it; `--marker a b c [-- env...]` prints
  * what jaula_c_init_marker makes of that argv and environment.
  */
 #include "c_init.h"
@@ -11,6 +11,12 @@
 
 static int marker(int argc, char **argv)
 {
+    int claimed = -1; /* --argc N: the argc the constructor is given, whatever the words */
+    if (argc >= 2 && strcmp(argv[0], "--argc") == 0) {
+        claimed = atoi(argv[1]);
+        argc -= 2;
+        argv += 2;
+    }
     int split = argc;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
@@ -22,7 +28,7 @@ static int marker(int argc, char **argv)
     for (int i = split + 1, k = 0; i < argc && k < 15; i++, k++)
         envp[k] = argv[i];
     argv[split] = NULL;
-    printf("marker=%d\n", jaula_c_init_marker(split, argv, envp));
+    printf("marker=%d\n", jaula_c_init_marker(claimed >= 0 ? claimed : split, argv, envp));
     return 0;
 }
 
@@ -30,8 +36,9 @@ int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "--marker") == 0)
         return marker(argc - 2, argv + 2);
-    if (argc != 2)
+    if (argc != 2 && argc != 3)
         return 2;
+    int sync_fd = argc == 3 ? atoi(argv[2]) : 3; /* the init's sync socket, as the marker gives it */
     FILE *f = fopen(argv[1], "rb");
     if (!f)
         return 2;
@@ -45,7 +52,7 @@ int main(int argc, char **argv)
     const char *scratch[64];
     struct jaula_init_program p;
     struct jaula_final_plan fp;
-    int rc = jaula_init_decode(buf, (uint32_t)size, scratch, 64, &p, &fp);
+    int rc = jaula_init_decode(buf, (uint32_t)size, sync_fd, scratch, 64, &p, &fp);
     printf("rc=%d\n", rc);
     if (rc == 0) {
         printf("flags=%u home_uid=%u\n", p.flags, p.home_uid);
