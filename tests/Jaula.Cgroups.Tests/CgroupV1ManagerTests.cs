@@ -166,6 +166,45 @@ public class CgroupV1ManagerTests
     }
 
     [Fact]
+    public void A_shared_cgroup_that_already_has_the_device_list_is_not_rewritten()
+    {
+        using var tree = new FakeCgroupTree();
+        var m = Manager(tree);
+        m.Create();
+        FakeCgroupTree.Populate(m);
+        var rules = Resources.DeviceRules.ForContainer(new Spec { OciVersion = "1.3.0" });
+        string devices = m.Paths["devices"];
+        // What the kernel shows after another container of this cgroup wrote the same rules.
+        File.WriteAllLines(Path.Combine(devices, "devices.list"), rules.Skip(1).Select(r => Resources.DeviceRules.V1Line(r)));
+
+        m.Apply(new LinuxResources { Devices = rules });
+
+        // A rewrite starts with "deny all": the other container's mknod and open of /dev/null would fail until it ends.
+        File.ReadAllText(Path.Combine(devices, "devices.deny")).Should().BeEmpty();
+        File.ReadAllText(Path.Combine(devices, "devices.allow")).Should().BeEmpty();
+
+        File.WriteAllText(Path.Combine(devices, "devices.list"), "a *:* rwm\n");
+        m.Apply(new LinuxResources { Devices = rules });
+        FakeCgroupTree.Writes(devices, "devices.deny").Should().Equal("a *:* rwm");
+    }
+
+    [Fact]
+    public void A_device_list_is_compared_as_the_kernel_shows_it()
+    {
+        DeviceCgroupRule Rule(bool allow, string? type, long? major, long? minor, string access) =>
+            new() { Allow = allow, Type = type, Major = major, Minor = minor, Access = access };
+        var rules = new List<DeviceCgroupRule> { Rule(false, null, null, null, "mwr"), Rule(true, "c", 1, 3, "wmr"), Rule(true, "c", 136, null, "rw") };
+
+        Resources.DeviceRules.V1ListIsAlready("c 136:* rw\nc 1:3 rwm\n", rules).Should().BeTrue("order and access letters as the kernel prints them");
+        Resources.DeviceRules.V1ListIsAlready("c 1:3 rwm\n", rules).Should().BeFalse();
+        Resources.DeviceRules.V1ListIsAlready("a *:* rwm\n", rules).Should().BeFalse("a fresh cgroup allows everything");
+        Resources.DeviceRules.V1ListIsAlready(null, rules).Should().BeFalse();
+        Resources.DeviceRules.V1ListIsAlready("c 1:3 rwm\n", [Rule(false, null, null, null, "rwm"), Rule(true, "c", 1, 3, "rwm"), Rule(false, "c", 1, 3, "w")])
+            .Should().BeFalse("a later deny depends on what was there before");
+        Resources.DeviceRules.V1ListIsAlready("c 1:3 rwm\n", [Rule(true, "c", 1, 3, "rwm")]).Should().BeFalse("no leading deny all");
+    }
+
+    [Fact]
     public void A_file_the_kernel_lacks_is_an_error_naming_field_file_and_value()
     {
         using var tree = new FakeCgroupTree();

@@ -37,6 +37,35 @@ public static class DeviceRules
         return $"{type} {major}:{minor} {access}";
     }
 
+    /// <summary>
+    /// True when <paramref name="devicesList"/> (a v1 devices.list) is what <paramref name="rules"/> make of any list:
+    /// they deny everything first and then only allow, so the result is their allow lines, whatever was there before.
+    /// </summary>
+    public static bool V1ListIsAlready(string? devicesList, IReadOnlyList<DeviceCgroupRule> rules)
+    {
+        if (devicesList is null || rules.Count == 0 || !IsDenyAll(rules[0]) || rules.Skip(1).Any(r => !r.Allow))
+            return false;
+        var wanted = rules.Skip(1).Select(r => Normalized(V1Line(r))).ToHashSet(StringComparer.Ordinal);
+        var present = devicesList.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(Normalized).ToHashSet(StringComparer.Ordinal);
+        return wanted.SetEquals(present);
+    }
+
+    private static bool IsDenyAll(DeviceCgroupRule rule) =>
+        !rule.Allow && (string.IsNullOrEmpty(rule.Type) || rule.Type == "a")
+        && rule.Major is null or < 0 && rule.Minor is null or < 0
+        && Normalized("a *:* " + (string.IsNullOrEmpty(rule.Access) ? "rwm" : rule.Access)) == "a *:* rwm";
+
+    /// <summary>The access letters in the kernel's order (it prints "rwm" for "mwr").</summary>
+    private static string Normalized(string line)
+    {
+        int space = line.LastIndexOf(' ');
+        if (space < 0)
+            return line;
+        string access = line[(space + 1)..];
+        return line[..(space + 1)] + string.Concat("rwm".Where(access.Contains));
+    }
+
     private static DeviceCgroupRule Allow(string type, long? major, long? minor, string access) =>
         new() { Allow = true, Type = type, Major = major, Minor = minor, Access = access };
 }

@@ -37,6 +37,10 @@ internal sealed class V1ResourceWriter(Func<string, string?> dirOf, string? unif
 
     private void Devices(List<DeviceCgroupRule> rules)
     {
+        // Containers may share a cgroup (one linux.cgroupsPath): rewriting a list it already has starts with "deny
+        // all", and until the allows are back the others' mknod and open of /dev/null fail with EPERM.
+        if (dirOf("devices") is { } dir && DeviceRules.V1ListIsAlready(CgroupFile.TryRead(dir, "devices.list"), rules))
+            return;
         for (int i = 0; i < rules.Count; i++)
         {
             var rule = rules[i];
