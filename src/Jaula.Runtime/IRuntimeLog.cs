@@ -5,6 +5,9 @@ public interface IRuntimeLog
 {
     void Debug(string message);
     void Warn(string message);
+
+    /// <summary>Whether Debug lines go anywhere: work done only to be logged (the C init's timing) is skipped otherwise.</summary>
+    bool DebugEnabled => false;
 }
 
 public sealed class NullRuntimeLog : IRuntimeLog

@@ -50,11 +50,13 @@
 #define JAULA_INIT_HOOKS_DUE 0x2U
 #define JAULA_INIT_EXEC 0x4U     /* `exec`: see above; never with hooks */
 #define JAULA_INIT_EXEC_CHROOT 0x8U /* with JAULA_INIT_EXEC: the fd is a root directory to chroot into, not a mount namespace */
-#define JAULA_INIT_KNOWN_FLAGS 0xFU
+#define JAULA_INIT_TIMING 0x10U    /* --debug: send how long each group of operations took (JAULA_FRAME_TIMING) before READY */
+#define JAULA_INIT_KNOWN_FLAGS 0x1FU
 
 /* Frame types of the sync socket (Runtime/Sync/FrameType.cs) not in final_phase.h. */
 #define JAULA_FRAME_WARNING 5U
 #define JAULA_FRAME_INIT_PROGRAM 13U
+#define JAULA_FRAME_TIMING 14U      /* C init -> parent: JAULA_TIMING_GROUPS u64 nanoseconds (CInitTiming.cs) */
 #define JAULA_FRAME_HOOKS_DUE 20U
 #define JAULA_FRAME_HOOK_EXECUTABLE 21U
 #define JAULA_FRAME_HOOKS_DONE 22U

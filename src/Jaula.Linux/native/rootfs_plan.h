@@ -204,4 +204,8 @@ int jaula_rootfs_run(const uint8_t *plan, uint32_t len, struct jaula_rootfs_stat
 /* Internal, shared by the decoder and the executor: decodes the operation at *pos and advances it. */
 int jaula_rootfs_decode_op(const uint8_t *plan, uint32_t len, uint32_t *pos, struct jaula_rootfs_op *op);
 
+/* When set (the C init with JAULA_INIT_TIMING), jaula_rootfs_run adds each operation's time, in nanoseconds of
+ * CLOCK_MONOTONIC, to the slot of its kind (JAULA_OP_LAST + 1 slots). */
+extern uint64_t *jaula_rootfs_op_ns;
+
 #endif

@@ -334,7 +334,8 @@ public sealed class ContainerCreator(StateStore store, IRuntimeLog log, Func<Spe
         byte[] encoded;
         try
         {
-            program = CInitPlanner.Compile(CInitFacts.Read(options, spec, bundle, rootfs, namespaces, pid, seccomp), warnings);
+            program = CInitPlanner.Compile(CInitFacts.Read(options, spec, bundle, rootfs, namespaces, pid, seccomp), warnings)
+                with { Timing = log.DebugEnabled };
             encoded = program.Encode();
         }
         catch (Sandbox.ContainerSetupException e)

@@ -16,6 +16,7 @@ public sealed record CInitProgram
     public const uint FlagHooksDue = 0x2;
     public const uint FlagExec = 0x4;
     public const uint FlagExecChroot = 0x8;
+    public const uint FlagTiming = 0x10;
 
     public required RootfsPlan Rootfs { get; init; }
 
@@ -40,6 +41,9 @@ public sealed record CInitProgram
 
     /// <summary>With <see cref="Exec"/>: the fd is the init's root directory, chrooted into (no mount namespace of its own).</summary>
     public bool ExecChroot { get; init; }
+
+    /// <summary>`--debug`: the C init sends how long each group of its operations took, just before READY.</summary>
+    public bool Timing { get; init; }
 
     /// <summary>process.cwd, where a relative args[0] is found (the plan's Chdir operation entered it).</summary>
     public required string Cwd { get; init; }
@@ -71,7 +75,8 @@ public sealed record CInitProgram
         var w = new List<byte>(64 + rootfs.Length + final.Length);
         U32(w, Magic);
         U32(w, 0); // the total length, patched below
-        U32(w, (AddHome ? FlagAddHome : 0) | (HooksDue ? FlagHooksDue : 0) | (Exec ? FlagExec : 0) | (ExecChroot ? FlagExecChroot : 0));
+        U32(w, (AddHome ? FlagAddHome : 0) | (HooksDue ? FlagHooksDue : 0) | (Exec ? FlagExec : 0) | (ExecChroot ? FlagExecChroot : 0)
+            | (Timing ? FlagTiming : 0));
         U32(w, HomeUid);
         U32(w, (uint)rootfs.Length);
         U32(w, (uint)final.Length);
