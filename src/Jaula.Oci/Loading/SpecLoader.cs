@@ -36,6 +36,10 @@ public static class SpecLoader
         ThrowIfNotUtf8(utf8, sourceName);
         JsonSyntaxCheck.ThrowIfInvalid(utf8, sourceName);
         JsonValueCheck.ThrowIfUnfaithful(utf8, sourceName);
+        // The reader takes the documents it is sure of without building the serializer's metadata; the serializer
+        // takes (or refuses, and words why) the rest.
+        if (SpecReader.TryRead(utf8) is { } read)
+            return read;
         Spec? spec;
         try
         {
