@@ -117,11 +117,11 @@ public sealed class StateStore
     public void Save(ContainerRecord record) => WriteRecord(DirectoryOf(record.Id), record);
 
     private static void WriteRecord(string dir, ContainerRecord record) =>
-        WriteAtomically(Path.Combine(dir, StateFile), JsonSerializer.SerializeToUtf8Bytes(record, RuntimeJson.Default.ContainerRecord));
+        WriteAtomically(Path.Combine(dir, StateFile), RecordWriter.Serialize(record));
 
     /// <summary>Records what create is about to make (or has just made); see <see cref="MadeRecord"/>.</summary>
     public void SaveMade(string id, MadeRecord made) =>
-        WriteAtomically(Path.Combine(DirectoryOf(id), MadeFile), JsonSerializer.SerializeToUtf8Bytes(made, RuntimeJson.Default.MadeRecord));
+        WriteAtomically(Path.Combine(DirectoryOf(id), MadeFile), RecordWriter.Serialize(made));
 
     /// <summary>The made record, or null when there is none or it is unreadable (then there is nothing more to learn).</summary>
     public MadeRecord? TryLoadMade(string id)
