@@ -9,12 +9,12 @@ namespace Jaula.Runtime;
 /// state.json and made.json as <see cref="RuntimeJson"/> writes them, byte for byte, without building its metadata:
 /// create writes them three or more times and the serializer's metadata for <see cref="ContainerRecord"/> (the hooks,
 /// cgroup and device types below it) was the largest part of the state writes. Reading them stays with
-/// <see cref="RuntimeJson"/>. RecordWriterTests holds the bytes against the serializer's and the properties against
+/// <see cref="RuntimeJson"/>. RecordJsonTests holds the bytes against the serializer's and the properties against
 /// its metadata, so a property added to a record and not here fails them.
 /// </summary>
 public static class RecordWriter
 {
-    /// <summary>Every property written, as "Type.jsonName" (RecordWriterTests compares it with the metadata).</summary>
+    /// <summary>Every property written, as "Type.jsonName" (RecordJsonTests compares it with the metadata).</summary>
     public static readonly string[] Written =
     [
         "ContainerRecord.id", "ContainerRecord.bundle", "ContainerRecord.rootfs", "ContainerRecord.pid",

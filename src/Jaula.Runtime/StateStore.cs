@@ -102,7 +102,7 @@ public sealed class StateStore
         }
         try
         {
-            return JsonSerializer.Deserialize(json, RuntimeJson.Default.ContainerRecord)
+            return RecordReader.TryRead(json) ?? JsonSerializer.Deserialize(json, RuntimeJson.Default.ContainerRecord)
                 ?? throw Corrupt(id, path, "null", null);
         }
         catch (JsonException e)

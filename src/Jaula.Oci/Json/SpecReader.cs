@@ -36,100 +36,10 @@ public static partial class SpecReader
         }
     }
 
-    private static bool SkipValue(ref Utf8JsonReader r) => r.Read() && r.TrySkip();
+    /// <summary>Public for the other documents read the same way (RecordReader).</summary>
+    public static bool TryReadHooks(ref Utf8JsonReader r, out HooksSpec? hooks) => Read_HooksSpecOrNull(ref r, out hooks);
 
-    private static bool ReadString(ref Utf8JsonReader r, out string? value)
-    {
-        value = r.TokenType == JsonTokenType.String ? r.GetString() : null;
-        return value is not null;
-    }
-
-    private static bool ReadStringOrNull(ref Utf8JsonReader r, out string? value)
-    {
-        value = null;
-        return r.TokenType == JsonTokenType.Null || ReadString(ref r, out value);
-    }
-
-    private static bool ReadBool(ref Utf8JsonReader r, out bool? value)
-    {
-        value = r.TokenType switch
-        {
-            JsonTokenType.True => true,
-            JsonTokenType.False => false,
-            _ => null,
-        };
-        return value is not null;
-    }
-
-    private static bool ReadBoolOrNull(ref Utf8JsonReader r, out bool? value)
-    {
-        value = null;
-        return r.TokenType == JsonTokenType.Null || ReadBool(ref r, out value);
-    }
-
-    private static bool ReadInt64(ref Utf8JsonReader r, out long? value)
-    {
-        value = r.TokenType == JsonTokenType.Number && r.TryGetInt64(out long v) ? v : null;
-        return value is not null;
-    }
-
-    private static bool ReadInt64OrNull(ref Utf8JsonReader r, out long? value)
-    {
-        value = null;
-        return r.TokenType == JsonTokenType.Null || ReadInt64(ref r, out value);
-    }
-
-    private static bool ReadUInt64(ref Utf8JsonReader r, out ulong? value)
-    {
-        value = r.TokenType == JsonTokenType.Number && r.TryGetUInt64(out ulong v) ? v : null;
-        return value is not null;
-    }
-
-    private static bool ReadUInt64OrNull(ref Utf8JsonReader r, out ulong? value)
-    {
-        value = null;
-        return r.TokenType == JsonTokenType.Null || ReadUInt64(ref r, out value);
-    }
-
-    private static bool ReadInt32(ref Utf8JsonReader r, out int? value)
-    {
-        value = r.TokenType == JsonTokenType.Number && r.TryGetInt32(out int v) ? v : null;
-        return value is not null;
-    }
-
-    private static bool ReadInt32OrNull(ref Utf8JsonReader r, out int? value)
-    {
-        value = null;
-        return r.TokenType == JsonTokenType.Null || ReadInt32(ref r, out value);
-    }
-
-    private static bool ReadUInt32(ref Utf8JsonReader r, out uint? value)
-    {
-        value = r.TokenType == JsonTokenType.Number && r.TryGetUInt32(out uint v) ? v : null;
-        return value is not null;
-    }
-
-    private static bool ReadUInt32OrNull(ref Utf8JsonReader r, out uint? value)
-    {
-        value = null;
-        return r.TokenType == JsonTokenType.Null || ReadUInt32(ref r, out value);
-    }
-
-    private static bool ReadUInt16(ref Utf8JsonReader r, out ushort? value)
-    {
-        value = r.TokenType == JsonTokenType.Number && r.TryGetUInt16(out ushort v) ? v : null;
-        return value is not null;
-    }
-
-    private static bool ReadUInt16OrNull(ref Utf8JsonReader r, out ushort? value)
-    {
-        value = null;
-        return r.TokenType == JsonTokenType.Null || ReadUInt16(ref r, out value);
-    }
-
-    private static bool ReadElementOrNull(ref Utf8JsonReader r, out JsonElement? value)
-    {
-        value = r.TokenType == JsonTokenType.Null ? null : JsonElement.ParseValue(ref r);
-        return true;
-    }
+    /// <inheritdoc cref="TryReadHooks"/>
+    public static bool TryReadDeviceRules(ref Utf8JsonReader r, out List<DeviceCgroupRule>? rules) =>
+        Read_List_DeviceCgroupRule_OrNull(ref r, out rules);
 }
