@@ -34,6 +34,9 @@ public static class ExecArgv
         return args;
     }
 
+    /// <summary>The verb: the first token that is not a global flag or a global flag's value; null when there is none.</summary>
+    public static string? VerbOf(string[] args) => FindVerb(args) is var i and >= 0 ? args[i] : null;
+
     /// <summary>The first token that is not a global flag or a global flag's value.</summary>
     private static int FindVerb(string[] args)
     {

@@ -5,4 +5,5 @@ using Jaula.Runtime.Init;
 if (args is ["init", var fd] && Environment.GetEnvironmentVariable("JAULA_INIT") == "1" && int.TryParse(fd, out int syncFd))
     return InitProgram.Run(syncFd);
 
-return JaulaCommandLine.Build().Parse(ExecArgv.Normalize(args)).Invoke();
+string[] normalized = ExecArgv.Normalize(args);
+return JaulaCommandLine.Build(normalized).Parse(normalized).Invoke();

@@ -14,13 +14,25 @@ public sealed class CrashConsistencyTests(StateRoot stateRoot) : ContainerTest(s
     [Fact]
     public void Create_killed_right_after_clone_leaves_nothing_and_delete_does_not_block()
     {
-        var (id, bundle) = Fresh();
-        using var create = CrashProbe.Launch(Jaula, bundle, "create", id);
+        // A create takes a few milliseconds: the probe may first see it when it is done. Then the container is
+        // removed and a new create tried, until one is caught with its child.
+        const int Attempts = 20;
+        for (int attempt = 0; attempt < Attempts; attempt++)
+        {
+            var (id, bundle) = Fresh();
+            using var create = CrashProbe.Launch(Jaula, bundle, "create", id);
+            if (!CrashProbe.WaitUntil(create, () => CrashProbe.HasChildren(create.Pid)))
+            {
+                create.Wait();
+                Jaula.Delete(id, force: true).ShouldSucceed();
+                continue;
+            }
+            CrashProbe.SigKill(create);
 
-        CrashProbe.WaitUntil(create, () => CrashProbe.HasChildren(create.Pid)).Should().BeTrue("create should clone");
-        CrashProbe.SigKill(create);
-
-        ExpectCleanDelete(id, bundle);
+            ExpectCleanDelete(id, bundle);
+            return;
+        }
+        throw new Xunit.Sdk.XunitException($"create was never caught after its clone in {Attempts} attempts");
     }
 
     [Fact]
