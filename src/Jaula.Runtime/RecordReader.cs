@@ -7,8 +7,8 @@ using static Jaula.Oci.JsonValueReader;
 namespace Jaula.Runtime;
 
 /// <summary>
-/// state.json read without the serializer's metadata, for every command that loads a container (start, state, kill,
-/// delete, exec, list): building <see cref="RuntimeJson"/>'s metadata for <see cref="ContainerRecord"/> was 6 % of a
+/// state.json (and made.json) read without the serializer's metadata, for every command that loads a container
+/// (start, state, kill, delete, exec, list): building <see cref="RuntimeJson"/>'s metadata for <see cref="ContainerRecord"/> was 6 % of a
 /// `run`. It takes the documents <see cref="RecordWriter"/> writes; for anything else (an older or damaged
 /// state.json) it returns null and the caller reads with <see cref="RuntimeJson"/>, which words the error as before.
 /// RecordJsonTests holds the two against each other.
@@ -26,6 +26,96 @@ public static class RecordReader
         {
             return null;
         }
+    }
+
+    /// <summary>made.json, as <see cref="TryRead"/> reads state.json (delete reads it for the host mounts).</summary>
+    public static MadeRecord? TryReadMade(ReadOnlySpan<byte> utf8)
+    {
+        var r = new Utf8JsonReader(utf8);
+        try
+        {
+            return r.Read() && r.TokenType == JsonTokenType.StartObject && ReadMade(ref r, out var made) && !r.Read() ? made : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool ReadMade(ref Utf8JsonReader r, out MadeRecord? made)
+    {
+        made = null;
+        int? pid = null;
+        ulong? startTime = null;
+        CgroupRecord? cgroup = null;
+        HostMountsRecord? mounts = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = r.GetString()!;
+            if (!seen.Add(name) || !r.Read())
+                return false;
+            bool ok = name switch
+            {
+                "pid" => ReadInt32(ref r, out pid),
+                "pidStartTime" => ReadUInt64(ref r, out startTime),
+                "cgroup" => ReadCgroup(ref r, out cgroup),
+                "hostMounts" => ReadHostMounts(ref r, out mounts),
+                _ => r.TrySkip(),
+            };
+            if (!ok)
+                return false;
+        }
+        if (r.TokenType != JsonTokenType.EndObject)
+            return false;
+        made = new MadeRecord { Pid = pid ?? 0, PidStartTime = startTime ?? 0, Cgroup = cgroup, HostMounts = mounts };
+        return true;
+    }
+
+    private static bool ReadHostMounts(ref Utf8JsonReader r, out HostMountsRecord? mounts)
+    {
+        mounts = null;
+        if (r.TokenType == JsonTokenType.Null)
+            return true;
+        if (r.TokenType != JsonTokenType.StartObject)
+            return false;
+        string? rootfs = null;
+        List<int>? before = null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = r.GetString()!;
+            if (!seen.Add(name) || !r.Read())
+                return false;
+            bool ok = name switch
+            {
+                "rootfs" => ReadString(ref r, out rootfs),
+                "before" => ReadInts(ref r, out before),
+                _ => r.TrySkip(),
+            };
+            if (!ok)
+                return false;
+        }
+        if (r.TokenType != JsonTokenType.EndObject || rootfs is null)
+            return false;
+        mounts = new HostMountsRecord { Rootfs = rootfs, Before = before! }; // absent: null, as the serializer (see above)
+        return true;
+    }
+
+    private static bool ReadInts(ref Utf8JsonReader r, out List<int>? list)
+    {
+        list = null;
+        if (r.TokenType != JsonTokenType.StartArray)
+            return false;
+        var items = new List<int>();
+        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+        {
+            if (!ReadInt32(ref r, out var item))
+                return false;
+            items.Add(item.GetValueOrDefault());
+        }
+        list = items;
+        return r.TokenType == JsonTokenType.EndArray;
     }
 
     private static bool ReadRecord(ref Utf8JsonReader r, out ContainerRecord? record)

@@ -128,7 +128,8 @@ public sealed class StateStore
     {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(DirectoryOf(id), MadeFile)), RuntimeJson.Default.MadeRecord);
+            byte[] json = File.ReadAllBytes(Path.Combine(DirectoryOf(id), MadeFile));
+            return RecordReader.TryReadMade(json) ?? JsonSerializer.Deserialize(json, RuntimeJson.Default.MadeRecord);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {

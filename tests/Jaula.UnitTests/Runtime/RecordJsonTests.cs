@@ -143,4 +143,42 @@ public sealed class RecordJsonTests
         theirs.Should().NotBeNull($"{what}: the reader took it, so the serializer must");
         Theirs(ours).Should().Be(Theirs(theirs!), what);
     }
+
+    public static TheoryData<string, string> MadeDocuments => new()
+    {
+        { "as written", Encoding.UTF8.GetString(RecordWriter.Serialize(new MadeRecord { Pid = 12, PidStartTime = 34, Cgroup = Cgroup(), HostMounts = new HostMountsRecord { Rootfs = "/r", Before = [1, 2] } })) },
+        { "before the clone", """{"pid":0,"pidStartTime":0}""" },
+        { "empty", "{}" },
+        { "host mounts without before", """{"pid":1,"pidStartTime":2,"hostMounts":{"rootfs":"/r"}}""" },
+        { "null host mounts", """{"pid":1,"pidStartTime":2,"hostMounts":null}""" },
+        { "a string pid", """{"pid":"1"}""" },
+        { "truncated", """{"pid":1,""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MadeDocuments))]
+    public void Made_json_is_read_as_the_serializer_reads_it_or_left_to_it(string what, string json)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(json);
+        var ours = RecordReader.TryReadMade(utf8);
+        if (ours is null)
+            return;
+        MadeRecord? theirs;
+        try
+        {
+            theirs = JsonSerializer.Deserialize(utf8, RuntimeJson.Default.MadeRecord);
+        }
+        catch (JsonException)
+        {
+            theirs = null;
+        }
+        theirs.Should().NotBeNull($"{what}: the reader took it, so the serializer must");
+        JsonSerializer.Serialize(ours, RuntimeJson.Default.MadeRecord).Should().Be(JsonSerializer.Serialize(theirs, RuntimeJson.Default.MadeRecord), what);
+    }
+
+    [Fact]
+    public void What_RecordWriter_writes_of_made_json_is_taken()
+    {
+        RecordReader.TryReadMade(RecordWriter.Serialize(new MadeRecord { Pid = 1, Cgroup = Cgroup() })).Should().NotBeNull();
+    }
 }
