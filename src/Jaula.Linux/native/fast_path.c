@@ -29,6 +29,7 @@ struct command {
     enum verb verb;
     const char *root;
     const char *id;
+    int force;
 };
 
 static int same(const char *a, const char *b) { return strcmp(a, b) == 0; }
@@ -60,6 +61,7 @@ static int parse_command(int argc, char **argv, struct command *cmd)
     cmd->verb = VERB_NONE;
     cmd->root = NULL;
     cmd->id = NULL;
+    cmd->force = 0;
     for (int i = 1; i < argc; i++) {
         const char *token = argv[i];
         const char *value;
@@ -77,7 +79,7 @@ static int parse_command(int argc, char **argv, struct command *cmd)
         } else if (same(token, "--systemd-cgroup")) {
             continue;
         } else if (cmd->verb == VERB_DELETE && (same(token, "-f") || same(token, "--force"))) {
-            continue; /* a stopped container is deleted the same with or without it; a live one goes to C# */
+            cmd->force = 1;
         } else if (token[0] == '-') {
             return -1; /* --debug, --rootless, --help, "--", anything else: the managed command */
         } else if (cmd->verb == VERB_NONE) {
@@ -222,7 +224,7 @@ __attribute__((constructor)) static void jaula_fast_path(int argc, char **argv, 
             return; /* anyone else's default root comes from RootlessMode */
         cmd.root = DEFAULT_ROOT;
     }
-    struct fast_container c = {.root = -1, .dir = -1, .id = cmd.id};
+    struct fast_container c = {.root = -1, .dir = -1, .id = cmd.id, .force = cmd.force};
     c.root = open(cmd.root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (c.root < 0)
         return;

@@ -14,6 +14,7 @@ struct fast_container {
     int root; /* the state root, O_PATH */
     int dir;  /* <root>/<id> */
     const char *id;
+    int force; /* delete -f / --force */
 };
 
 /* Reads a small file below `dir` whole and NUL-terminates it; its length, or -1 (also when it does not fit). */

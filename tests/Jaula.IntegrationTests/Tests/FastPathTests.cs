@@ -244,4 +244,67 @@ public sealed class FastPathTests(StateRoot stateRoot) : ContainerTest(stateRoot
         Directory.Exists(straggler).Should().BeFalse();
         Jaula.StateRaw(id).ShouldFailWith("container does not exist");
     }
+
+    /// <summary>
+    /// Runs jaula with an address-space limit the .NET runtime cannot start in (its GC reserves more), so a command
+    /// that succeeds there never started it: the C route, observed without timing.
+    /// </summary>
+    private CommandResult WithoutRoomForDotnet(params string[] args)
+    {
+        string command = string.Join(" ", new[] { Jaula.Binary, "--root", Jaula.Root }.Concat(args).Select(a => $"'{a}'"));
+        using var shell = RunningCommand.Start("bash", ["-c", $"ulimit -v 50000; exec {command}"]);
+        return shell.Wait();
+    }
+
+    [Fact]
+    public void A_forced_delete_of_a_running_container_kills_and_removes_it_in_C()
+    {
+        WithoutRoomForDotnet("--version").ExitCode.Should().NotBe(0, "the observable: .NET cannot start under this limit");
+        string id = NewId();
+        Jaula.RunDetached(id, NewBundle("sleep", "600")).ShouldSucceed();
+        int pid = Jaula.State(id).Pid;
+
+        WithoutRoomForDotnet("delete", "--force", id).ShouldSucceed();
+
+        Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+        var init = ProcessInfo.Read(pid);
+        (init is null || init.IsZombie).Should().BeTrue("the init was killed");
+    }
+
+    [Fact]
+    public void A_forced_delete_of_a_paused_container_goes_to_the_managed_delete()
+    {
+        string id = NewId();
+        Jaula.RunDetached(id, NewBundle("sleep", "600")).ShouldSucceed();
+        Jaula.Invoke("pause", id).ShouldSucceed();
+
+        // The frozen init keeps SIGKILL pending: the C delete gives up after its short wait; the managed one thaws it.
+        WithoutRoomForDotnet("delete", "--force", id).ExitCode.Should().NotBe(0, "the C delete handed it over");
+        Jaula.StateRaw(id).ShouldSucceed().Stdout.Should().Contain("\"status\": \"paused\"", "nothing was removed before the hand-over");
+        Jaula.Delete(id, force: true).ShouldSucceed();
+        Jaula.StateRaw(id).ShouldFailWith("container does not exist");
+    }
+
+    [Fact]
+    public void A_delete_without_force_of_a_running_container_is_refused_by_the_managed_delete()
+    {
+        string id = NewId();
+        Jaula.RunDetached(id, NewBundle("sleep", "600")).ShouldSucceed();
+
+        WithoutRoomForDotnet("delete", id).ExitCode.Should().NotBe(0, "the C delete leaves a live container alone");
+        Jaula.Delete(id).ShouldFailWith(id, "not stopped", "running");
+        Jaula.State(id).Status.Should().Be("running");
+    }
+
+    [Fact]
+    public void A_start_under_the_limit_runs_the_process()
+    {
+        string id = NewId();
+        Bundle bundle = NewBundle("sh", "-c", "echo ran > /process-ran");
+        Jaula.Create(id, bundle).ShouldSucceed();
+
+        WithoutRoomForDotnet("start", id).ShouldSucceed();
+
+        WaitForFile(bundle.HostPath("/process-ran")).Should().Be("ran\n");
+    }
 }
