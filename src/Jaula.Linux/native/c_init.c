@@ -23,7 +23,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/openat2.h>
@@ -514,23 +513,12 @@ static void start_hooks(const struct jaula_init_program *prog, int fifo)
     }
 }
 
-/* The rootfs plan, the process's settings included, to its end. Of its pauses BEFORE_PIVOT has the hooks' sync
- * point (with JAULA_INIT_HOOKS_DUE), and PROCESS stops dying with create, as the managed init does there
- * (InitProgram.StopDyingWithParent); the others have no work in a C init's container (no console, copy-up or
- * process attributes). */
 /* ---- timing (JAULA_INIT_TIMING, for --debug): each group's nanoseconds, the order of CInitTiming.Groups ---------- */
 
 enum timing_group { T_PROGRAM, T_MOUNTS, T_DEVICES, T_PIVOT, T_MASKS, T_PROCESS, T_HOOKS, T_ARGS0, T_GROUPS };
 
 static uint64_t s_group_ns[T_GROUPS];
 static uint64_t s_op_ns[JAULA_OP_LAST + 1];
-
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t)t.tv_sec * 1000000000U + (uint64_t)t.tv_nsec;
-}
 
 static enum timing_group group_of(uint32_t kind)
 {
@@ -569,6 +557,10 @@ static void send_timing(void)
     send_frame(JAULA_FRAME_TIMING, payload, sizeof(payload));
 }
 
+/* The rootfs plan, the process's settings included, to its end. Of its pauses BEFORE_PIVOT has the hooks' sync
+ * point (with JAULA_INIT_HOOKS_DUE), and PROCESS stops dying with create, as the managed init does there
+ * (InitProgram.StopDyingWithParent); the others have no work in a C init's container (no console, copy-up or
+ * process attributes). */
 static void build_rootfs(const struct jaula_init_program *prog)
 {
     struct jaula_rootfs_status st = {.next_op = 0, .root_fd = -1, .null_fd = -1, .failed_op = -1, .fd_a = -1, .fd_b = -1, .warn_op = -1};
@@ -585,9 +577,9 @@ static void build_rootfs(const struct jaula_init_program *prog)
         if (st.pause == JAULA_PAUSE_COPY_UP)
             fail("rootfs-pause", EPROTO); /* refused by jaula_init_decode: cannot happen */
         if (st.pause == JAULA_PAUSE_BEFORE_PIVOT && (prog->flags & JAULA_INIT_HOOKS_DUE)) {
-            uint64_t started = now_ns();
+            uint64_t started = jaula_now_ns();
             hooks_due(prog);
-            s_group_ns[T_HOOKS] += now_ns() - started;
+            s_group_ns[T_HOOKS] += jaula_now_ns() - started;
         }
         if (st.pause == JAULA_PAUSE_PROCESS && prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
             fail("pdeathsig", errno);
@@ -802,7 +794,7 @@ static void __attribute__((noreturn)) run(int sync_fd)
     uint32_t len;
     int fd = -1;
     const uint8_t *buf = receive_program(&len, &fd);
-    uint64_t started = now_ns(); /* the program's arrival: before it, the parent's phases */
+    uint64_t started = jaula_now_ns(); /* the program's arrival: before it, the parent's phases */
     uint32_t slots = len / 4 + 4;
     const char **scratch = mmap(NULL, (size_t)slots * sizeof(char *), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (scratch == MAP_FAILED)
@@ -843,18 +835,18 @@ static void __attribute__((noreturn)) run(int sync_fd)
     umask(0); /* device nodes and directories get exactly the modes asked for; the plan's last operation sets the process's */
     int timing = (prog.flags & JAULA_INIT_TIMING) != 0;
     if (timing) {
-        s_group_ns[T_PROGRAM] = now_ns() - started;
+        s_group_ns[T_PROGRAM] = jaula_now_ns() - started;
         jaula_rootfs_op_ns = s_op_ns;
     }
     build_rootfs(&prog); /* ... and the session, keyring, rlimits, bounding set, the cwd (checked below the root), the umask */
     jaula_rootfs_op_ns = NULL;
-    started = now_ns();
+    started = jaula_now_ns();
     resolve(&prog, path);
     if (prog.flags & JAULA_INIT_ADD_HOME)
         add_home(&prog, &final);
     final.path = path;
     final.fd_dir = fd_dir;
-    s_group_ns[T_ARGS0] = now_ns() - started;
+    s_group_ns[T_ARGS0] = jaula_now_ns() - started;
 
     if (timing)
         send_timing();

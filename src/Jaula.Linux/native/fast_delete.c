@@ -4,10 +4,11 @@
  *   jaula-delete-ticket 1 <pid> <start time>
  *   d <the container's cgroup directory>        (each hierarchy's; removed, or already gone)
  *   p <a parent directory create made>          (removed if nothing else uses it, deepest first)
- * It goes on while the init is gone (Container.InitIsAlive is false), or with --force once it has killed it (stop_init);
- * a live init without --force is the managed delete's, which refuses it. A cgroup that still holds a process or a child (rmdir says EBUSY or ENOTEMPTY) sends it to the
- * managed delete, which kills and removes what is left: what this removed before is gone for it as well. Last, the
- * state directory's files and the directory itself, as StateStore.Remove.
+ * It goes on while the init is gone (Container.InitIsAlive is false), or with --force once it has killed it
+ * (stop_init); a live init without --force is the managed delete's, which refuses it. A cgroup that still holds a
+ * process or a child (rmdir says EBUSY or ENOTEMPTY) sends it to the managed delete, which kills and removes what is
+ * left: what this removed before is gone for it as well. Last, the state directory's files and the directory itself,
+ * as StateStore.Remove.
  */
 #include "fast_path.h"
 

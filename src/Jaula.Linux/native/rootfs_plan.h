@@ -208,4 +208,7 @@ int jaula_rootfs_decode_op(const uint8_t *plan, uint32_t len, uint32_t *pos, str
  * CLOCK_MONOTONIC, to the slot of its kind (JAULA_OP_LAST + 1 slots). */
 extern uint64_t *jaula_rootfs_op_ns;
 
+/* CLOCK_MONOTONIC in nanoseconds, the clock of jaula_rootfs_op_ns (the C init times its other groups with it). */
+uint64_t jaula_now_ns(void);
+
 #endif

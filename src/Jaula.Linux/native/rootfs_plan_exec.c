@@ -712,7 +712,7 @@ static int finish(struct jaula_rootfs_status *s, int rc)
 
 uint64_t *jaula_rootfs_op_ns;
 
-static uint64_t now_ns(void)
+uint64_t jaula_now_ns(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -746,7 +746,7 @@ int jaula_rootfs_run(const uint8_t *plan, uint32_t len, struct jaula_rootfs_stat
             continue;
         struct fail f = {0, JAULA_STEP_NONE};
         int rc = 0;
-        uint64_t started = jaula_rootfs_op_ns ? now_ns() : 0;
+        uint64_t started = jaula_rootfs_op_ns ? jaula_now_ns() : 0;
         int needs_root = op.kind == JAULA_OP_MOUNT || op.kind == JAULA_OP_MOVE_MOUNT || op.kind == JAULA_OP_SETATTR
             || op.kind == JAULA_OP_MKNOD || op.kind == JAULA_OP_SYMLINK || op.kind == JAULA_OP_MKDIR
             || op.kind == JAULA_OP_OPEN_NULL || op.kind == JAULA_OP_MASK || op.kind == JAULA_OP_READONLY
@@ -851,7 +851,7 @@ int jaula_rootfs_run(const uint8_t *plan, uint32_t len, struct jaula_rootfs_stat
             }
         }
         if (jaula_rootfs_op_ns && op.kind <= JAULA_OP_LAST)
-            jaula_rootfs_op_ns[op.kind] += now_ns() - started;
+            jaula_rootfs_op_ns[op.kind] += jaula_now_ns() - started;
         if (rc < 0) {
             s->failed_op = (int32_t)i;
             s->err = f.err;
