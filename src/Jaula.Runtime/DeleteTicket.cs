@@ -37,16 +37,15 @@ public static class DeleteTicket
             if (cgroup.Paths.Values.Concat(cgroup.CreatedParents).Any(p => !p.StartsWith('/') || p.Contains('\n') || p.Contains('\0')))
                 return null;
         }
-        return Encoding.UTF8.GetByteCount(text.ToString()) <= MaxLength ? text.ToString() : null;
+        string ticket = text.ToString();
+        return Encoding.UTF8.GetByteCount(ticket) <= MaxLength ? ticket : null;
     }
 
-    /// <summary>Writes the ticket of <paramref name="record"/> when it applies (write and rename: never read half).</summary>
+    /// <summary>Writes the ticket of <paramref name="record"/> when it applies.</summary>
     public static void WriteIfApplies(string containerDir, ContainerRecord record, bool ownMountNamespace)
     {
         if (!Applies(record, ownMountNamespace) || Format(record) is not { } text)
             return;
-        string path = Path.Combine(containerDir, FileName);
-        File.WriteAllBytes(path + ".tmp", Encoding.UTF8.GetBytes(text));
-        File.Move(path + ".tmp", path, overwrite: true);
+        StateStore.WriteAtomically(Path.Combine(containerDir, FileName), Encoding.UTF8.GetBytes(text));
     }
 }

@@ -24,14 +24,12 @@ public static class StartTicket
     public static string Format(int pid, ulong startTime) =>
         string.Create(CultureInfo.InvariantCulture, $"{Magic}{pid} {startTime}\n");
 
-    /// <summary>Writes the ticket of <paramref name="record"/> when it applies (write and rename: never read half).</summary>
+    /// <summary>Writes the ticket of <paramref name="record"/> when it applies.</summary>
     public static void WriteIfApplies(string containerDir, ContainerRecord record)
     {
         if (!Applies(record))
             return;
-        string path = Path.Combine(containerDir, FileName);
-        File.WriteAllBytes(path + ".tmp", Encoding.ASCII.GetBytes(Format(record.Pid, record.PidStartTime)));
-        File.Move(path + ".tmp", path, overwrite: true);
+        StateStore.WriteAtomically(Path.Combine(containerDir, FileName), Encoding.ASCII.GetBytes(Format(record.Pid, record.PidStartTime)));
     }
 
     /// <summary>The refusal the C start kept, removed as it is taken; null when there is none.</summary>

@@ -137,8 +137,8 @@ public sealed class StateStore
         }
     }
 
-    /// <summary>Write and rename: a reader (or a crash) never sees half a file.</summary>
-    private static void WriteAtomically(string path, byte[] content)
+    /// <summary>Write and rename: a reader (or a crash) never sees half a file. The tickets are written so too.</summary>
+    internal static void WriteAtomically(string path, byte[] content)
     {
         string temp = path + ".tmp";
         File.WriteAllBytes(temp, content);
