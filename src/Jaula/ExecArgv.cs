@@ -40,7 +40,7 @@ public static class ExecArgv
     /// <summary>The first token that is not a global flag or a global flag's value.</summary>
     private static int FindVerb(string[] args)
     {
-        var valued = new HashSet<string>(GlobalValuedOptions().SelectMany(CommandTree.Spellings));
+        var valued = GlobalValuedSpellings;
         for (int i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith('-'))
@@ -52,6 +52,9 @@ public static class ExecArgv
     }
 
     private static IEnumerable<Option> GlobalValuedOptions() => GlobalOptions.All.Where(TakesValue);
+
+    /// <summary>Built once: Normalize and the command tree (JaulaCommandLine.Build) both look for the verb.</summary>
+    private static readonly HashSet<string> GlobalValuedSpellings = new(GlobalValuedOptions().SelectMany(CommandTree.Spellings));
 
     private static bool TakesValue(Option option) => CommandTree.TakesValue(option);
 }
