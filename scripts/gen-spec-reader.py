@@ -46,6 +46,8 @@ def reader_of(t):
     core = t[:-1] if nullable else t
     if core in SCALARS:
         return f"Read{SCALARS[core]}{'OrNull' if nullable else ''}"
+    if core in ("List<string>", "Dictionary<string,string>"):
+        return ("ReadStringList" if core.startswith("List") else "ReadStringMap") + ("OrNull" if nullable else "")
     if core == "JsonElement":
         assert nullable
         return "ReadElementOrNull"

@@ -8,19 +8,29 @@ namespace Jaula.Runtime;
 
 /// <summary>
 /// state.json (and made.json) read without the serializer's metadata, for every command that loads a container
-/// (start, state, kill, delete, exec, list): building <see cref="RuntimeJson"/>'s metadata for <see cref="ContainerRecord"/> was 6 % of a
-/// `run`. It takes the documents <see cref="RecordWriter"/> writes; for anything else (an older or damaged
-/// state.json) it returns null and the caller reads with <see cref="RuntimeJson"/>, which words the error as before.
+/// (start, state, kill, delete, exec, list): building <see cref="RuntimeJson"/>'s metadata for
+/// <see cref="ContainerRecord"/> was 6 % of a `run`. It takes the documents <see cref="RecordWriter"/> writes; for
+/// anything else (an older or damaged state.json) it returns null and the caller reads with <see cref="RuntimeJson"/>,
+/// which words the error as before. An init-only property the document lacks is its type's default, not its
+/// initializer's value, as the serializer makes it (it sets every init-only property when it constructs the record).
 /// RecordJsonTests holds the two against each other.
 /// </summary>
 public static class RecordReader
 {
-    public static ContainerRecord? TryRead(ReadOnlySpan<byte> utf8)
+    public static ContainerRecord? TryRead(ReadOnlySpan<byte> utf8) => Whole<ContainerRecord>(utf8, ReadRecord);
+
+    /// <summary>made.json, as <see cref="TryRead"/> reads state.json (delete reads it for the host mounts).</summary>
+    public static MadeRecord? TryReadMade(ReadOnlySpan<byte> utf8) => Whole<MadeRecord>(utf8, ReadMade);
+
+    private delegate bool ObjectReader<T>(ref Utf8JsonReader r, out T? value) where T : class;
+
+    /// <summary>The document is exactly one object that <paramref name="read"/> takes, or null.</summary>
+    private static T? Whole<T>(ReadOnlySpan<byte> utf8, ObjectReader<T> read) where T : class
     {
         var r = new Utf8JsonReader(utf8);
         try
         {
-            return r.Read() && r.TokenType == JsonTokenType.StartObject && ReadRecord(ref r, out var record) && !r.Read() ? record : null;
+            return r.Read() && read(ref r, out var value) && !r.Read() ? value : null;
         }
         catch (JsonException)
         {
@@ -28,18 +38,47 @@ public static class RecordReader
         }
     }
 
-    /// <summary>made.json, as <see cref="TryRead"/> reads state.json (delete reads it for the host mounts).</summary>
-    public static MadeRecord? TryReadMade(ReadOnlySpan<byte> utf8)
+    private static bool ReadRecord(ref Utf8JsonReader r, out ContainerRecord? record)
     {
-        var r = new Utf8JsonReader(utf8);
-        try
+        record = null;
+        string? id = null, bundle = null, rootfs = null, created = null, owner = null;
+        int? pid = null;
+        ulong? startTime = null, pidNamespace = null;
+        bool? ownPidNamespace = null, noProcess = null;
+        Dictionary<string, string>? annotations = null;
+        CgroupRecord? cgroup = null;
+        ResctrlRecord? rdt = null;
+        HooksSpec? hooks = null;
+        List<DeviceCgroupRule>? rules = null;
+        bool read = ReadProperties(ref r, (string name, ref Utf8JsonReader p) => name switch
         {
-            return r.Read() && r.TokenType == JsonTokenType.StartObject && ReadMade(ref r, out var made) && !r.Read() ? made : null;
-        }
-        catch (JsonException)
+            "id" => ReadString(ref p, out id),
+            "bundle" => ReadString(ref p, out bundle),
+            "rootfs" => ReadString(ref p, out rootfs),
+            "pid" => ReadInt32(ref p, out pid),
+            "pidStartTime" => ReadUInt64(ref p, out startTime),
+            "pidNamespace" => ReadUInt64OrNull(ref p, out pidNamespace),
+            "ownPidNamespace" => ReadBool(ref p, out ownPidNamespace),
+            "created" => ReadString(ref p, out created),
+            "owner" => ReadString(ref p, out owner),
+            "annotations" => ReadStringMapOrNull(ref p, out annotations),
+            "cgroup" => ReadCgroup(ref p, out cgroup),
+            "intelRdt" => ReadResctrl(ref p, out rdt),
+            "hooks" => SpecReader.TryReadHooks(ref p, out hooks),
+            "noProcess" => ReadBool(ref p, out noProcess),
+            "deviceRules" => SpecReader.TryReadDeviceRules(ref p, out rules),
+            _ => p.TrySkip(),
+        });
+        if (!read || id is null || bundle is null || rootfs is null || pid is null || startTime is null || created is null)
+            return false;
+        record = new ContainerRecord
         {
-            return null;
-        }
+            Id = id, Bundle = bundle, Rootfs = rootfs, Pid = pid.Value, PidStartTime = startTime.Value, Created = created,
+            PidNamespace = pidNamespace, OwnPidNamespace = ownPidNamespace ?? false, Owner = owner!,
+            Annotations = annotations, Cgroup = cgroup, IntelRdt = rdt, Hooks = hooks, NoProcess = noProcess ?? false,
+            DeviceRules = rules,
+        };
+        return true;
     }
 
     private static bool ReadMade(ref Utf8JsonReader r, out MadeRecord? made)
@@ -49,24 +88,14 @@ public static class RecordReader
         ulong? startTime = null;
         CgroupRecord? cgroup = null;
         HostMountsRecord? mounts = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-        {
-            string name = r.GetString()!;
-            if (!seen.Add(name) || !r.Read())
-                return false;
-            bool ok = name switch
+        if (!ReadProperties(ref r, (string name, ref Utf8JsonReader p) => name switch
             {
-                "pid" => ReadInt32(ref r, out pid),
-                "pidStartTime" => ReadUInt64(ref r, out startTime),
-                "cgroup" => ReadCgroup(ref r, out cgroup),
-                "hostMounts" => ReadHostMounts(ref r, out mounts),
-                _ => r.TrySkip(),
-            };
-            if (!ok)
-                return false;
-        }
-        if (r.TokenType != JsonTokenType.EndObject)
+                "pid" => ReadInt32(ref p, out pid),
+                "pidStartTime" => ReadUInt64(ref p, out startTime),
+                "cgroup" => ReadCgroup(ref p, out cgroup),
+                "hostMounts" => ReadHostMounts(ref p, out mounts),
+                _ => p.TrySkip(),
+            }))
             return false;
         made = new MadeRecord { Pid = pid ?? 0, PidStartTime = startTime ?? 0, Cgroup = cgroup, HostMounts = mounts };
         return true;
@@ -77,28 +106,16 @@ public static class RecordReader
         mounts = null;
         if (r.TokenType == JsonTokenType.Null)
             return true;
-        if (r.TokenType != JsonTokenType.StartObject)
-            return false;
         string? rootfs = null;
         List<int>? before = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-        {
-            string name = r.GetString()!;
-            if (!seen.Add(name) || !r.Read())
-                return false;
-            bool ok = name switch
+        if (!ReadProperties(ref r, (string name, ref Utf8JsonReader p) => name switch
             {
-                "rootfs" => ReadString(ref r, out rootfs),
-                "before" => ReadInts(ref r, out before),
-                _ => r.TrySkip(),
-            };
-            if (!ok)
-                return false;
-        }
-        if (r.TokenType != JsonTokenType.EndObject || rootfs is null)
+                "rootfs" => ReadString(ref p, out rootfs),
+                "before" => ReadInts(ref p, out before),
+                _ => p.TrySkip(),
+            }) || rootfs is null)
             return false;
-        mounts = new HostMountsRecord { Rootfs = rootfs, Before = before! }; // absent: null, as the serializer (see above)
+        mounts = new HostMountsRecord { Rootfs = rootfs, Before = before! };
         return true;
     }
 
@@ -118,133 +135,30 @@ public static class RecordReader
         return r.TokenType == JsonTokenType.EndArray;
     }
 
-    private static bool ReadRecord(ref Utf8JsonReader r, out ContainerRecord? record)
-    {
-        record = null;
-        string? id = null, bundle = null, rootfs = null, created = null, owner = null;
-        int? pid = null;
-        ulong? startTime = null, pidNamespace = null;
-        bool? ownPidNamespace = null, noProcess = null;
-        Dictionary<string, string>? annotations = null;
-        CgroupRecord? cgroup = null;
-        ResctrlRecord? rdt = null;
-        HooksSpec? hooks = null;
-        List<DeviceCgroupRule>? rules = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
-        {
-            if (!r.Read())
-                return false;
-            if (r.TokenType == JsonTokenType.EndObject)
-                break;
-            if (r.TokenType != JsonTokenType.PropertyName)
-                return false;
-            string name = r.GetString()!;
-            if (!seen.Add(name) || !r.Read())
-                return false;
-            bool ok = name switch
-            {
-                "id" => ReadString(ref r, out id),
-                "bundle" => ReadString(ref r, out bundle),
-                "rootfs" => ReadString(ref r, out rootfs),
-                "pid" => ReadInt32(ref r, out pid),
-                "pidStartTime" => ReadUInt64(ref r, out startTime),
-                "pidNamespace" => ReadUInt64OrNull(ref r, out pidNamespace),
-                "ownPidNamespace" => ReadBool(ref r, out ownPidNamespace),
-                "created" => ReadString(ref r, out created),
-                "owner" => ReadString(ref r, out owner),
-                "annotations" => ReadMap(ref r, out annotations),
-                "cgroup" => ReadCgroup(ref r, out cgroup),
-                "intelRdt" => ReadResctrl(ref r, out rdt),
-                "hooks" => SpecReader.TryReadHooks(ref r, out hooks),
-                "noProcess" => ReadBool(ref r, out noProcess),
-                "deviceRules" => SpecReader.TryReadDeviceRules(ref r, out rules),
-                _ => r.TrySkip(),
-            };
-            if (!ok)
-                return false;
-        }
-        if (id is null || bundle is null || rootfs is null || pid is null || startTime is null || created is null)
-            return false;
-        record = new ContainerRecord
-        {
-            Id = id, Bundle = bundle, Rootfs = rootfs, Pid = pid.Value, PidStartTime = startTime.Value, Created = created,
-            // An init-only property the document lacks is its type's default, not its initializer's value: the
-            // serializer sets every init-only property when it constructs the record, and this reader does as it does.
-            PidNamespace = pidNamespace, OwnPidNamespace = ownPidNamespace ?? false, Owner = owner!,
-            Annotations = annotations, Cgroup = cgroup, IntelRdt = rdt, Hooks = hooks, NoProcess = noProcess ?? false,
-            DeviceRules = rules,
-        };
-        return true;
-    }
-
-    private static bool ReadMap(ref Utf8JsonReader r, out Dictionary<string, string>? map)
-    {
-        map = null;
-        if (r.TokenType == JsonTokenType.Null)
-            return true;
-        if (r.TokenType != JsonTokenType.StartObject)
-            return false;
-        var items = new Dictionary<string, string>();
-        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-        {
-            string key = r.GetString()!;
-            if (!r.Read() || !ReadString(ref r, out var value) || !items.TryAdd(key, value!))
-                return false;
-        }
-        map = items;
-        return r.TokenType == JsonTokenType.EndObject;
-    }
-
-    private static bool ReadStrings(ref Utf8JsonReader r, out List<string>? list)
-    {
-        list = null;
-        if (r.TokenType != JsonTokenType.StartArray)
-            return false;
-        var items = new List<string>();
-        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
-        {
-            if (!ReadString(ref r, out var item))
-                return false;
-            items.Add(item!);
-        }
-        list = items;
-        return r.TokenType == JsonTokenType.EndArray;
-    }
-
     private static bool ReadCgroup(ref Utf8JsonReader r, out CgroupRecord? cgroup)
     {
         cgroup = null;
         if (r.TokenType == JsonTokenType.Null)
             return true;
-        if (r.TokenType != JsonTokenType.StartObject)
-            return false;
         int? version = null;
         Dictionary<string, string>? paths = null, roots = null;
         List<string>? parents = null;
         string? unit = null, slice = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-        {
-            string name = r.GetString()!;
-            if (!seen.Add(name) || !r.Read())
-                return false;
-            bool ok = name switch
+        if (!ReadProperties(ref r, (string name, ref Utf8JsonReader p) => name switch
             {
-                "version" => ReadInt32(ref r, out version),
-                "paths" => ReadMap(ref r, out paths) && paths is not null,
-                "roots" => ReadMap(ref r, out roots) && roots is not null,
-                "createdParents" => ReadStrings(ref r, out parents),
-                "systemdUnit" => ReadStringOrNull(ref r, out unit),
-                "systemdSlice" => ReadStringOrNull(ref r, out slice),
-                _ => r.TrySkip(),
-            };
-            if (!ok)
-                return false;
-        }
-        if (r.TokenType != JsonTokenType.EndObject || version is null || paths is null || roots is null)
+                "version" => ReadInt32(ref p, out version),
+                "paths" => ReadStringMap(ref p, out paths),
+                "roots" => ReadStringMap(ref p, out roots),
+                "createdParents" => ReadStringList(ref p, out parents),
+                "systemdUnit" => ReadStringOrNull(ref p, out unit),
+                "systemdSlice" => ReadStringOrNull(ref p, out slice),
+                _ => p.TrySkip(),
+            }) || version is null || paths is null || roots is null)
             return false;
-        cgroup = new CgroupRecord { Version = version.Value, Paths = paths, Roots = roots, CreatedParents = parents!, SystemdUnit = unit, SystemdSlice = slice };
+        cgroup = new CgroupRecord
+        {
+            Version = version.Value, Paths = paths, Roots = roots, CreatedParents = parents!, SystemdUnit = unit, SystemdSlice = slice,
+        };
         return true;
     }
 
@@ -253,27 +167,15 @@ public static class RecordReader
         rdt = null;
         if (r.TokenType == JsonTokenType.Null)
             return true;
-        if (r.TokenType != JsonTokenType.StartObject)
-            return false;
         string? group = null, mon = null;
         bool? remove = null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
-        {
-            string name = r.GetString()!;
-            if (!seen.Add(name) || !r.Read())
-                return false;
-            bool ok = name switch
+        if (!ReadProperties(ref r, (string name, ref Utf8JsonReader p) => name switch
             {
-                "group" => ReadString(ref r, out group),
-                "removeGroup" => ReadBool(ref r, out remove),
-                "monGroup" => ReadStringOrNull(ref r, out mon),
-                _ => r.TrySkip(),
-            };
-            if (!ok)
-                return false;
-        }
-        if (r.TokenType != JsonTokenType.EndObject || group is null)
+                "group" => ReadString(ref p, out group),
+                "removeGroup" => ReadBool(ref p, out remove),
+                "monGroup" => ReadStringOrNull(ref p, out mon),
+                _ => p.TrySkip(),
+            }) || group is null)
             return false;
         rdt = new ResctrlRecord { Group = group, RemoveGroup = remove ?? false, MonGroup = mon };
         return true;

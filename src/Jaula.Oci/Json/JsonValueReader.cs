@@ -106,4 +106,71 @@ public static class JsonValueReader
         value = r.TokenType == JsonTokenType.Null ? null : JsonElement.ParseValue(ref r);
         return true;
     }
+
+    /// <summary>An array of strings (no null in it).</summary>
+    public static bool ReadStringList(ref Utf8JsonReader r, out List<string>? value)
+    {
+        value = null;
+        if (r.TokenType != JsonTokenType.StartArray)
+            return false;
+        var items = new List<string>();
+        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+        {
+            if (!ReadString(ref r, out var item))
+                return false;
+            items.Add(item!);
+        }
+        value = items;
+        return r.TokenType == JsonTokenType.EndArray;
+    }
+
+    public static bool ReadStringListOrNull(ref Utf8JsonReader r, out List<string>? value)
+    {
+        value = null;
+        return r.TokenType == JsonTokenType.Null || ReadStringList(ref r, out value);
+    }
+
+    /// <summary>An object of string values (no null, no key twice).</summary>
+    public static bool ReadStringMap(ref Utf8JsonReader r, out Dictionary<string, string>? value)
+    {
+        value = null;
+        if (r.TokenType != JsonTokenType.StartObject)
+            return false;
+        var items = new Dictionary<string, string>();
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            string key = r.GetString()!;
+            if (!r.Read() || !ReadString(ref r, out var item) || !items.TryAdd(key, item!))
+                return false;
+        }
+        value = items;
+        return r.TokenType == JsonTokenType.EndObject;
+    }
+
+    public static bool ReadStringMapOrNull(ref Utf8JsonReader r, out Dictionary<string, string>? value)
+    {
+        value = null;
+        return r.TokenType == JsonTokenType.Null || ReadStringMap(ref r, out value);
+    }
+
+    /// <summary>
+    /// An object's properties, each once, handed to <paramref name="property"/> at its value (which reads or skips
+    /// it); false when a property comes twice or <paramref name="property"/> refuses one. The reader is at StartObject.
+    /// </summary>
+    public static bool ReadProperties(ref Utf8JsonReader r, PropertyReader property)
+    {
+        if (r.TokenType != JsonTokenType.StartObject)
+            return false;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = r.GetString()!;
+            if (!seen.Add(name) || !r.Read() || !property(name, ref r))
+                return false;
+        }
+        return r.TokenType == JsonTokenType.EndObject;
+    }
+
+    /// <summary>Reads (or skips) the value of the property <paramref name="name"/>; false to refuse the document.</summary>
+    public delegate bool PropertyReader(string name, ref Utf8JsonReader r);
 }

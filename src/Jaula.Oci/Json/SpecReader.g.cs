@@ -412,31 +412,31 @@ public static partial class SpecReader
                 return false;
             if (r.ValueTextEquals("bounding"u8))
             {
-                if (h0 || !r.Read() || !Read_List_string_OrNull(ref r, out v0))
+                if (h0 || !r.Read() || !ReadStringListOrNull(ref r, out v0))
                     return false;
                 h0 = true;
             }
             else if (r.ValueTextEquals("effective"u8))
             {
-                if (h1 || !r.Read() || !Read_List_string_OrNull(ref r, out v1))
+                if (h1 || !r.Read() || !ReadStringListOrNull(ref r, out v1))
                     return false;
                 h1 = true;
             }
             else if (r.ValueTextEquals("inheritable"u8))
             {
-                if (h2 || !r.Read() || !Read_List_string_OrNull(ref r, out v2))
+                if (h2 || !r.Read() || !ReadStringListOrNull(ref r, out v2))
                     return false;
                 h2 = true;
             }
             else if (r.ValueTextEquals("permitted"u8))
             {
-                if (h3 || !r.Read() || !Read_List_string_OrNull(ref r, out v3))
+                if (h3 || !r.Read() || !ReadStringListOrNull(ref r, out v3))
                     return false;
                 h3 = true;
             }
             else if (r.ValueTextEquals("ambient"u8))
             {
-                if (h4 || !r.Read() || !Read_List_string_OrNull(ref r, out v4))
+                if (h4 || !r.Read() || !ReadStringListOrNull(ref r, out v4))
                     return false;
                 h4 = true;
             }
@@ -826,13 +826,13 @@ public static partial class SpecReader
             }
             else if (r.ValueTextEquals("args"u8))
             {
-                if (h1 || !r.Read() || !Read_List_string_OrNull(ref r, out v1))
+                if (h1 || !r.Read() || !ReadStringListOrNull(ref r, out v1))
                     return false;
                 h1 = true;
             }
             else if (r.ValueTextEquals("env"u8))
             {
-                if (h2 || !r.Read() || !Read_List_string_OrNull(ref r, out v2))
+                if (h2 || !r.Read() || !ReadStringListOrNull(ref r, out v2))
                     return false;
                 h2 = true;
             }
@@ -1060,7 +1060,7 @@ public static partial class SpecReader
             }
             else if (r.ValueTextEquals("schemata"u8))
             {
-                if (h3 || !r.Read() || !Read_List_string_OrNull(ref r, out v3))
+                if (h3 || !r.Read() || !ReadStringListOrNull(ref r, out v3))
                     return false;
                 h3 = true;
             }
@@ -1206,7 +1206,7 @@ public static partial class SpecReader
             }
             else if (r.ValueTextEquals("unified"u8))
             {
-                if (h8 || !r.Read() || !Read_Dictionary_string_string_OrNull(ref r, out v8))
+                if (h8 || !r.Read() || !ReadStringMapOrNull(ref r, out v8))
                     return false;
                 h8 = true;
             }
@@ -1343,19 +1343,19 @@ public static partial class SpecReader
             }
             else if (r.ValueTextEquals("sysctl"u8))
             {
-                if (h10 || !r.Read() || !Read_Dictionary_string_string_OrNull(ref r, out v10))
+                if (h10 || !r.Read() || !ReadStringMapOrNull(ref r, out v10))
                     return false;
                 h10 = true;
             }
             else if (r.ValueTextEquals("maskedPaths"u8))
             {
-                if (h11 || !r.Read() || !Read_List_string_OrNull(ref r, out v11))
+                if (h11 || !r.Read() || !ReadStringListOrNull(ref r, out v11))
                     return false;
                 h11 = true;
             }
             else if (r.ValueTextEquals("readonlyPaths"u8))
             {
-                if (h12 || !r.Read() || !Read_List_string_OrNull(ref r, out v12))
+                if (h12 || !r.Read() || !ReadStringListOrNull(ref r, out v12))
                     return false;
                 h12 = true;
             }
@@ -1456,7 +1456,7 @@ public static partial class SpecReader
             }
             else if (r.ValueTextEquals("flags"u8))
             {
-                if (h2 || !r.Read() || !Read_List_string_OrNull(ref r, out v2))
+                if (h2 || !r.Read() || !ReadStringListOrNull(ref r, out v2))
                     return false;
                 h2 = true;
             }
@@ -1620,7 +1620,7 @@ public static partial class SpecReader
             }
             else if (r.ValueTextEquals("options"u8))
             {
-                if (h2 || !r.Read() || !Read_List_string_OrNull(ref r, out v2))
+                if (h2 || !r.Read() || !ReadStringListOrNull(ref r, out v2))
                     return false;
                 h2 = true;
             }
@@ -1829,7 +1829,7 @@ public static partial class SpecReader
             }
             else if (r.ValueTextEquals("flags"u8))
             {
-                if (h1 || !r.Read() || !Read_List_string_OrNull(ref r, out v1))
+                if (h1 || !r.Read() || !ReadStringListOrNull(ref r, out v1))
                     return false;
                 h1 = true;
             }
@@ -1937,7 +1937,7 @@ public static partial class SpecReader
             }
             else if (r.ValueTextEquals("args"u8))
             {
-                if (h3 || !r.Read() || !Read_List_string_OrNull(ref r, out v3))
+                if (h3 || !r.Read() || !ReadStringListOrNull(ref r, out v3))
                     return false;
                 h3 = true;
             }
@@ -1949,7 +1949,7 @@ public static partial class SpecReader
             }
             else if (r.ValueTextEquals("env"u8))
             {
-                if (h5 || !r.Read() || !Read_List_string_OrNull(ref r, out v5))
+                if (h5 || !r.Read() || !ReadStringListOrNull(ref r, out v5))
                     return false;
                 h5 = true;
             }
@@ -2221,7 +2221,7 @@ public static partial class SpecReader
             }
             else if (r.ValueTextEquals("flags"u8))
             {
-                if (h3 || !r.Read() || !Read_List_string_OrNull(ref r, out v3))
+                if (h3 || !r.Read() || !ReadStringListOrNull(ref r, out v3))
                     return false;
                 h3 = true;
             }
@@ -2359,13 +2359,13 @@ public static partial class SpecReader
             }
             else if (r.ValueTextEquals("architectures"u8))
             {
-                if (h2 || !r.Read() || !Read_List_string_OrNull(ref r, out v2))
+                if (h2 || !r.Read() || !ReadStringListOrNull(ref r, out v2))
                     return false;
                 h2 = true;
             }
             else if (r.ValueTextEquals("flags"u8))
             {
-                if (h3 || !r.Read() || !Read_List_string_OrNull(ref r, out v3))
+                if (h3 || !r.Read() || !ReadStringListOrNull(ref r, out v3))
                     return false;
                 h3 = true;
             }
@@ -2430,7 +2430,7 @@ public static partial class SpecReader
                 return false;
             if (r.ValueTextEquals("names"u8))
             {
-                if (h0 || !r.Read() || !Read_List_string_(ref r, out v0))
+                if (h0 || !r.Read() || !ReadStringList(ref r, out v0))
                     return false;
                 h0 = true;
             }
@@ -2549,7 +2549,7 @@ public static partial class SpecReader
             }
             else if (r.ValueTextEquals("annotations"u8))
             {
-                if (h7 || !r.Read() || !Read_Dictionary_string_string_OrNull(ref r, out v7))
+                if (h7 || !r.Read() || !ReadStringMapOrNull(ref r, out v7))
                     return false;
                 h7 = true;
             }
@@ -2904,37 +2904,6 @@ public static partial class SpecReader
             if (!r.Read())
                 return false;
             if (!Read_TimeOffsetSpec(ref r, out var item))
-                return false;
-            if (!items.TryAdd(key, item!))
-                return false;
-        }
-        value = items;
-        return true;
-    }
-
-    private static bool Read_Dictionary_string_string_OrNull(ref Utf8JsonReader r, out Dictionary<string,string>? value)
-    {
-        if (r.TokenType == JsonTokenType.Null)
-        {
-            value = null;
-            return true;
-        }
-        value = null;
-        if (r.TokenType != JsonTokenType.StartObject)
-            return false;
-        var items = new Dictionary<string,string>();
-        while (true)
-        {
-            if (!r.Read())
-                return false;
-            if (r.TokenType == JsonTokenType.EndObject)
-                break;
-            if (r.TokenType != JsonTokenType.PropertyName)
-                return false;
-            string key = r.GetString()!;
-            if (!r.Read())
-                return false;
-            if (!ReadString(ref r, out var item))
                 return false;
             if (!items.TryAdd(key, item!))
                 return false;
@@ -3360,56 +3329,6 @@ public static partial class SpecReader
             if (r.TokenType == JsonTokenType.EndArray)
                 break;
             if (!Read_SeccompSyscall(ref r, out var item))
-                return false;
-            items.Add(item!);
-        }
-        value = items;
-        return true;
-    }
-
-    private static bool Read_List_string_(ref Utf8JsonReader r, out List<string>? value)
-    {
-        if (r.TokenType == JsonTokenType.Null)
-        {
-            value = null;
-            return false;
-        }
-        value = null;
-        if (r.TokenType != JsonTokenType.StartArray)
-            return false;
-        var items = new List<string>();
-        while (true)
-        {
-            if (!r.Read())
-                return false;
-            if (r.TokenType == JsonTokenType.EndArray)
-                break;
-            if (!ReadString(ref r, out var item))
-                return false;
-            items.Add(item!);
-        }
-        value = items;
-        return true;
-    }
-
-    private static bool Read_List_string_OrNull(ref Utf8JsonReader r, out List<string>? value)
-    {
-        if (r.TokenType == JsonTokenType.Null)
-        {
-            value = null;
-            return true;
-        }
-        value = null;
-        if (r.TokenType != JsonTokenType.StartArray)
-            return false;
-        var items = new List<string>();
-        while (true)
-        {
-            if (!r.Read())
-                return false;
-            if (r.TokenType == JsonTokenType.EndArray)
-                break;
-            if (!ReadString(ref r, out var item))
                 return false;
             items.Add(item!);
         }
