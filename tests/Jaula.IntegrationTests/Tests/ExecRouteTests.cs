@@ -50,7 +50,7 @@ public sealed class ExecRouteTests(StateRoot stateRoot) : ContainerTest(stateRoo
             Jaula.Invoke("--debug", "--log", log, "exec", "-d", "--pid-file", pidFile, id, "sleep", "600")
                 .ShouldSucceed();
             int pid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
-            return (MinorFaults(pid), File.ReadAllText(log));
+            return (ProcessInfo.Load(pid).MinorFaults, File.ReadAllText(log));
         }
 
         var c = Exec(true);
@@ -216,13 +216,6 @@ public sealed class ExecRouteTests(StateRoot stateRoot) : ContainerTest(stateRoo
         string c = Fail(true);
         c.Should().NotBeEmpty();
         c.Should().Be(Fail(false), "the C exec's failure ({0}) is worded as the managed exec's", what);
-    }
-
-    private static long MinorFaults(int pid)
-    {
-        string stat = File.ReadAllText($"/proc/{pid}/stat");
-        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return long.Parse(fields[7], CultureInfo.InvariantCulture); // field 10, minflt: the 8th after "(comm)"
     }
 
     private static void WithoutMountNamespace(Bundle bundle)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using FluentAssertions;
 using Jaula.IntegrationTests.Harness;
@@ -46,15 +45,10 @@ public sealed class FastPathTests(StateRoot stateRoot) : ContainerTest(stateRoot
             using var start = Jaula.Launch([.. flags, "start", id]);
             // While the init runs its startContainer hook, `start` waits on the exec fifo: look at it there.
             WaitForFile(bundle.HostPath("/hook-ran"));
-            string status = File.ReadAllText($"/proc/{start.Pid}/status");
-            string stat = File.ReadAllText($"/proc/{start.Pid}/stat");
+            var load = ProcessInfo.Load(start.Pid);
             start.Wait().ShouldSucceed();
             Jaula.WaitForStatus(id, "stopped");
-
-            int threads = int.Parse(status.Split('\n').Single(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim(),
-                CultureInfo.InvariantCulture);
-            long faults = long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], CultureInfo.InvariantCulture);
-            return (threads, faults);
+            return load;
         }
 
         string log = Path.Combine(Jaula.Root, "start-route.log");
@@ -150,13 +144,10 @@ public sealed class FastPathTests(StateRoot stateRoot) : ContainerTest(stateRoot
         using var delete = Jaula.Launch([.. flags, "delete", id]);
         // Blocked in flock(2) (73 on x86_64), before or after the .NET runtime started, depending on the route.
         WaitUntil(() => File.ReadAllText($"/proc/{delete.Pid}/syscall").StartsWith("73 ", StringComparison.Ordinal), "delete waits for the lock");
-        string status = File.ReadAllText($"/proc/{delete.Pid}/status");
-        string stat = File.ReadAllText($"/proc/{delete.Pid}/stat");
+        var load = ProcessInfo.Load(delete.Pid);
         holder.KillTree();
         delete.Wait().ShouldSucceed();
-        int threads = int.Parse(status.Split('\n').Single(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim(),
-            CultureInfo.InvariantCulture);
-        return (threads, long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], CultureInfo.InvariantCulture));
+        return load;
     }
 
     private static void WaitUntil(Func<bool> condition, string what)
