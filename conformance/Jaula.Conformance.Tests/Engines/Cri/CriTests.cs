@@ -268,7 +268,7 @@ public sealed class CriTests(CriEngine cri, ITestOutputHelper output) : IClassFi
     [Fact]
     public void ContainerStatus_after_an_OOM_kill_says_OOMKilled()
     {
-        UnderBothHandlers(handler =>
+        SortedDictionary<string, string> Observe(string handler)
         {
             Pod pod = RunPod(handler);
             // dd's 128 MiB buffer, filled from /dev/zero, cannot fit in 32 MiB (CRI sets memsw = memory: no swapping).
@@ -281,6 +281,20 @@ public sealed class CriTests(CriEngine cri, ITestOutputHelper output) : IClassFi
                 ["exit code"] = status.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["reason"] = status.Reason,
             };
+        }
+
+        UnderBothHandlers(handler =>
+        {
+            // containerd's shim may report the exit before the OOM event and CRI then says "Error" (containerd issues
+            // 8180 and 12260: the engine's race, under runc as under jaula; runc gave it once in three CI runs here).
+            // Another container, up to three, tells that race from a runtime that never reports the OOM kill.
+            var observed = Observe(handler);
+            for (int attempt = 1; attempt < 3 && observed["reason"] == "Error" && observed["exit code"] == "137"; attempt++)
+            {
+                output.WriteLine($"{handler}: reason Error after exit 137, containerd's OOM event race; again");
+                observed = Observe(handler);
+            }
+            return observed;
         }, r =>
         {
             r["state"].Should().Be(nameof(ContainerState.ContainerExited));
