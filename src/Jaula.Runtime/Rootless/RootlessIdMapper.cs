@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Jaula.Linux;
 using Jaula.Oci;
@@ -65,20 +64,24 @@ public sealed class RootlessIdMapper(RootlessHost host, uint uid, uint gid, stri
 
     private static void RunHelper(string path, int pid, List<IdMapping> mappings, string field)
     {
-        var start = new ProcessStartInfo(path) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(pid.ToString(CultureInfo.InvariantCulture));
+        var args = new List<string> { pid.ToString(CultureInfo.InvariantCulture) };
         foreach (var m in mappings)
         {
-            start.ArgumentList.Add(m.ContainerId.ToString(CultureInfo.InvariantCulture));
-            start.ArgumentList.Add(m.HostId.ToString(CultureInfo.InvariantCulture));
-            start.ArgumentList.Add(m.Size.ToString(CultureInfo.InvariantCulture));
+            args.Add(m.ContainerId.ToString(CultureInfo.InvariantCulture));
+            args.Add(m.HostId.ToString(CultureInfo.InvariantCulture));
+            args.Add(m.Size.ToString(CultureInfo.InvariantCulture));
         }
-        using var process = Process.Start(start) ?? throw JaulaException.ForField(field, $"rootless: {path} did not start");
-        process.StandardOutput.ReadToEnd();
-        string stderr = process.StandardError.ReadToEnd().Trim();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
+        HelperOutput run;
+        try
+        {
+            run = HelperProgram.Run(path, args);
+        }
+        catch (ErrnoException e)
+        {
+            throw JaulaException.ForField(field, $"rootless: {path} did not start: {e.Message}");
+        }
+        if (run.Status != 0)
             throw JaulaException.ForField(field,
-                $"rootless: {path} exited with status {process.ExitCode}: {stderr} (the ranges must lie in your /etc/subuid and /etc/subgid entries)");
+                $"rootless: {path} exited with status {run.Status}: {run.Stderr.Trim()} (the ranges must lie in your /etc/subuid and /etc/subgid entries)");
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Diagnostics;
+using Jaula.Linux;
 using System.Globalization;
 using Jaula.Runtime;
 using Jaula.Runtime.Lifecycle;
@@ -40,15 +40,18 @@ public static class PsCommand
     /// <summary>Runs ps(1) and keeps the header and the lines whose PID column is one of the container's.</summary>
     private static string Table(IReadOnlyList<int> pids, string[] args)
     {
-        var start = new ProcessStartInfo("ps") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args)
-            start.ArgumentList.Add(a);
-        using var ps = Process.Start(start) ?? throw new JaulaException("ps: could not start ps(1)");
-        string output = ps.StandardOutput.ReadToEnd();
-        string errors = ps.StandardError.ReadToEnd();
-        ps.WaitForExit();
-        if (ps.ExitCode != 0)
-            throw new JaulaException($"ps {string.Join(' ', args)}: exit status {ps.ExitCode}: {errors.Trim()}");
+        HelperOutput ps;
+        try
+        {
+            ps = HelperProgram.Run("ps", args);
+        }
+        catch (ErrnoException e)
+        {
+            throw new JaulaException($"ps: could not start ps(1): {e.Message}", e);
+        }
+        if (ps.Status != 0)
+            throw new JaulaException($"ps {string.Join(' ', args)}: exit status {ps.Status}: {ps.Stderr.Trim()}");
+        string output = ps.Stdout;
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (lines.Length == 0)
             return "";
