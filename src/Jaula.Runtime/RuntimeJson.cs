@@ -4,7 +4,8 @@ using Jaula.Runtime.Init;
 namespace Jaula.Runtime;
 
 /// <summary>Source-generated JSON for the runtime's own documents (no reflection under NativeAOT).</summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(
+    GenerationMode = JsonSourceGenerationMode.Metadata, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ContainerRecord))]
 [JsonSerializable(typeof(MadeRecord))]
 [JsonSerializable(typeof(InitPlan))]

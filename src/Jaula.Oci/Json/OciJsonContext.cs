@@ -9,6 +9,7 @@ namespace Jaula.Oci;
 /// lenient where the spec asks for it: unknown properties are ignored.
 /// </summary>
 [JsonSourceGenerationOptions(
+    GenerationMode = JsonSourceGenerationMode.Metadata,
     WriteIndented = false,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     AllowTrailingCommas = false,
