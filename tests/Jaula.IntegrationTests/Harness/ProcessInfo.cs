@@ -26,17 +26,23 @@ public sealed record ProcessInfo(int Pid, char State, int ParentPid)
         return new ProcessInfo(pid, rest[0][0], int.Parse(rest[1]));
     }
 
-    /// <summary>A live process's thread count and minor page faults (how the route tests tell .NET's start from C's).</summary>
-    public static (int Threads, long MinorFaults) Load(int pid)
+    /// <summary>
+    /// A live process's thread count, minor page faults and address-space size in kB (how the route tests tell a
+    /// process that started the .NET runtime, whose GC reserves gigabytes of address space, from the C routes').
+    /// </summary>
+    public static (int Threads, long MinorFaults, long VmSizeKb) Load(int pid)
     {
-        string status = File.ReadAllText($"/proc/{pid}/status");
+        string[] status = File.ReadAllText($"/proc/{pid}/status").Split('\n');
         string stat = File.ReadAllText($"/proc/{pid}/stat");
-        int threads = int.Parse(status.Split('\n').Single(l => l.StartsWith("Threads:", StringComparison.Ordinal))[8..].Trim(),
-            System.Globalization.CultureInfo.InvariantCulture);
+        int threads = int.Parse(StatusField(status, "Threads:"), System.Globalization.CultureInfo.InvariantCulture);
+        long vmSize = long.Parse(StatusField(status, "VmSize:").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         // field 10, minflt: the 8th after "(comm)"
         long faults = long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[7], System.Globalization.CultureInfo.InvariantCulture);
-        return (threads, faults);
+        return (threads, faults, vmSize);
     }
+
+    private static string StatusField(string[] status, string name) =>
+        status.Single(l => l.StartsWith(name, StringComparison.Ordinal))[name.Length..].Trim();
 
     public static IEnumerable<ProcessInfo> All()
     {
