@@ -49,8 +49,7 @@ public static class CriuRunner
             {
                 Path = criu,
                 Argv = ["criu", .. args],
-                Env = Environment.GetEnvironmentVariables().Keys.Cast<string>()
-                    .Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}").ToList(),
+                Env = HelperProgram.CurrentEnvironment(),
                 Stdin = stdin ?? devNull,
                 Stdout = SafeFd.Borrow(1),
                 Stderr = SafeFd.Borrow(2),

@@ -76,12 +76,8 @@ public static class HookProcess
     /// </summary>
     private static List<string> InheritedEnvironment()
     {
-        var env = new List<string>();
-        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
-        {
-            if ((string)entry.Key != "JAULA_INIT")
-                env.Add($"{entry.Key}={entry.Value}");
-        }
+        var env = HelperProgram.CurrentEnvironment();
+        env.RemoveAll(e => e.StartsWith("JAULA_INIT=", StringComparison.Ordinal));
         return env;
     }
 
