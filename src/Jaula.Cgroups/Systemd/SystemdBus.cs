@@ -45,7 +45,7 @@ public sealed class SystemdBus : IDisposable
     public static SystemdBus Connect(string socketPath, uint uid, TimeSpan? callTimeout = null)
     {
         TimeSpan timeout = callTimeout ?? DefaultCallTimeout;
-        var connection = new DBusConnection(new SystemdBusOptions(socketPath, uid));
+        var connection = new DBusConnection(new SystemdBusOptions(socketPath, uid, timeout));
         try
         {
             WithoutContext(() => Wait($"connect to {socketPath} as uid {uid}", connection.ConnectAsync().AsTask(), timeout));

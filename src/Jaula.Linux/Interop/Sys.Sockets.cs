@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Jaula.Linux;
 
-/// <summary>AF_UNIX sockets: socketpair, connect, and passing a descriptor with SCM_RIGHTS.</summary>
+/// <summary>AF_UNIX sockets: socketpair, connect, passing a descriptor with SCM_RIGHTS, and the send queue's length.</summary>
 public static partial class Sys
 {
     private const int AF_UNIX = 1;
@@ -14,6 +14,7 @@ public static partial class Sys
     private const int MSG_NOSIGNAL = 0x4000;
     private const int MSG_CTRUNC = 0x8;
     private const int MSG_CMSG_CLOEXEC = 0x40000000;
+    private const ulong SIOCOUTQ = 0x5411; // = TIOCOUTQ on x86_64
 
     /// <summary>sockaddr_un.sun_path is 108 bytes, including the terminating NUL.</summary>
     private const int UnixPathMax = 108;
@@ -67,6 +68,20 @@ public static partial class Sys
 
         [LibraryImport("libc", EntryPoint = "recvmsg", SetLastError = true)]
         internal static unsafe partial nint RecvMsg(SafeFd socket, MsgHdr* message, int flags);
+
+        [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
+        internal static unsafe partial int IoctlInt(SafeHandle fd, ulong request, int* value);
+    }
+
+    /// <summary>
+    /// ioctl(SIOCOUTQ): the bytes this socket sent that its peer has not read yet (an AF_UNIX stream socket's sent data
+    /// stays charged to the sender until the receiver reads it).
+    /// </summary>
+    public static unsafe int UnreadByPeer(SafeHandle socket)
+    {
+        int queued;
+        ThrowIfFailed(Libc.IoctlInt(socket, SIOCOUTQ, &queued), "ioctl(SIOCOUTQ)");
+        return queued;
     }
 
     /// <summary>A connected AF_UNIX pair, close-on-exec; SOCK_STREAM, or SOCK_SEQPACKET to keep message boundaries.</summary>
