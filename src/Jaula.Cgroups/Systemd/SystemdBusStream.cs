@@ -9,7 +9,7 @@ namespace Jaula.Cgroups.Systemd;
 /// Why: when systemd 252 (Debian 12) gets "BEGIN" and the first message (the library's Hello) in the same read, it
 /// finishes authenticating but leaves the Hello in its buffer. It does not look at that buffer again until something
 /// else happens on the socket, so the Hello goes unanswered and the connect times out. In the TCG guest with a fast
-/// client, about one connect in eight stalled like this; with systemd slowed down by strace, 21 of 25 did. runc's
+/// client, 8 of 75 creates stalled like this; with systemd slowed down by strace, 21 of 25 did. runc's
 /// client does not send Hello to the private socket. Tmds.DBus.Protocol always sends it, so jaula keeps the Hello and
 /// makes it arrive after systemd has read "BEGIN" on its own.
 /// </para>
