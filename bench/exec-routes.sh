@@ -11,9 +11,8 @@
 # ExecRoute.cs). Every container has an absolute cgroupsPath under /jaula-bench-exec/. Takes /tmp/jaula-it.lock itself;
 # removes what it made.
 set -euo pipefail
-if [[ ${JAULA_BENCH_LOCKED:-} != 1 ]]; then
-    exec env JAULA_BENCH_LOCKED=1 flock /tmp/jaula-it.lock "$0" "$@"
-fi
+. "$(dirname "$0")/lib.sh"
+bench_lock "$0" "$@"
 repo=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-30}
 jaula=${JAULA:-$repo/artifacts/publish/jaula}
@@ -23,14 +22,11 @@ cleanup() {
     set +e
     for id in $("$jaula" --root "$dir/state" list -q 2>/dev/null); do "$jaula" --root "$dir/state" delete -f "$id" >/dev/null 2>&1; done
     for id in $("$runc" --root "$dir/state-runc" list -q 2>/dev/null); do "$runc" --root "$dir/state-runc" delete -f "$id" >/dev/null 2>&1; done
-    for hier in /sys/fs/cgroup/*/jaula-bench-exec /sys/fs/cgroup/unified/jaula-bench-exec; do
-        [[ -d $hier ]] && find "$hier" -depth -type d -exec rmdir {} \; 2>/dev/null
-    done
+    bench_remove_cgroups jaula-bench-exec
     rm -rf "$dir"
 }
 trap cleanup EXIT
-bash "$repo/spec-fixtures/make-busybox-rootfs.sh" "$dir/rootfs" >/dev/null
-(cd "$dir" && "$jaula" spec && mv config.json spec.json)
+bench_rootfs_and_spec "$dir" "$jaula"
 make_bundle() { # <name> <extra jq>
     mkdir -p "$dir/$1"
     jq --arg root "$dir/rootfs" --arg cg "/jaula-bench-exec/$1" \

@@ -64,9 +64,8 @@ if [[ ${1:-} == --inner ]]; then
 fi
 
 # ---- on the host ---------------------------------------------------------------------------------------------------
-if [[ ${JAULA_BENCH_LOCKED:-} != 1 ]]; then
-    exec env JAULA_BENCH_LOCKED=1 flock /tmp/jaula-it.lock "$0" "$@"
-fi
+. "$(dirname "$0")/lib.sh"
+bench_lock "$0" "$@"
 cd "$(dirname "$0")/.."
 repo=$PWD
 rounds=${1:-5}

@@ -9,9 +9,8 @@
 # InitRoute.cs); the "managed" bundle adds an ioPriority, which keeps the managed init. Every
 # bundle has an absolute cgroupsPath under /jaula-bench-init/. Takes /tmp/jaula-it.lock itself; removes what it made.
 set -euo pipefail
-if [[ ${JAULA_BENCH_LOCKED:-} != 1 ]]; then
-    exec env JAULA_BENCH_LOCKED=1 flock /tmp/jaula-it.lock "$0" "$@"
-fi
+. "$(dirname "$0")/lib.sh"
+bench_lock "$0" "$@"
 repo=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-30}
 jaula=${JAULA:-$repo/artifacts/publish/jaula}
@@ -27,14 +26,11 @@ cleanup() {
         done
         for id in $("$runc" --root "$r" list -q 2>/dev/null); do "$runc" --root "$r" delete -f "$id" >/dev/null 2>&1; done
     done
-    for hier in /sys/fs/cgroup/*/jaula-bench-init /sys/fs/cgroup/unified/jaula-bench-init; do
-        [[ -d $hier ]] && find "$hier" -depth -type d -exec rmdir {} \; 2>/dev/null
-    done
+    bench_remove_cgroups jaula-bench-init
     rm -rf "$dir"
 }
 trap cleanup EXIT
-bash "$repo/spec-fixtures/make-busybox-rootfs.sh" "$dir/rootfs" >/dev/null
-(cd "$dir" && "$jaula" spec && mv config.json spec.json)
+bench_rootfs_and_spec "$dir" "$jaula"
 make_bundle() { # <name> <extra jq>
     mkdir -p "$dir/$1"
     jq --arg root "$dir/rootfs" --arg cg "/jaula-bench-init/$1" \

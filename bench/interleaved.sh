@@ -9,11 +9,9 @@
 # removed on exit.
 set -euo pipefail
 
-if [[ ${JAULA_BENCH_LOCKED:-} != 1 ]]; then
-    exec env JAULA_BENCH_LOCKED=1 flock /tmp/jaula-it.lock "$0" "$@"
-fi
+. "$(dirname "$0")/lib.sh"
+bench_lock "$0" "$@"
 [[ $# -ge 2 ]] || { echo "usage: bench/interleaved.sh OLD_JAULA NEW_JAULA [rounds]" >&2; exit 2; }
-repo=$(cd "$(dirname "$0")/.." && pwd)
 old=$(realpath "$1") new=$(realpath "$2") rounds=${3:-60}
 runc=${RUNC:-$(command -v runc)}
 for b in "$old" "$new" "$runc"; do [[ -x $b ]] || { echo "bench: $b is not executable" >&2; exit 1; }; done
@@ -21,15 +19,12 @@ for b in "$old" "$new" "$runc"; do [[ -x $b ]] || { echo "bench: $b is not execu
 dir=$(mktemp -d /tmp/jaula-interleaved.XXXXXX)
 cleanup() {
     set +e
-    for h in /sys/fs/cgroup/*/jaula-interleaved /sys/fs/cgroup/unified/jaula-interleaved; do
-        [[ -d $h ]] && find "$h" -depth -type d -exec rmdir {} \; 2>/dev/null
-    done
+    bench_remove_cgroups jaula-interleaved
     rm -rf "$dir"
 }
 trap cleanup EXIT
 
-bash "$repo/spec-fixtures/make-busybox-rootfs.sh" "$dir/rootfs" >/dev/null
-(cd "$dir" && "$new" spec && mv config.json spec.json)
+bench_rootfs_and_spec "$dir" "$new"
 for k in old new runc; do
     mkdir -p "$dir/b-$k"
     jq --arg root "$dir/rootfs" --arg cg "/jaula-interleaved/$k" \

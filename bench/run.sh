@@ -17,9 +17,8 @@
 # printed at the end. Not part of the test suite.
 set -euo pipefail
 
-if [[ ${JAULA_BENCH_LOCKED:-} != 1 ]]; then
-    exec env JAULA_BENCH_LOCKED=1 flock /tmp/jaula-it.lock "$0" "$@"
-fi
+. "$(dirname "$0")/lib.sh"
+bench_lock "$0" "$@"
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-50}
@@ -44,10 +43,7 @@ cleanup() {
     set +e
     for id in $("$jaula" --root "$jroot" list -q 2>/dev/null); do "$jaula" --root "$jroot" delete -f "$id" >/dev/null 2>&1; done
     for id in $("$runc" --root "$rroot" list -q 2>/dev/null); do "$runc" --root "$rroot" delete -f "$id" >/dev/null 2>&1; done
-    for hier in /sys/fs/cgroup/*/jaula-bench /sys/fs/cgroup/unified/jaula-bench; do
-        [[ -d $hier ]] || continue
-        find "$hier" -depth -type d -exec rmdir {} \; 2>/dev/null
-    done
+    bench_remove_cgroups jaula-bench
     [[ -z ${BENCH_DIR:-} ]] && rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -55,8 +51,7 @@ trap cleanup EXIT
 # ---- bundles ----------------------------------------------------------------------------------------------
 # One rootfs (read-only root, so every bundle can share it); one bundle per runtime and use, differing only in
 # args and cgroupsPath. The config is `jaula spec` with args and terminal changed, for both runtimes.
-bash "$repo/spec-fixtures/make-busybox-rootfs.sh" "$dir/rootfs" >/dev/null
-(cd "$dir" && "$jaula" spec && mv config.json spec.json)
+bench_rootfs_and_spec "$dir" "$jaula"
 
 # make_bundle <name> <cgroupsPath> <args json>
 make_bundle() {
